@@ -1,0 +1,93 @@
+"""A day's digest end to end through the CLI: cold (nothing cached) and warm, with peak memory.
+
+Usage: .venv/bin/python bench/bench_digest.py [--date 2026-06-30]
+Each step runs as its own `paperfeed` process on a fresh database, as a user would run it;
+wall time and the process's peak resident memory (from wait4) are reported. The warm run
+is the same digest again: vectors come from the store, so only ranking is left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from paperfeed.eval.report import Table, write_section
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+PAPERFEED = str(Path(sys.executable).parent / "paperfeed")
+
+
+def run(db: Path, *args: str) -> tuple[float, float, str]:
+    """Run one paperfeed command; returns (seconds, peak RSS in MB, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [PAPERFEED, "--db", str(db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"paperfeed {' '.join(args)} failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--date", default="2026-06-30", help="listing day to replay")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        profile = str(DATA / "profiles" / "fang-han.txt")
+        listing = str(DATA / "arxiv-cs-2025.jsonl.gz")
+        rows.append(
+            (
+                "profile import (10 papers)",
+                *run(db, "profile", "import", profile, "--user", "fang-han")[:2],
+            )
+        )
+        rows.append(
+            (
+                f"ingest the {args.date} listing from the 74k-paper snapshot",
+                *run(db, "ingest", listing, "--date", args.date)[:2],
+            )
+        )
+        digest = ["digest", "--user", "fang-han", "--date", args.date, "--format", "json"]
+        cold = run(db, *digest)
+        warm = run(db, *digest)
+        again = run(db, *digest)
+    import json
+
+    picks = len(json.loads(cold[2])["recommendations"])
+    candidates = json.loads(cold[2]).get("candidates", "?")
+    same = json.loads(cold[2])["recommendations"] == json.loads(warm[2])["recommendations"]
+    rows.append((f"digest, cold: embeds {candidates} candidates + profile", *cold[:2]))
+    rows.append(("digest, warm: vectors from the store", *warm[:2]))
+    rows.append(("digest, warm again", *again[:2]))
+    table = Table(
+        key="bench-digest",
+        title=f"A day's digest through the CLI ({args.date}, {picks} picks)",
+        columns=["step (one `paperfeed` process each)", "wall s", "peak RSS MB"],
+        rows=[[name, f"{secs:.2f}", f"{rss:.0f}"] for name, secs, rss in rows],
+        notes=[
+            "command: `python bench/bench_digest.py`; 2 cores, no GPU",
+            f"warm list identical to cold: {same}",
+            "targets: warm digest under 2 s, peak memory under 1 GB",
+        ],
+    )
+    print(table.to_markdown())
+    write_section(ROOT / "docs" / "benchmarks.md", table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""paperfeed: a personalized daily reading list of new research papers."""

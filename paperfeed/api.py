@@ -1,0 +1,407 @@
+"""The public, stable library API: score and recommend papers against a profile, no database needed.
+
+``score(profile, candidates)`` gives one relevance number per candidate; ``recommend`` and
+``rank_digest`` pick a diverse top list with reasons. Profiles and candidates may be
+:class:`~paperfeed.records.Paper` objects or plain dicts with the same keys (only ``title``
+is needed). Embeddings are memoized by content hash in the process (and in ``store`` when
+one is given); the lexical statistics of a candidate set are fitted once and reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from paperfeed import lexical, rank
+from paperfeed.embed import Embedder, EmbeddingCache, VectorStore, default_embedder
+from paperfeed.explain import Evidence, explain
+from paperfeed.ids import content_hash, normalize_arxiv_id, paper_id, paper_text
+from paperfeed.records import Feedback, Interest, Paper, Profile, Recommendation
+
+PaperLike = Paper | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of the default ranking; ``Settings()`` is what ``score`` and ``recommend`` use."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(rank.DEFAULT_WEIGHTS))
+    dense_k: int = 3
+    lexical_k: int = 3
+    half_life_years: float = 3.0
+    model_c: float = 1.0
+    background_size: int = 2000
+    feedback_weight: float = 1.5
+    keyword_boost: float = 1.0
+    coauthor_boost: float = 0.5
+
+
+DEFAULTS = Settings()
+
+
+def to_paper(item: PaperLike, index: int = 0) -> Paper:
+    """A Paper from a Paper or a dict with any of its keys (a missing id is derived)."""
+    if isinstance(item, Paper):
+        return item
+    title = str(item.get("title") or "")
+    doi = item.get("doi") or None
+    arxiv = normalize_arxiv_id(str(item.get("arxiv_id") or item.get("id") or ""))
+    pid = str(item.get("id") or "") or paper_id(arxiv, doi, title or f"#{index}")
+    authors = item.get("authors") or ()
+    if isinstance(authors, str):
+        authors = [a.strip() for a in authors.split(",") if a.strip()]
+    categories = item.get("categories") or ()
+    if isinstance(categories, str):
+        categories = categories.split()
+    date = item.get("date")
+    return Paper(
+        id=pid, title=title, abstract=str(item.get("abstract") or ""),
+        authors=tuple(str(a) for a in authors), categories=tuple(str(c) for c in categories),
+        date=str(date) if date else None, source=str(item.get("source") or ""),
+        url=str(item.get("url") or ""), doi=str(doi) if doi else None,
+    )
+
+
+def to_papers(items: Sequence[PaperLike]) -> list[Paper]:
+    """Papers from Papers or dicts, in order."""
+    return [to_paper(item, i) for i, item in enumerate(items)]
+
+
+_CACHES: dict[str, EmbeddingCache] = {}
+
+
+def embedding_cache(
+    embedder: Embedder | None = None, store: VectorStore | None = None
+) -> EmbeddingCache:
+    """The process-wide cache of ``embedder`` (the default model if None), consulting ``store``."""
+    model = embedder if embedder is not None else default_embedder()
+    key = f"{model.name}@{id(model)}"
+    cache = _CACHES.get(key)
+    if cache is None:
+        cache = _CACHES[key] = EmbeddingCache(model)
+    cache.store = store
+    return cache
+
+
+_LEXICONS: OrderedDict[str, tuple[lexical.Lexicon, sp.csr_matrix]] = OrderedDict()
+_LEXICON_SLOTS = 4
+
+
+def candidate_lexicon(texts: Sequence[str]) -> tuple[lexical.Lexicon, sp.csr_matrix]:
+    """Lexicon fitted on the candidate texts and their TF-IDF rows, cached per candidate set."""
+    key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()
+    if key in _LEXICONS:
+        _LEXICONS.move_to_end(key)
+        return _LEXICONS[key]
+    lexicon = lexical.fit_lexicon(texts)
+    entry = (lexicon, lexicon.tfidf(texts))
+    _LEXICONS[key] = entry
+    while len(_LEXICONS) > _LEXICON_SLOTS:
+        _LEXICONS.popitem(last=False)
+    return entry
+
+
+@dataclass
+class Scoring:
+    """Everything computed for one profile against one candidate list."""
+
+    scores: np.ndarray
+    signals: dict[str, np.ndarray]
+    own_vectors: np.ndarray
+    candidate_vectors: np.ndarray
+    dense: np.ndarray  # candidates x own papers
+    lexicon: lexical.Lexicon
+    own_rows: sp.csr_matrix
+    candidate_rows: sp.csr_matrix
+
+
+def _texts(papers: Sequence[Paper]) -> list[str]:
+    return [paper_text(p.title, p.abstract) for p in papers]
+
+
+def _background(vectors: np.ndarray, size: int) -> np.ndarray:
+    """A fixed random sample of at most ``size`` rows (all of them when fewer)."""
+    if len(vectors) <= size:
+        return vectors
+    picks = np.random.default_rng(0).choice(len(vectors), size, replace=False)
+    return vectors[np.sort(picks)]
+
+
+def compute(
+    own: Sequence[Paper],
+    candidates: Sequence[Paper],
+    cache: EmbeddingCache,
+    *,
+    settings: Settings = DEFAULTS,
+    today: str | None = None,
+    feedback: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Scoring:
+    """All signals of ``candidates`` against the own papers, and their combination."""
+    own_vectors = cache.embed_papers(own, progress=False)
+    candidate_vectors = cache.embed_papers(candidates, progress=len(candidates) > 2000)
+    lexicon, candidate_rows = candidate_lexicon(_texts(candidates))
+    own_rows = lexicon.tfidf(_texts(own))
+    recency = rank.recency_weights([p.date for p in own], today, settings.half_life_years)
+    dense = candidate_vectors @ own_vectors.T
+    lexical_sim = lexical.cosine(candidate_rows, own_rows)
+    signals = {
+        "dense": rank.top_k_mean(dense, settings.dense_k, recency),
+        "lexical": rank.top_k_mean(lexical_sim, settings.lexical_k, recency),
+    }
+    if settings.weights.get("model"):
+        signals["model"] = rank.discriminative_scores(
+            own_vectors, _background(candidate_vectors, settings.background_size),
+            candidate_vectors, c=settings.model_c, positive_weights=recency,
+        )
+    weights = dict(settings.weights)
+    if feedback is not None:
+        liked, disliked = feedback
+        strength = rank.feedback_weight(len(liked), len(disliked))
+        if strength > 0:
+            background = _background(candidate_vectors, settings.background_size)
+            signals["feedback"] = rank.feedback_scores(
+                liked, disliked, background, candidate_vectors
+            )
+            weights["feedback"] = strength * settings.feedback_weight
+    scores = rank.combine(signals, weights)
+    return Scoring(scores, signals, own_vectors, candidate_vectors, dense, lexicon, own_rows,
+                   candidate_rows)
+
+
+def feedback_vectors(
+    feedback: Sequence[Feedback], known: Sequence[Paper], cache: EmbeddingCache
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Vectors of the papers rated up and down, found among ``known`` papers by id."""
+    by_id = {p.id: p for p in known}
+    latest = {f.paper_id: f.rating for f in feedback}  # a later rating overrides
+    liked = [by_id[i] for i, r in latest.items() if r > 0 and i in by_id]
+    disliked = [by_id[i] for i, r in latest.items() if r < 0 and i in by_id]
+    if not liked and not disliked:
+        return None
+    return cache.embed_papers(liked, progress=False), cache.embed_papers(disliked, progress=False)
+
+
+def _own_papers(profile: Profile | Sequence[PaperLike]) -> list[Paper]:
+    return list(profile.active_papers) if isinstance(profile, Profile) else to_papers(profile)
+
+
+def score(
+    profile: Profile | Sequence[PaperLike],
+    candidates: Sequence[PaperLike],
+    *,
+    store: VectorStore | None = None,
+    embedder: Embedder | None = None,
+    rated: Sequence[PaperLike] = (),
+    today: str | None = None,
+    settings: Settings = DEFAULTS,
+) -> list[float]:
+    """One relevance score per candidate (higher = more relevant), default configuration.
+
+    ``profile`` is the researcher's own papers (or a Profile, whose feedback is used when
+    the rated papers are among ``rated`` or the candidates). Scores are comparable within
+    one call only: each signal is standardized over the candidate set.
+    """
+    own = _own_papers(profile)
+    papers = to_papers(candidates)
+    if not papers:
+        return []
+    cache = embedding_cache(embedder, store)
+    feedback = None
+    if isinstance(profile, Profile) and profile.feedback:
+        feedback = feedback_vectors(profile.feedback, to_papers(rated) + papers, cache)
+    result = compute(own, papers, cache, settings=settings, today=today, feedback=feedback)
+    return [float(x) for x in result.scores]
+
+
+def content_key(paper: PaperLike) -> str:
+    """The content hash of a paper (title + abstract), as the embedding cache keys it."""
+    p = to_paper(paper)
+    return content_hash(p.title, p.abstract)
+
+
+def shown_mask(papers: Sequence[Paper], shown: Collection[str]) -> np.ndarray:
+    """True for papers already shown (by id)."""
+    seen = set(shown)
+    return np.array([p.id in seen for p in papers], dtype=bool)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the profile's rules say about each candidate."""
+
+    blocked: np.ndarray
+    boost: np.ndarray
+    pinned: np.ndarray
+    keywords: list[list[str]]
+    coauthors: list[list[str]]
+    followed: list[list[str]]
+
+
+def apply_rules(profile: Profile, candidates: Sequence[Paper], settings: Settings) -> Rules:
+    """Exclude keywords block, include keywords and co-authors boost, followed authors pin."""
+    texts = _texts(candidates)
+    excluded = rank.keyword_hits(texts, profile.exclude_keywords)
+    included = rank.keyword_hits(texts, profile.include_keywords)
+    authors = [p.authors for p in candidates]
+    followed = rank.author_hits(authors, profile.followed_authors)
+    coauthors = rank.author_hits(authors, coauthor_names(profile))
+    boost = np.array(
+        [settings.keyword_boost * bool(k) + settings.coauthor_boost * bool(c)
+         for k, c in zip(included, coauthors, strict=True)], dtype=np.float32,
+    )
+    return Rules(
+        blocked=np.array([bool(x) for x in excluded], dtype=bool),
+        boost=boost,
+        pinned=np.array([bool(x) for x in followed], dtype=bool),
+        keywords=included, coauthors=coauthors, followed=followed,
+    )
+
+
+def coauthor_names(profile: Profile) -> list[str]:
+    """Everyone who wrote an active own paper with the owner (the owner left out)."""
+    from paperfeed.profile import author_key, is_owner
+
+    names: dict[tuple[str, str], str] = {}
+    for paper in profile.active_papers:
+        for author in paper.authors:
+            if not is_owner(author, profile.owner):
+                names.setdefault(author_key(author), author)
+    return list(names.values())
+
+
+def candidate_interests(dense: np.ndarray, paper_labels: np.ndarray, k: int) -> np.ndarray:
+    """Per candidate, the interest whose own papers it is closest to (top-k mean)."""
+    if dense.shape[1] == 0:
+        return np.zeros(dense.shape[0], dtype=int)
+    n_interests = int(paper_labels.max()) + 1
+    per_interest = np.column_stack([
+        rank.top_k_mean(dense[:, paper_labels == i], k) for i in range(n_interests)
+    ])
+    return per_interest.argmax(axis=1)
+
+
+def _as_profile(profile: Profile | Sequence[PaperLike]) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    return Profile(owner="", papers=tuple(to_papers(profile)))
+
+
+def rank_digest(
+    profile: Profile | Sequence[PaperLike],
+    candidates: Sequence[PaperLike],
+    *,
+    top: int = 10,
+    threshold: float | None = None,
+    shown: Collection[str] = (),
+    store: VectorStore | None = None,
+    embedder: Embedder | None = None,
+    today: str | None = None,
+    rated: Sequence[PaperLike] = (),
+    settings: Settings = DEFAULTS,
+) -> tuple[list[Recommendation], list[Interest]]:
+    """The digest for one profile and one candidate list: picks with reasons, and the interests.
+
+    Already ``shown`` ids and exclude-keyword hits are left out; followed authors are always
+    in; include keywords and co-authors are boosted; the rest is filled MMR-style across
+    interests without near-duplicates. ``threshold`` (in standard deviations of the day's
+    combined score) drops weak picks. ``rated`` holds the papers the profile's feedback
+    refers to, when they are not among the candidates.
+    """
+    prof = _as_profile(profile)
+    own, papers = list(prof.active_papers), to_papers(candidates)
+    if not papers:
+        return [], []
+    cache = embedding_cache(embedder, store)
+    feedback = None
+    if prof.feedback:
+        feedback = feedback_vectors(prof.feedback, to_papers(rated) + papers + own, cache)
+    result = compute(own, papers, cache, settings=settings, today=today, feedback=feedback)
+    interests, labels = _interests(own, result)
+    rules = apply_rules(prof, papers, settings)
+    final = result.scores + rules.boost
+    eligible = ~rules.blocked & ~shown_mask(papers, shown)
+    pinned = np.flatnonzero(rules.pinned & eligible)
+    if threshold is not None:
+        eligible &= final >= threshold
+    eligible[pinned] = False
+    groups = candidate_interests(result.dense, labels, settings.dense_k) if own else None
+    slots = max(top - len(pinned), 0)
+    picks = rank.select_diverse(final, result.candidate_vectors, slots,
+                                groups=None if groups is None else list(groups),
+                                eligible=eligible)
+    chosen = sorted([*pinned.tolist(), *picks], key=lambda i: -final[i])
+    recs = [
+        _recommendation(i, n, papers, own, result, rules, final, interests, groups, feedback)
+        for n, i in enumerate(chosen, start=1)
+    ]
+    return recs, interests
+
+
+def _interests(own: Sequence[Paper], result: Scoring) -> tuple[list[Interest], np.ndarray]:
+    """Interests of the own papers, labelled with terms of a lexicon fitted on them."""
+    from paperfeed.profile import find_interests
+
+    if not own:
+        return [], np.zeros(0, dtype=int)
+    lexicon = lexical.fit_lexicon(_texts(own), max_df=0.6)
+    rows = lexicon.tfidf(_texts(own))
+    return find_interests(own, result.own_vectors, rows, lexicon.terms)
+
+
+def _recommendation(
+    index: int, rank_no: int, papers: Sequence[Paper], own: Sequence[Paper], result: Scoring,
+    rules: Rules, final: np.ndarray, interests: Sequence[Interest],
+    groups: np.ndarray | None, feedback: tuple[np.ndarray, np.ndarray] | None,
+) -> Recommendation:
+    interest = interests[int(groups[index])] if groups is not None and interests else None
+    evidence = Evidence(
+        own_papers=own,
+        similarities=result.dense[index],
+        shared=_shared_terms(index, result),
+        interest=interest,
+        coauthors=rules.coauthors[index],
+        followed=rules.followed[index],
+        keywords=rules.keywords[index],
+        feedback=float(rank.zscore(result.signals["feedback"])[index])
+        if "feedback" in result.signals else 0.0,
+    )
+    signals = {name: float(values[index]) for name, values in result.signals.items()}
+    return Recommendation(
+        paper=papers[index], score=round(float(final[index]), 4), rank=rank_no,
+        reasons=explain(evidence), interest=interest.label if interest else None,
+        signals=signals,
+    )
+
+
+def _shared_terms(index: int, result: Scoring, k: int = 5) -> list[str]:
+    """Terms the candidate shares with its three lexically closest own papers."""
+    if result.own_rows.shape[0] == 0:
+        return []
+    row = result.candidate_rows[index]
+    closest = np.argsort(-lexical.cosine(row, result.own_rows)[0])[:3]
+    summed = sp.csr_matrix(result.own_rows[closest].sum(axis=0))
+    return lexical.shared_terms(row, summed, result.lexicon.terms, k)
+
+
+def recommend(
+    profile: Profile | Sequence[PaperLike],
+    candidates: Sequence[PaperLike],
+    k: int = 10,
+    *,
+    shown: Collection[str] = (),
+    store: VectorStore | None = None,
+    embedder: Embedder | None = None,
+    threshold: float | None = None,
+    today: str | None = None,
+    rated: Sequence[PaperLike] = (),
+) -> list[Recommendation]:
+    """The ``k`` best candidates for a profile, diverse, each with its reasons."""
+    recs, _ = rank_digest(profile, candidates, top=k, threshold=threshold, shown=shown,
+                          store=store, embedder=embedder, today=today, rated=rated)
+    return recs

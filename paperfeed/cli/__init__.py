@@ -1,0 +1,11 @@
+"""The `paperfeed` command: thin shells over paperfeed.pipeline, paperfeed.daily and the store."""
+
+from paperfeed.cli import core, ops
+from paperfeed.cli.base import cli
+
+__all__ = ["cli", "core", "main", "ops"]
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="paperfeed")

@@ -1,0 +1,76 @@
+"""The `paperfeed` group and what every command shares: settings, the store, error handling."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from paperfeed.config import Settings, load_settings
+from paperfeed.errors import PaperfeedError
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = click.Choice(["text", "json", "html", "atom"])
+
+
+class Context:
+    """What every command gets: settings and a lazily opened store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from paperfeed.store import Store
+
+            self._store = Store.open(Path(self.settings.db).expanduser())
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def friendly_errors(func: F) -> F:
+    """Turn paperfeed's own errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PaperfeedError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite database file (default: your data directory; env PAPERFEED_DB).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML config file (default: your config directory; env PAPERFEED_CONFIG).",
+)
+@click.pass_context
+@friendly_errors
+def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
+    """paperfeed: a daily reading list of new papers, ranked against what you wrote."""
+    settings = load_settings(Path(config_path) if config_path else None)
+    if db:
+        settings = settings.model_copy(update={"db": db})
+    ctx.obj = Context(settings)
+    ctx.call_on_close(ctx.obj.close)

@@ -1,0 +1,205 @@
+"""Everyday commands: profile, ingest, digest, feedback, rules, demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors
+from paperfeed.errors import PaperfeedError
+
+
+@cli.group()
+def profile() -> None:
+    """Import and inspect a researcher's own papers."""
+
+
+@profile.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--user", required=True, help="The profile's user name.")
+@click.option(
+    "--format",
+    "kind",
+    default=None,
+    type=click.Choice(["listing", "hf-page", "jsonl", "bibtex", "csl-json", "csv"]),
+    help="Reader to use (default: guessed from the file).",
+)
+@click.pass_obj
+@friendly_errors
+def profile_import(obj: Context, file: str, user: str, kind: str | None) -> None:
+    """Add the papers of FILE (listing, BibTeX, CSL-JSON, JSONL, CSV) to USER's profile."""
+    from paperfeed.pipeline import import_profile
+
+    report = import_profile(obj.store, Path(file), user, kind=kind)
+    click.echo(
+        f"{report.origin}: read {report.read} papers; {report.linked} new in the "
+        f"profile of {user} ({report.added} new to the store, {report.merged} merged)"
+    )
+    for problem in report.problems:
+        click.echo(f"note: {problem}", err=True)
+
+
+@profile.command("show")
+@click.option("--user", required=True, help="The profile's user name.")
+@click.pass_obj
+@friendly_errors
+def profile_show(obj: Context, user: str) -> None:
+    """List USER's papers, interests and the papers flagged as possible namesakes."""
+    from paperfeed.pipeline import describe_profile
+
+    click.echo(describe_profile(obj.store, user))
+
+
+def _set_included(obj: Context, user: str, paper_ids: tuple[str, ...], included: bool) -> None:
+    with obj.store.transaction():
+        for paper_id in paper_ids:
+            try:
+                obj.store.set_included(user, paper_id, included)
+            except KeyError as exc:
+                raise PaperfeedError(f"{paper_id} is not in the profile of {user}") from exc
+    verb = "included in" if included else "excluded from"
+    click.echo(f"{len(paper_ids)} paper(s) {verb} ranking for {user}")
+
+
+@profile.command("exclude")
+@click.option("--user", required=True, help="The profile's user name.")
+@click.argument("paper_ids", nargs=-1, required=True)
+@click.pass_obj
+@friendly_errors
+def profile_exclude(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
+    """Leave own papers (e.g. a namesake's) out of ranking."""
+    _set_included(obj, user, paper_ids, False)
+
+
+@profile.command("include")
+@click.option("--user", required=True, help="The profile's user name.")
+@click.argument("paper_ids", nargs=-1, required=True)
+@click.pass_obj
+@friendly_errors
+def profile_include(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
+    """Take excluded own papers back into ranking."""
+    _set_included(obj, user, paper_ids, True)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--since", default=None, help="Only papers listed on or after YYYY-MM-DD.")
+@click.option("--date", "day", default=None, help="Only papers listed on YYYY-MM-DD.")
+@click.pass_obj
+@friendly_errors
+def ingest(obj: Context, source: str, since: str | None, day: str | None) -> None:
+    """Take in new papers. SOURCE is a file (JSONL[.gz], CSV, BibTeX, CSL-JSON, listing,
+    saved HF page), arxiv:CATEGORY[,CATEGORY], oai:SET, hf:YYYY-MM-DD, or a feed URL."""
+    from paperfeed.pipeline import check_date
+    from paperfeed.pipeline import ingest as run_ingest
+
+    since = check_date(since, "--since") if since else None
+    day = check_date(day, "--date") if day else None
+    report = run_ingest(obj.store, source, since=since, day=day)
+    click.echo(
+        f"{report.origin}: read {report.read} papers, {report.added} new, "
+        f"{report.merged} merged, {report.unchanged} already known"
+    )
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@cli.command()
+@click.option("--user", required=True, help="Whose digest.")
+@click.option("--date", "day", default=None, help="Replay the listing of YYYY-MM-DD.")
+@click.option("--top", type=click.IntRange(1, 500), default=None, help="Number of picks.")
+@click.option("--threshold", type=float, default=None, help="Drop picks scoring below this.")
+@click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
+@click.pass_obj
+@friendly_errors
+def digest(
+    obj: Context, user: str, day: str | None, top: int | None, threshold: float | None, fmt: str
+) -> None:
+    """Rank a day's listing (default: the newest in the store) for USER, with reasons."""
+    from paperfeed.pipeline import build_digest, check_date, mark_shown, render
+
+    day = check_date(day, "--date") if day else None
+    result = build_digest(
+        obj.store,
+        user,
+        day=day,
+        top=top or obj.settings.top,
+        threshold=threshold if threshold is not None else obj.settings.threshold,
+    )
+    mark_shown(obj.store, result, channel="cli")
+    click.echo(render(result, fmt, base_url=obj.settings.base_url))
+
+
+@cli.command()
+@click.option("--user", required=True, help="Who rates.")
+@click.argument("paper_id")
+@click.argument("rating", type=click.Choice(["up", "down"]))
+@click.pass_obj
+@friendly_errors
+def feedback(obj: Context, user: str, paper_id: str, rating: str) -> None:
+    """Thumbs up or down on a paper; it shapes the next digests."""
+    from paperfeed.pipeline import give_feedback
+
+    give_feedback(obj.store, user, paper_id, 1 if rating == "up" else -1)
+    click.echo(f"{rating} recorded for {paper_id}")
+
+
+@cli.command()
+@click.option("--user", required=True, help="Whose rules.")
+@click.option("--include", "include_keywords", multiple=True, help="Keyword that boosts a paper.")
+@click.option("--exclude", "exclude_keywords", multiple=True, help="Keyword that drops a paper.")
+@click.option("--follow", "followed", multiple=True, help="Author whose papers always show.")
+@click.option("--clear", is_flag=True, help="Remove all rules first.")
+@click.pass_obj
+@friendly_errors
+def rules(
+    obj: Context,
+    user: str,
+    include_keywords: tuple[str, ...],
+    exclude_keywords: tuple[str, ...],
+    followed: tuple[str, ...],
+    clear: bool,
+) -> None:
+    """Show or add USER's keyword rules and followed authors."""
+    from paperfeed.pipeline import update_rules
+
+    click.echo(update_rules(obj.store, user, include_keywords, exclude_keywords, followed, clear))
+
+
+def data_dir(explicit: str | None) -> Path:
+    """Where the shared sample data lives: --data, $PAPERFEED_DATA, or ../shared/data."""
+    return Path(explicit or os.environ.get("PAPERFEED_DATA") or "../shared/data")
+
+
+@cli.command()
+@click.option("--data", default=None, help="Folder with profiles/ and arxiv-cs-2025.jsonl.gz.")
+@click.option("--date", "day", default="2026-06-30", show_default=True, help="Listing to replay.")
+@click.option(
+    "--top", type=click.IntRange(1, 100), default=10, show_default=True, help="Number of picks."
+)
+@click.pass_context
+@friendly_errors
+def demo(ctx: click.Context, data: str | None, day: str, top: int) -> None:
+    """Import the sample profile, replay one day of arXiv, print its top picks."""
+    folder = data_dir(data)
+    profile_file = folder / "profiles" / "fang-han.txt"
+    listing = folder / "arxiv-cs-2025.jsonl.gz"
+    if not profile_file.exists() or not listing.exists():
+        click.echo(DEMO_HELP.format(folder=folder), err=True)
+        sys.exit(2)
+    started = time.perf_counter()
+    ctx.invoke(profile_import, file=str(profile_file), user="fang-han", kind=None)
+    ctx.invoke(ingest, source=str(listing), since=None, day=day)
+    ctx.invoke(digest, user="fang-han", day=day, top=top, threshold=None, fmt="text")
+    click.echo(f"(demo took {time.perf_counter() - started:.1f} s)", err=True)
+
+
+DEMO_HELP = """No sample data in {folder}.
+Point the demo at it with --data DIR or PAPERFEED_DATA, or use your own files:
+  paperfeed profile import my-papers.bib --user me
+  paperfeed ingest arxiv:cs.LG,cs.CL          # today's arXiv listing
+  paperfeed digest --user me"""

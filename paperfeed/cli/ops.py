@@ -1,0 +1,84 @@
+"""Operator commands: send, run (the daily job), serve (the web app), eval (benchmarks)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from paperfeed.cli.base import Context, cli, friendly_errors
+
+
+@cli.command()
+@click.option("--user", required=True, help="Whose digest to mail.")
+@click.option("--date", "day", default=None, help="Listing day (default: the newest).")
+@click.pass_obj
+@friendly_errors
+def send(obj: Context, user: str, day: str | None) -> None:
+    """Mail USER's digest over SMTP (server and login from config / PAPERFEED_SMTP_*)."""
+    from paperfeed import daily, pipeline
+
+    day = pipeline.check_date(day, "--date") if day else None
+    run = daily.run_user(
+        obj.store, user, day=day, top=obj.settings.top, smtp=daily.smtp_settings(obj.settings)
+    )
+    click.echo(f"{run.user} {run.date}: {run.picks} picks, {run.status}")
+    if run.status.startswith("failed"):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--all-users", is_flag=True, help="Every user in the store (the default).")
+@click.option("--user", "users", multiple=True, help="Only these users.")
+@click.option("--date", "day", default=None, help="Replay this listing day instead of today's.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    help="Ingest these SOURCEs instead of the configured ones (see `ingest --help`).",
+)
+@click.option("--no-fetch", is_flag=True, help="Ingest nothing; rank what is stored.")
+@click.option("--no-mail", is_flag=True, help="Rank and record, send no mail.")
+@click.pass_obj
+@friendly_errors
+def run(
+    obj: Context,
+    all_users: bool,
+    users: tuple[str, ...],
+    day: str | None,
+    sources: tuple[str, ...],
+    no_fetch: bool,
+    no_mail: bool,
+) -> None:
+    """The daily job: ingest the day's listings, rank and deliver for every user.
+
+    Safe to run more than once a day: nothing is sent twice."""
+    from paperfeed import daily, pipeline
+
+    day = pipeline.check_date(day, "--date") if day else None
+    chosen = None if all_users or not users else list(users)
+    specs = [] if no_fetch else (list(sources) or None)
+    runs, problems = daily.run_all(
+        obj.store, obj.settings, users=chosen, day=day, sources=specs, send=not no_mail
+    )
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    for item in runs:
+        click.echo(f"{item.user} {item.date}: {item.picks} picks, {item.status}")
+    if any(item.status.startswith("failed") for item in runs):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.pass_obj
+@friendly_errors
+def serve(obj: Context, host: str, port: int) -> None:
+    """Serve the web app: digests with thumbs up/down, profile, search, topic map, Atom."""
+    from paperfeed.errors import require
+
+    require("starlette", "web")
+    from paperfeed.web.app import serve as serve_app
+
+    serve_app(obj.settings, host, port)

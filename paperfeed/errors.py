@@ -1,0 +1,54 @@
+"""The errors paperfeed raises on purpose, each saying where the problem is."""
+
+from __future__ import annotations
+
+
+class PaperfeedError(Exception):
+    """Base of every error paperfeed raises for users to read."""
+
+
+class InputError(PaperfeedError):
+    """Input that cannot be read: names the file (or URL), and the line or field when known."""
+
+    def __init__(
+        self,
+        origin: str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.origin = origin
+        self.line = line
+        self.field = field
+        self.message = message
+        where = origin
+        if line is not None:
+            where += f":{line}"
+        if field is not None:
+            where += f": field '{field}'"
+        super().__init__(f"{where}: {message}")
+
+
+class SourceError(PaperfeedError):
+    """A network source that could not be fetched after the allowed retries."""
+
+
+class MissingExtra(PaperfeedError):
+    """An optional part is used but its extra is not installed."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(
+            f"this needs the optional package '{module}': "
+            f"install it with  pip install 'paperfeed[{extra}]'"
+        )
+
+
+def require(module: str, extra: str) -> object:
+    """Import an optional module, or raise MissingExtra naming the install command."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtra(module, extra) from exc

@@ -1,0 +1,80 @@
+"""Identifiers and normalization: arXiv ids, DOIs, titles, author names, content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NEW_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_OLD_ARXIV = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_DOI = re.compile(r"\b(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def normalize_arxiv_id(raw: str) -> str | None:
+    """Return the arXiv id in ``raw`` without version (``2506.01234``, ``hep-th/9901001``).
+
+    ``raw`` may be a bare id, an ``arXiv:`` prefixed id, or an abs/pdf URL. None if absent.
+    """
+    text = raw.strip()
+    match = _NEW_ARXIV.search(text)
+    if match:
+        return match.group(1)
+    match = _OLD_ARXIV.search(text)
+    if match:
+        return match.group(1)
+    return None
+
+
+def normalize_doi(raw: str) -> str | None:
+    """Return a lower-cased DOI without URL prefix, or None."""
+    match = _DOI.search(raw.strip())
+    return match.group(1).rstrip(".,;").lower() if match else None
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, and squeeze everything but letters and digits to one space."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_only.lower()))
+
+
+def normalize_title(title: str) -> str:
+    """The title as a dedup key: folded, LaTeX commands and braces dropped."""
+    return fold(re.sub(r"[{}$]", "", re.sub(r"\\[a-zA-Z]+", " ", title)))
+
+
+def normalize_author(name: str) -> str:
+    """An author as a match key: "Han Fang", "Fang, Han" and "H. Fang" all give ``fang h``."""
+    if "," in name:
+        last, _, first = name.partition(",")
+    else:
+        parts = name.strip().split()
+        if not parts:
+            return ""
+        last, first = parts[-1], " ".join(parts[:-1])
+    last_key = fold(last)
+    initial = fold(first)[:1]
+    return f"{last_key} {initial}".strip()
+
+
+def paper_id(arxiv_id: str | None, doi: str | None, title: str) -> str:
+    """The canonical paper id: arXiv id, else ``doi:...``, else ``title:<sha1[:16]>``."""
+    if arxiv_id:
+        return arxiv_id
+    if doi:
+        return f"doi:{doi}"
+    digest = hashlib.sha1(normalize_title(title).encode()).hexdigest()[:16]
+    return f"title:{digest}"
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """The text a model embeds for a paper."""
+    title = " ".join(title.split())
+    abstract = " ".join(abstract.split())
+    return f"{title}. {abstract}" if abstract else title
+
+
+def content_hash(title: str, abstract: str) -> str:
+    """Key of a paper's text for the embedding cache: sha1 of the embedded text."""
+    return hashlib.sha1(paper_text(title, abstract).encode()).hexdigest()

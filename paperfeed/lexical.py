@@ -1,0 +1,220 @@
+"""Lexical term statistics: tokenizing, TF-IDF and BM25 weights, sparse cosines, shared terms.
+
+Small pure functions in the spirit of bm25s: text goes in, scipy.sparse rows come out.
+A fitted :class:`Lexicon` holds the vocabulary and IDF of one background corpus; texts are
+turned into L2-normalized rows with sublinear term frequency, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from paperfeed.ids import fold
+
+_BOILERPLATE = """
+    paper papers propose proposed proposes proposing present presents presented introduce
+    introduces introduced result results show shows shown showed demonstrate demonstrates
+    demonstrated novel new existing based using use uses used work works study studies
+    method methods approach approaches technique techniques experiment experiments
+    experimental extensive significantly significant outperform outperforms outperforming
+    achieve achieves achieved achieving state art sota effective effectiveness efficient
+    furthermore moreover however additionally address addresses challenge challenges
+    problem problems paradigm recent recently various different prior previous previously
+    finally specifically particular particularly respectively compared comparison
+    code available publicly github https http www com org url abstract article conference
+    evaluate evaluated evaluation evaluations benchmark benchmarks task tasks performance
+    superior improve improves improved improvement improvements key crucial important
+    leverage leverages leveraging enable enables enabling able provide provides providing
+    remain remains limited limitation limitations including include includes specific
+    well also via within across among toward towards et al ie eg wide widely
+"""
+
+#: Words of academic boilerplate that say nothing about a paper's topic.
+ACADEMIC_STOPWORDS = frozenset(_BOILERPLATE.split())
+
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | ACADEMIC_STOPWORDS
+
+_KEEP_S = ("ss", "us", "is", "ics", "ous", "ayes", "series", "species")
+
+
+def stem(token: str) -> str:
+    """Light plural folding: ``networks`` -> ``network``, ``policies`` -> ``policy``."""
+    if len(token) <= 4 or token.endswith(_KEEP_S):
+        return token
+    if token.endswith("ies"):
+        return token[:-3] + "y"
+    if token.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return token[:-2]
+    if token.endswith("s"):
+        return token[:-1]
+    return token
+
+
+_LATEX = re.compile(r"\\[a-zA-Z]+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, accent-free words of ``text`` (LaTeX commands dropped)."""
+    text = _LATEX.sub(" ", text)
+    if text.isascii():  # fast path: no accents to strip
+        return _WORD.findall(text.lower())
+    return fold(text).split()
+
+
+def _token(word: str) -> str:
+    """The stemmed token of a word, or "" for stopwords, numbers and single letters."""
+    if len(word) < 2 or word in STOPWORDS or word.isdigit():
+        return ""
+    return stem(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded, stemmed word tokens of ``text`` without stopwords, numbers or single letters."""
+    return [t for t in map(_token, words(text)) if t]
+
+
+@lru_cache(maxsize=16384)
+def _analyzed(text: str, bigrams: bool) -> tuple[str, ...]:
+    tokens = [_token(w) for w in words(text)]
+    terms = [t for t in tokens if t]
+    if bigrams:
+        terms += [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a and b]
+    return tuple(terms)
+
+
+def analyze(text: str, bigrams: bool = True) -> list[str]:
+    """Terms of ``text``: its tokens plus, when asked, bigrams of tokens adjacent in the text.
+
+    Memoized per text: the same papers are analyzed again and again across calls.
+    """
+    return list(_analyzed(text, bigrams))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Vocabulary and IDF of a background corpus: turns texts into TF-IDF rows."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    bigrams: bool = True
+
+    @property
+    def terms(self) -> list[str]:
+        """Term of each column."""
+        out = [""] * len(self.vocabulary)
+        for term, col in self.vocabulary.items():
+            out[col] = term
+        return out
+
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Raw term counts of ``texts`` over this vocabulary (unknown terms dropped)."""
+        return count_matrix([analyze(t, self.bigrams) for t in texts], self.vocabulary)
+
+    def tfidf(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Sublinear-tf, IDF-weighted, L2-normalized rows of ``texts``."""
+        return tfidf_rows(self.counts(texts), self.idf)
+
+
+def count_matrix(docs: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> sp.csr_matrix:
+    """A documents x vocabulary matrix of term counts."""
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    data: list[int] = []
+    for doc in docs:
+        counted = Counter(vocabulary[t] for t in doc if t in vocabulary)
+        indices.extend(counted.keys())
+        data.extend(counted.values())
+        indptr.append(len(indices))
+    shape = (len(docs), len(vocabulary))
+    matrix = sp.csr_matrix((np.array(data, np.float32), indices, indptr), shape=shape)
+    matrix.sort_indices()
+    return matrix
+
+
+def fit_lexicon(
+    texts: Iterable[str], *, min_df: int = 1, max_df: float = 0.5, bigrams: bool = True
+) -> Lexicon:
+    """Fit vocabulary and smoothed IDF (``ln((1+n)/(1+df)) + 1``) on a background corpus.
+
+    Terms in fewer than ``min_df`` documents or in more than ``max_df`` of them are dropped
+    (a bigram must reach ``max(min_df, 2)`` to keep the vocabulary small).
+    """
+    doc_freq: Counter[str] = Counter()
+    n_docs = 0
+    for text in texts:
+        doc_freq.update(set(analyze(text, bigrams)))
+        n_docs += 1
+    ceiling = max_df * n_docs if n_docs > 10 else n_docs
+    kept = sorted(
+        t for t, df in doc_freq.items()
+        if df <= ceiling and df >= (max(min_df, 2) if " " in t else min_df)
+    )
+    vocabulary = {t: i for i, t in enumerate(kept)}
+    df = np.array([doc_freq[t] for t in kept], dtype=np.float64)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    return Lexicon(vocabulary, idf.astype(np.float32), bigrams)
+
+
+def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf (``1 + ln tf``) times IDF, each row scaled to unit length."""
+    weighted = counts.copy().astype(np.float32)
+    weighted.data = 1.0 + np.log(weighted.data)
+    weighted = weighted @ sp.diags(idf.astype(np.float32))
+    return normalize_sparse(sp.csr_matrix(weighted))
+
+
+def bm25_rows(
+    counts: sp.csr_matrix, idf: np.ndarray, *, k1: float = 1.2, b: float = 0.75,
+    avg_length: float | None = None,
+) -> sp.csr_matrix:
+    """BM25 term weights per document (saturated tf with length normalization, times IDF)."""
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    avg = avg_length if avg_length is not None else float(lengths.mean() or 1.0)
+    weighted = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+    row_of = np.repeat(np.arange(counts.shape[0]), np.diff(weighted.indptr))
+    norm = k1 * (1.0 - b + b * lengths[row_of] / avg)
+    weighted.data = weighted.data * (k1 + 1.0) / (weighted.data + norm)
+    return sp.csr_matrix(weighted @ sp.diags(idf.astype(np.float32)))
+
+
+def normalize_sparse(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit L2 length (empty rows stay empty)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    scale = 1.0 / np.maximum(norms, 1e-12)
+    return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ matrix)
+
+
+def cosine(a: sp.spmatrix, b: sp.spmatrix) -> np.ndarray:
+    """Dense matrix of cosines between the rows of ``a`` and of ``b`` (both L2-normalized)."""
+    return np.asarray((a @ b.T).todense(), dtype=np.float32)
+
+
+def shared_terms(a: sp.spmatrix, b: sp.spmatrix, terms: Sequence[str], k: int = 5) -> list[str]:
+    """The ``k`` terms that contribute most to the cosine of two single rows, best first.
+
+    A bigram counts double (it stands for two words); a term sharing a word with one already
+    chosen is skipped, so "language model" does not come with "language" and "model" again.
+    """
+    product = sp.csr_matrix(a).multiply(sp.csr_matrix(b)).tocsr()
+    words = [len(terms[col].split()) for col in product.indices]
+    order = np.argsort(-product.data * np.array(words), kind="stable")
+    chosen: list[str] = []
+    for col in product.indices[order]:
+        term = terms[col]
+        if any(set(term.split()) & set(c.split()) for c in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == k:
+            break
+    return chosen
+

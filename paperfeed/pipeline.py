@@ -1,0 +1,303 @@
+"""The one place that strings the layers together: import, ingest, rank, record, deliver."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from paperfeed.errors import InputError
+from paperfeed.records import Batch, Digest, Paper
+
+if TYPE_CHECKING:
+    import httpx
+
+    from paperfeed.embed import Embedder
+    from paperfeed.sources.http import PoliteFetcher
+    from paperfeed.store import Store
+
+    Client = httpx.Client | PoliteFetcher
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What `profile import` did."""
+
+    user: str
+    origin: str
+    read: int
+    added: int
+    merged: int
+    unchanged: int
+    linked: int
+    owner: str | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What `ingest` did; ``problems`` are the parts a source could not deliver."""
+
+    origin: str
+    read: int
+    added: int
+    merged: int
+    unchanged: int
+    problems: tuple[str, ...] = ()
+
+
+def check_date(value: str, field: str = "date") -> str:
+    """Validate an ISO date given by a user; returns it unchanged."""
+    if not _DATE.match(value):
+        raise InputError("command line", f"expected YYYY-MM-DD, got {value!r}", field=field)
+    try:
+        Date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError("command line", str(exc), field=field) from exc
+    return value
+
+
+def import_profile(store: Store, path: Path, user: str, *, kind: str | None = None) -> ImportReport:
+    """Read a publication list and link its papers to ``user``'s profile, all or nothing."""
+    from paperfeed.sources.files import read_path
+
+    batch = read_path(path, kind=kind)
+    with store.transaction():
+        store.add_user(user)
+        result = store.upsert_papers(batch.papers, listed=False)
+        linked = store.add_profile_papers(user, result.ids)
+        if batch.owner and store.get_setting(user, "owner_name") is None:
+            store.set_setting(user, "owner_name", batch.owner)
+    return ImportReport(
+        user,
+        str(path),
+        len(batch.papers),
+        result.added,
+        result.merged,
+        result.unchanged,
+        linked,
+        batch.owner,
+        batch.problems,
+    )
+
+
+def _file_batches(path: Path, since: str | None, day: str | None) -> Iterator[Batch]:
+    """Papers of a local file; big JSONL(.gz) files are streamed in chunks."""
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        from paperfeed.sources.jsonl import iter_jsonl_path
+
+        chunk: list[Paper] = []
+        for paper in iter_jsonl_path(path, date=day):
+            if since and (paper.date or "") < since:
+                continue
+            chunk.append(paper)
+            if len(chunk) >= _CHUNK:
+                yield Batch(tuple(chunk), origin=str(path))
+                chunk = []
+        yield Batch(tuple(chunk), origin=str(path))
+        return
+    from paperfeed.sources.files import read_path
+
+    batch = read_path(path)
+    keep = [
+        p
+        for p in batch.papers
+        if (not since or (p.date or "") >= since) and (not day or p.date == day)
+    ]
+    yield Batch(tuple(keep), origin=batch.origin, problems=batch.problems)
+
+
+def _network_batch(spec: str, since: str | None, client: Client) -> Batch:
+    """``arxiv:CATS`` (RSS, or the API with --since), ``oai:SET``, ``hf:DATE``, or a feed URL."""
+    from paperfeed.sources import arxiv_api, hf_api, oaipmh, rss
+
+    scheme, _, rest = spec.partition(":")
+    if scheme == "arxiv":
+        categories = [c.strip() for c in rest.split(",") if c.strip()]
+        if not categories:
+            raise InputError(spec, "name at least one category, e.g. arxiv:cs.LG,cs.CL")
+        if since:
+            return arxiv_api.fetch_arxiv_api(client, categories, since=since)
+        return rss.fetch_feed(client, rss.arxiv_rss_url(categories))
+    if scheme == "oai":
+        return oaipmh.harvest_oai(client, set_spec=rest or "cs", since=since)
+    if scheme == "hf":
+        return hf_api.fetch_hf_daily(client, check_date(rest, "hf:DATE"))
+    return rss.fetch_feed(client, spec)
+
+
+def is_network_source(spec: str) -> bool:
+    """True for arxiv:, oai:, hf: and http(s) SOURCE specs."""
+    return bool(re.match(r"^(arxiv|oai|hf):", spec) or re.match(r"^https?://", spec))
+
+
+def source_batches(
+    spec: str,
+    *,
+    since: str | None = None,
+    day: str | None = None,
+    client: Client | None = None,
+) -> Iterator[Batch]:
+    """Resolve a SOURCE argument to batches of papers (see `paperfeed ingest --help`).
+
+    Pass one ``client`` (a PoliteFetcher) for a whole run so arXiv's pause between calls
+    holds across sources; without one, a client is made and closed here.
+    """
+    if is_network_source(spec):
+        from paperfeed.sources.http import as_fetcher, make_client
+
+        if client is not None:
+            batch = _network_batch(spec, since, client)
+        else:
+            with make_client() as http:
+                batch = _network_batch(spec, since, as_fetcher(http))
+        if day:
+            batch = Batch(
+                tuple(p for p in batch.papers if p.date == day),
+                batch.origin,
+                problems=batch.problems,
+            )
+        yield batch
+        return
+    path = Path(spec).expanduser()
+    if not path.exists():
+        raise InputError(spec, "no such file, and not a source (arxiv:CATS, oai:SET, hf:DATE, URL)")
+    yield from _file_batches(path, since, day)
+
+
+def ingest(
+    store: Store,
+    spec: str,
+    *,
+    since: str | None = None,
+    day: str | None = None,
+    client: Client | None = None,
+) -> IngestReport:
+    """Take a source's papers into the store. A malformed input changes nothing."""
+    batches = list(source_batches(spec, since=since, day=day, client=client))
+    read = added = merged = unchanged = 0
+    problems: list[str] = []
+    with store.transaction():
+        for batch in batches:
+            result = store.upsert_papers(batch.papers)
+            read += len(batch.papers)
+            added, merged = added + result.added, merged + result.merged
+            unchanged += result.unchanged
+            problems.extend(batch.problems)
+    return IngestReport(spec, read, added, merged, unchanged, tuple(problems))
+
+
+def build_digest(
+    store: Store,
+    user: str,
+    *,
+    day: str | None = None,
+    top: int = 10,
+    threshold: float | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Digest:
+    """Rank one listing day (default: the newest in the store) for ``user`` and save it."""
+    from paperfeed import api
+
+    if not store.has_user(user):
+        raise InputError("command line", f"no user {user!r}; import a profile first", field="user")
+    day = day or store.latest_date()
+    if day is None:
+        return Digest(user, None, (), note="The store holds no papers yet: run `paperfeed ingest`.")
+    candidates = store.papers_on(day)
+    if not candidates:
+        note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
+        return Digest(user, day, (), note=note)
+    profile = store.load_profile(user)
+    shown = store.shown_ids(user, before=day)
+    recs, interests = api.rank_digest(
+        profile,
+        candidates,
+        top=top,
+        threshold=threshold,
+        shown=shown,
+        store=store,
+        embedder=embedder,
+        today=day,
+    )
+    store.save_digest(user, day, recs)
+    return Digest(user, day, tuple(recs), tuple(interests), candidates=len(candidates))
+
+
+def mark_shown(store: Store, digest: Digest, channel: str) -> None:
+    """Remember what the user saw, so later digests never repeat it."""
+    if digest.date and digest.recommendations:
+        ids = [r.paper.id for r in digest.recommendations]
+        store.record_shown(digest.user, digest.date, ids, channel)
+
+
+def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000") -> str:
+    """The digest in one of the output formats: text, json, html, atom."""
+    from paperfeed import deliver
+
+    if fmt == "text":
+        return deliver.render_text(digest)
+    if fmt == "json":
+        return deliver.render_json(digest)
+    if fmt == "html":
+        return deliver.render_html(digest)
+    if fmt == "atom":
+        url = f"{base_url}/feed/{digest.user}.atom"
+        return deliver.render_atom(digest, feed_url=url, self_id=url)
+    raise InputError("command line", f"unknown format {fmt!r}", field="format")
+
+
+def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
+    """Store a thumbs up (+1) or down (-1); the next digest's ranking learns from it."""
+    from datetime import UTC, datetime
+
+    from paperfeed.records import Feedback
+
+    if rating not in (1, -1):
+        raise InputError("feedback", f"rating must be +1 or -1, got {rating}", field="rating")
+    if not store.has_user(user):
+        raise InputError("command line", f"no user {user!r}", field="user")
+    if store.get_paper(paper_id) is None:
+        raise InputError("command line", f"no paper {paper_id!r} in the store", field="paper_id")
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    store.add_feedback(Feedback(user, paper_id, rating, stamp))
+
+
+def update_rules(
+    store: Store,
+    user: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    follow: tuple[str, ...],
+    clear: bool = False,
+) -> str:
+    """Add keyword rules / followed authors (or clear them) and describe the result."""
+    if not store.has_user(user):
+        raise InputError("command line", f"no user {user!r}", field="user")
+    current = store.load_profile(user)
+    keep = not clear
+
+    def merged(old: tuple[str, ...], new: tuple[str, ...]) -> list[str]:
+        return list(dict.fromkeys([*(old if keep else ()), *(s.strip() for s in new if s.strip())]))
+
+    with store.transaction():
+        store.set_rules(
+            user,
+            include_keywords=merged(current.include_keywords, include),
+            exclude_keywords=merged(current.exclude_keywords, exclude),
+            followed_authors=merged(current.followed_authors, follow),
+        )
+    now = store.load_profile(user)
+    return (
+        f"include keywords: {', '.join(now.include_keywords) or '-'}\n"
+        f"exclude keywords: {', '.join(now.exclude_keywords) or '-'}\n"
+        f"followed authors: {', '.join(now.followed_authors) or '-'}"
+    )

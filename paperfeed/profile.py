@@ -1,0 +1,185 @@
+"""From a researcher's own papers and their vectors: interests (topic clusters) and namesake flags.
+
+Interests come from agglomerative clustering of the own papers' embeddings (average linkage
+on cosine distance, cut at a distance threshold), each labelled with its 2-4 most telling
+TF-IDF terms. Namesake flags mark own papers that probably belong to someone else of the
+same name: they share no co-author with the profile's main collaboration network and sit
+far from its topics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from paperfeed.ids import fold, normalize_author
+from paperfeed.records import Interest, Paper
+
+#: Cosine distance at which two clusters of own papers stop merging into one interest.
+INTEREST_DISTANCE = 0.62
+
+
+def cluster_papers(
+    vectors: np.ndarray, distance_threshold: float = INTEREST_DISTANCE
+) -> np.ndarray:
+    """Cluster label per row (0..k-1, largest cluster first) by average-linkage on cosine."""
+    n = len(vectors)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    from sklearn.cluster import AgglomerativeClustering
+
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average",
+        distance_threshold=distance_threshold,
+    )
+    raw = model.fit_predict(vectors)
+    sizes = np.bincount(raw)
+    order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], int(np.argmax(raw == c))))
+    relabel = {old: new for new, old in enumerate(order)}
+    return np.array([relabel[c] for c in raw], dtype=int)
+
+
+def label_terms(
+    rows: sp.csr_matrix, labels: np.ndarray, terms: Sequence[str], n_terms: int = 3
+) -> list[list[str]]:
+    """Per cluster, the terms with the highest mean TF-IDF in it minus the mean elsewhere.
+
+    A unigram contained in an already chosen bigram (or the reverse) is skipped.
+    """
+    dense = np.asarray(rows.todense()) if sp.issparse(rows) else np.asarray(rows)
+    out = []
+    for cluster in range(int(labels.max()) + 1 if len(labels) else 0):
+        inside = dense[labels == cluster].mean(axis=0)
+        rest = dense[labels != cluster]
+        contrast = inside - (0.5 * rest.mean(axis=0) if len(rest) else 0.0)
+        chosen: list[str] = []
+        for col in np.argsort(-contrast, kind="stable"):
+            if contrast[col] <= 0 or len(chosen) == n_terms:
+                break
+            term = terms[col]
+            words = set(term.split())
+            if any(words & set(c.split()) for c in chosen):
+                continue
+            chosen.append(term)
+        out.append(chosen)
+    return out
+
+
+def find_interests(
+    papers: Sequence[Paper],
+    vectors: np.ndarray,
+    rows: sp.csr_matrix,
+    terms: Sequence[str],
+    distance_threshold: float = INTEREST_DISTANCE,
+) -> tuple[list[Interest], np.ndarray]:
+    """The interests of a profile and the interest index of each own paper."""
+    labels = cluster_papers(vectors, distance_threshold)
+    names = label_terms(rows, labels, terms) if len(papers) else []
+    interests = []
+    for cluster, words in enumerate(names):
+        ids = tuple(p.id for p, lab in zip(papers, labels, strict=True) if lab == cluster)
+        label = ", ".join(words) if words else f"topic {cluster + 1}"
+        interests.append(Interest(label=label, terms=tuple(words), paper_ids=ids))
+    return interests, labels
+
+
+@dataclass(frozen=True, slots=True)
+class NamesakeFlag:
+    """An own paper that probably belongs to a namesake, and why."""
+
+    paper_id: str
+    title: str
+    similarity: float
+    reason: str
+
+
+def author_key(name: str) -> tuple[str, str]:
+    """(folded last name, folded first names) of "First Last" or "Last, First"."""
+    if "," in name:
+        last, _, first = name.partition(",")
+    else:
+        parts = name.strip().split()
+        last, first = (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
+    return fold(last), fold(first)
+
+
+def same_person(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two author keys may name one person: same last name and compatible first names.
+
+    Full first names must agree; an initial agrees with any name it starts ("H" ~ "Han").
+    ``normalize_author`` alone (last name + initial) is too loose for co-authorship:
+    "Hejia Zhang" and "Hao Zhang" share ``zhang h``.
+    """
+    (last_a, first_a), (last_b, first_b) = a, b
+    if not last_a or last_a != last_b:
+        return False
+    short, long = sorted((first_a.replace(" ", ""), first_b.replace(" ", "")), key=len)
+    if len(short) <= 2:  # initials only
+        return long.startswith(short[:1])
+    return short == long
+
+
+def is_owner(name: str, owner: str) -> bool:
+    """Whether ``name`` is the profile owner's name (same normalized key)."""
+    return bool(owner) and normalize_author(name) == normalize_author(owner)
+
+
+def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:
+    """Group index per paper: papers linked (transitively) by a shared co-author.
+
+    The owner's own name never links papers: every paper has it.
+    """
+    keys = [
+        {" ".join(author_key(a)) for a in p.authors if not is_owner(a, owner)} - {""}
+        for p in papers
+    ]
+    parent = list(range(len(papers)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(papers)):
+        for j in range(i):
+            if keys[i] & keys[j]:
+                parent[root(i)] = root(j)
+    roots = [root(i) for i in range(len(papers))]
+    sizes = {r: roots.count(r) for r in set(roots)}
+    order = sorted(sizes, key=lambda r: (-sizes[r], roots.index(r)))
+    return np.array([order.index(r) for r in roots], dtype=int)
+
+
+def namesake_flags(
+    papers: Sequence[Paper], owner: str, vectors: np.ndarray, *, min_similarity: float = 0.45
+) -> list[NamesakeFlag]:
+    """Own papers outside the main co-author network whose topic is far from it.
+
+    The main network is the largest group of papers linked by shared co-authors (needs
+    at least two papers; otherwise nothing is flagged). A paper outside it is flagged when
+    its best cosine to any main-network paper is below ``min_similarity``.
+    """
+    if len(papers) < 3 or not any(p.authors for p in papers):
+        return []
+    groups = coauthor_groups(papers, owner)
+    main = np.flatnonzero(groups == 0)
+    if len(main) < 2:
+        return []
+    flags = []
+    for i in (int(x) for x in np.flatnonzero(groups != 0)):
+        if not papers[i].authors:
+            continue
+        closest = float(np.max(vectors[main] @ vectors[i]))
+        if closest < min_similarity:
+            reason = (
+                f"shares no co-author with your other papers and is far from their topics "
+                f"(best similarity {closest:.2f})"
+            )
+            flags.append(NamesakeFlag(papers[i].id, papers[i].title, closest, reason))
+    return flags

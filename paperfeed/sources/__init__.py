@@ -1,0 +1,1 @@
+"""Where papers come from: file readers and network fetchers, each returning a Batch."""

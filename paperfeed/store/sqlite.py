@@ -1,0 +1,39 @@
+"""The Store: the only module that touches the database (SQLite, stdlib ``sqlite3``).
+
+``Store.open(path)`` creates or upgrades the database (ordered migrations, see
+``schema.py``); ``":memory:"`` gives a private in-memory one. The methods live in mixins
+by subject; every public write runs in a transaction, its own or the caller's
+(``with store.transaction(): ...`` makes one command all-or-nothing).
+
+Connection (``base.py``): ``Store(path)``, ``Store.open(path)``, ``close()``, context
+manager, ``transaction()``, ``counts()``, ``check()``, ``version``.
+
+Papers (``papers.py``, dedup rule in its docstring): ``upsert_papers(papers, *, listed=True)
+-> UpsertResult``, ``find_paper_id(paper)``, ``resolve_id(id)``, ``get_paper(id)``,
+``get_papers(ids)``, ``papers_on(date)``, ``listing_dates()``, ``latest_date()``,
+``count_papers()``, ``search(query, limit=20)``.
+
+Users (``users.py``): ``add_user``, ``users``, ``has_user``, ``set_password_hash``,
+``password_hash``, ``set_email``, ``email``, ``set_rules``, ``rules``, ``set_setting``,
+``get_setting``, ``add_profile_papers``, ``set_included``, ``profile_links``,
+``load_profile``.
+
+Activity (``activity.py``): ``add_feedback``, ``feedback``, ``feedback_events``,
+``record_shown``, ``shown_ids``, ``save_digest``, ``load_digest``, ``digest_dates``,
+``mark_sent``, ``unmark_sent``, ``was_sent``.
+
+Embedding cache (``vectors.py``, a ``paperfeed.embed.VectorStore``): ``get_vectors``,
+``put_vectors``, ``count_vectors``.
+"""
+
+from __future__ import annotations
+
+from paperfeed.store.users import UsersMixin
+from paperfeed.store.vectors import VectorsMixin
+
+
+class Store(UsersMixin, VectorsMixin):
+    """A paperfeed database; safe to share between threads, and between processes by file."""
+
+
+__all__ = ["Store"]

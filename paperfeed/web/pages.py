@@ -1,0 +1,227 @@
+"""What the web pages share: the app's context, page rendering, paper cards, today's digest.
+
+Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes through
+``render`` so the signed-in user and the CSRF token reach each template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from paperfeed.deliver.common import (
+    ABSTRACT_CHARS,
+    clean_text,
+    display_text,
+    facts,
+    grouped_by_interest,
+    paper_link,
+    reason_lines,
+    short_authors,
+    snippet,
+)
+from paperfeed.errors import PaperfeedError
+from paperfeed.records import Digest, Paper, Recommendation
+from paperfeed.web.auth import SignInThrottle, csrf_token
+
+if TYPE_CHECKING:
+    from paperfeed.config import Settings
+    from paperfeed.embed import Embedder
+    from paperfeed.store import Store
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+CACHED_PAPERS = 4096
+SEARCH_ABSTRACT_CHARS = 600
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%+~]*$")
+
+
+@dataclass
+class WebContext:
+    """The store, settings and embedder the app serves; the embedder loads on first use."""
+
+    store: Store
+    settings: Settings
+    embedder_given: Embedder | None = None
+    _embedder: Embedder | None = field(default=None, init=False, repr=False)
+    _marked: set[tuple[str, str | None, int]] = field(default_factory=set, init=False, repr=False)
+    throttle: SignInThrottle = field(default_factory=SignInThrottle, init=False, repr=False)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder passed in, else the default model (loaded lazily)."""
+        if self._embedder is None:
+            if self.embedder_given is not None:
+                self._embedder = self.embedder_given
+            else:
+                from paperfeed.embed import default_embedder
+
+                self._embedder = default_embedder()
+        return self._embedder
+
+    def mark_shown(self, digest: Digest) -> None:
+        """Record a displayed digest as shown (once per process; the store keeps the first)."""
+        from paperfeed.pipeline import mark_shown
+
+        key = (digest.user, digest.date, len(digest.recommendations))
+        if key not in self._marked:
+            mark_shown(self.store, digest, "web")
+            self._marked.add(key)
+
+    def top(self, user: str) -> int:
+        """The user's digest size, else the configured default."""
+        value = self.store.get_setting(user, "top")
+        return value if isinstance(value, int) and value > 0 else self.settings.top
+
+
+def web(request: Request) -> WebContext:
+    """The app's context."""
+    context: WebContext = request.app.state.web
+    return context
+
+
+def render(request: Request, template: str, status: int = 200, **values: Any) -> Response:
+    """A page from ``template`` with the user, CSRF token and current path added."""
+    values.setdefault("user", getattr(request.state, "user", None))
+    values["csrf"] = csrf_token(request)
+    values["flash"] = request.session.pop("flash", None)
+    values["path"] = request.url.path
+    return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """``target`` if it is a path on this site (no scheme, no //host), else ``default``."""
+    if target and _LOCAL_PATH.match(target):
+        return target
+    return default
+
+
+@dataclass(frozen=True, slots=True)
+class PaperCard:
+    """One paper as a page shows it, with the user's rating (+1, -1 or 0)."""
+
+    id: str
+    title: str
+    link: str | None
+    authors: str
+    facts: str
+    abstract: str
+    reasons: tuple[str, ...]
+    rating: int
+    rank: int | None = None
+
+
+@lru_cache(maxsize=CACHED_PAPERS)
+def _shown_paper(paper: Paper, abstract_chars: int) -> tuple[str, str | None, str, str]:
+    """Title, link, authors and abstract snippet of a paper, cleaned for display.
+
+    Cached: cleaning LaTeX out of abstracts is most of a digest page's work, and the same
+    papers are shown again and again.
+    """
+    return (
+        display_text(paper.title) or "(untitled)",
+        paper_link(paper),
+        short_authors(paper.authors),
+        snippet(display_text(paper.abstract), abstract_chars),
+    )
+
+
+@lru_cache(maxsize=CACHED_PAPERS)
+def _reason_lines(rec: Recommendation) -> tuple[str, ...]:
+    return tuple(reason_lines(rec))
+
+
+def clear_display_cache() -> None:
+    """Forget the cleaned titles, abstracts and reasons (benchmarks measure the cold page)."""
+    _shown_paper.cache_clear()
+    _reason_lines.cache_clear()
+
+
+def pick_card(rec: Recommendation, rating: int, heading: str = "") -> PaperCard:
+    """A digest pick as a card (the interest line left out when its heading says it)."""
+    title, link, authors, abstract = _shown_paper(rec.paper, ABSTRACT_CHARS)
+    said = f"interest: {heading}"
+    return PaperCard(
+        id=rec.paper.id,
+        title=title,
+        link=link,
+        authors=authors,
+        facts=" · ".join(facts(rec)),
+        abstract=abstract,
+        reasons=tuple(line for line in _reason_lines(rec) if line != said),
+        rating=rating,
+        rank=rec.rank,
+    )
+
+
+def paper_card(paper: Paper, rating: int) -> PaperCard:
+    """A search result as a card."""
+    title, link, authors, abstract = _shown_paper(paper, SEARCH_ABSTRACT_CHARS)
+    shown = [f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.id]
+    if paper.date:
+        shown.append(paper.date)
+    return PaperCard(
+        id=paper.id,
+        title=title,
+        link=link,
+        authors=authors,
+        facts=" · ".join(clean_text(s) for s in shown),
+        abstract=abstract,
+        reasons=(),
+        rating=rating,
+    )
+
+
+def ratings(store: Store, user: str) -> dict[str, int]:
+    """The user's current rating per paper id."""
+    return {fb.paper_id: fb.rating for fb in store.feedback(user)}
+
+
+def grouped_cards(digest: Digest, rated: dict[str, int]) -> list[tuple[str, list[PaperCard]]]:
+    """The digest's picks as cards, grouped under their interest labels."""
+    groups = []
+    for label, recs in grouped_by_interest(digest):
+        cards = [pick_card(rec, rated.get(rec.paper.id, 0), label) for rec in recs]
+        groups.append((label, cards))
+    return groups
+
+
+def stored_digest(store: Store, user: str, day: str) -> Digest:
+    """The digest saved for ``user`` on ``day`` as a Digest record."""
+    return Digest(user, day, tuple(store.load_digest(user, day)))
+
+
+def current_digest(context: WebContext, user: str, day: str | None = None) -> Digest:
+    """The digest to show: a saved one for ``day``, else today's (built when missing).
+
+    Today is the newest listing day in the store; when no digest is saved for it yet it is
+    ranked now with ``pipeline.build_digest`` (which saves it).
+    """
+    store = context.store
+    dates = store.digest_dates(user)
+    if day is not None and day in dates:
+        return stored_digest(store, user, day)
+    latest = store.latest_date()
+    if latest and latest not in dates and (not dates or latest > dates[-1]):
+        if not store.profile_links(user):
+            note = "Your profile holds no papers yet: add your publications on the Profile page."
+            return Digest(user, latest, (), note=note)
+        from paperfeed.pipeline import build_digest
+
+        try:
+            return build_digest(store, user, day=latest, top=context.top(user),
+                                threshold=context.settings.threshold, embedder=context.embedder)
+        except PaperfeedError as exc:
+            problem = f"Today's listing ({latest}) could not be ranked: {exc}"
+            if not dates:
+                return Digest(user, latest, (), note=problem)
+            return replace(stored_digest(store, user, dates[-1]), note=problem)
+    if dates:
+        return stored_digest(store, user, dates[-1])
+    return Digest(user, None, (), note="No papers have been taken in yet.")

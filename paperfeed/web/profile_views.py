@@ -1,0 +1,191 @@
+"""Handlers of the profile page: own papers and their switches, rules, settings, feed, import.
+
+Every POST carries the session's CSRF token and changes only the signed-in user's data;
+after a change the browser is sent back to ``/profile`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from paperfeed.deliver.common import display_text, paper_link, short_authors
+from paperfeed.errors import PaperfeedError
+from paperfeed.web.auth import check_csrf, end_session, feed_token, login_required
+from paperfeed.web.auth import new_feed_token as make_feed_token
+from paperfeed.web.forms import (
+    SCHEDULES,
+    FormError,
+    IncludeForm,
+    RulesForm,
+    SettingsForm,
+    parse,
+)
+from paperfeed.web.insight import profile_insight
+from paperfeed.web.pages import WebContext, render, web
+from paperfeed.web.topicmap import COLORS
+
+MAX_UPLOAD = 5 * 1024 * 1024
+IMPORT_KINDS = ("listing", "hf-page", "jsonl", "bibtex", "csl-json", "csv")
+_SUFFIXES = (".txt", ".bib", ".json", ".jsonl", ".csv", ".gz", ".bibtex")
+
+
+def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
+    store = context.store
+    insight = profile_insight(context, user)
+    group_of = {pid: n % COLORS for n, i in enumerate(insight.interests) for pid in i.paper_ids}
+    papers = [
+        {
+            "id": paper.id,
+            "title": display_text(paper.title) or "(untitled)",
+            "link": paper_link(paper),
+            "authors": short_authors(paper.authors),
+            "date": paper.date or "",
+            "included": included,
+            "namesake": insight.namesakes.get(paper.id, ""),
+            "interest": insight.interest_of.get(paper.id, ""),
+            "group": group_of.get(paper.id),
+        }
+        for paper, included in store.profile_links(user)
+    ]
+    base = context.settings.base_url.rstrip("/")
+    token = feed_token(store, user)
+    return {
+        "papers": papers,
+        "interests": insight.interests,
+        "rules": store.rules(user),
+        "top": context.top(user),
+        "schedule": store.get_setting(user, "schedule", "daily"),
+        "schedules": SCHEDULES,
+        "email": store.email(user) or "",
+        "feed_url": f"{base}/feed/{quote(user, safe='')}.atom?token={quote(token)}",
+        "import_kinds": IMPORT_KINDS,
+    }
+
+
+@login_required
+async def profile_page(request: Request) -> Response:
+    """``/profile``: interests, own papers, rules, settings, feed address."""
+    values = await run_in_threadpool(_profile_values, web(request), request.state.user)
+    return render(request, "profile.html", **values)
+
+
+def _back(request: Request, message: str) -> Response:
+    request.session["flash"] = message
+    return RedirectResponse("/profile", status_code=303)
+
+
+async def _checked_form(request: Request) -> Any:
+    form_data = await request.form(max_part_size=MAX_UPLOAD)
+    check_csrf(request, form_data)
+    return form_data
+
+
+@login_required
+async def set_included(request: Request) -> Response:
+    """``POST /profile/include``: take an own paper into ranking or leave it out."""
+    form = parse(IncludeForm, await _checked_form(request))
+    store = web(request).store
+    try:
+        await run_in_threadpool(store.set_included, request.state.user, form.paper_id,
+                                form.included == "yes")
+    except KeyError as exc:
+        raise HTTPException(404, "That paper is not in your profile.") from exc
+    verb = "included in" if form.included == "yes" else "left out of"
+    return _back(request, f"The paper is now {verb} ranking.")
+
+
+@login_required
+async def set_rules(request: Request) -> Response:
+    """``POST /profile/rules``: replace keyword rules and followed authors."""
+    form = parse(RulesForm, await _checked_form(request))
+    store = web(request).store
+    await run_in_threadpool(
+        lambda: store.set_rules(
+            request.state.user,
+            include_keywords=RulesForm.items(form.include_keywords),
+            exclude_keywords=RulesForm.items(form.exclude_keywords),
+            followed_authors=RulesForm.items(form.followed_authors),
+        )
+    )
+    return _back(request, "Rules saved; they apply from the next digest.")
+
+
+def _save_settings(context: WebContext, user: str, form: SettingsForm) -> None:
+    store = context.store
+    with store.transaction():
+        store.set_setting(user, "top", form.top)
+        store.set_setting(user, "schedule", form.schedule)
+        store.set_email(user, form.email or None)
+
+
+@login_required
+async def set_settings(request: Request) -> Response:
+    """``POST /profile/settings``: digest size, schedule, e-mail address."""
+    try:
+        form = parse(SettingsForm, await _checked_form(request))
+    except FormError as exc:
+        return _back(request, f"Not saved: {exc}")
+    await run_in_threadpool(_save_settings, web(request), request.state.user, form)
+    return _back(request, "Settings saved.")
+
+
+@login_required
+async def new_feed_token(request: Request) -> Response:
+    """``POST /profile/feed-token``: a new feed address; the old one stops working."""
+    await _checked_form(request)
+    store = web(request).store
+    await run_in_threadpool(store.set_setting, request.state.user, "feed_token", make_feed_token())
+    return _back(request, "New feed address made; the old one no longer works.")
+
+
+@login_required
+async def sign_out_everywhere(request: Request) -> Response:
+    """``POST /profile/signout-everywhere``: end every session of this user."""
+    await _checked_form(request)
+    store = web(request).store
+    user = request.state.user
+    epoch = int(store.get_setting(user, "session_epoch", 0)) + 1
+    await run_in_threadpool(store.set_setting, user, "session_epoch", epoch)
+    end_session(request)
+    return RedirectResponse("/signin", status_code=303)
+
+
+def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | None) -> str:
+    from paperfeed.pipeline import import_profile
+
+    suffix = "".join(s for s in Path(name).suffixes[-2:] if s.lower() in _SUFFIXES) or ".txt"
+    with tempfile.TemporaryDirectory(prefix="paperfeed-upload-") as folder:
+        path = Path(folder) / f"upload{suffix.lower()}"
+        path.write_bytes(data)
+        try:
+            report = import_profile(context.store, path, user, kind=kind)
+        except PaperfeedError as exc:
+            return "Not imported: " + str(exc).replace(str(path), name or "the file")
+    return (f"Read {report.read} papers from {name or 'the file'}; "
+            f"{report.linked} new in your profile.")
+
+
+@login_required
+async def import_papers(request: Request) -> Response:
+    """``POST /profile/import``: add the papers of an uploaded publication list."""
+    form_data = await _checked_form(request)
+    upload = form_data.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _back(request, "Choose a file to import.")
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return _back(request, "Not imported: the file is larger than 5 MB.")
+    kind = str(form_data.get("kind") or "")
+    message = await run_in_threadpool(_import, web(request), request.state.user,
+                                      Path(upload.filename).name, data,
+                                      kind if kind in IMPORT_KINDS else None)
+    return _back(request, message)

@@ -1,0 +1,164 @@
+"""Handlers of the reading pages: today's digest, feedback, search, topic map, Atom feed.
+
+Handlers are thin: they read the signed-in user from the session (``request.state.user``,
+set by ``login_required``), call the pipeline or the store, and render a template.
+Blocking work (database, ranking, embedding) runs in the thread pool.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from paperfeed.deliver.common import clean_text, headline
+from paperfeed.errors import InputError
+from paperfeed.records import Digest, Feedback, Interest
+from paperfeed.web.auth import check_csrf, feed_token_matches, login_required
+from paperfeed.web.forms import FeedbackForm, FormError, parse
+from paperfeed.web.pages import (
+    PaperCard,
+    WebContext,
+    current_digest,
+    grouped_cards,
+    local_path,
+    paper_card,
+    ratings,
+    render,
+    stored_digest,
+    web,
+)
+from paperfeed.web.topicmap import TopicMap, build_topic_map
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SEARCH_LIMIT = 30
+FEED_DAYS = 30
+MAP_PICKS = 50
+
+
+def _digest_page(context: WebContext, user: str, day: str | None) -> dict[str, Any]:
+    digest = current_digest(context, user, day)
+    context.mark_shown(digest)
+    return {
+        "digest": digest,
+        "headline": headline(digest),
+        "groups": grouped_cards(digest, ratings(context.store, user)),
+        "dates": list(reversed(context.store.digest_dates(user)))[:14],
+    }
+
+
+@login_required
+async def digest_page(request: Request) -> Response:
+    """``/``: the newest digest (or ``?date=`` an earlier one), grouped by interest."""
+    day = request.query_params.get("date")
+    day = day if day and _DAY.match(day) else None
+    values = await run_in_threadpool(_digest_page, web(request), request.state.user, day)
+    return render(request, "digest.html", **values)
+
+
+def _rate(context: WebContext, user: str, form: FeedbackForm) -> None:
+    from paperfeed.pipeline import give_feedback
+
+    store = context.store
+    if form.rating == "clear":
+        if store.get_paper(form.paper_id) is None:
+            raise InputError("feedback", f"no paper {form.paper_id!r}", field="paper_id")
+        store.add_feedback(Feedback(user, form.paper_id, 0))
+    else:
+        give_feedback(store, user, form.paper_id, form.value)
+
+
+@login_required
+async def feedback(request: Request) -> Response:
+    """``POST /feedback``: thumbs up/down (or withdraw); JSON for scripts, else a redirect."""
+    form_data = await request.form()
+    check_csrf(request, form_data)
+    wants_json = "application/json" in request.headers.get("accept", "")
+    try:
+        form = parse(FeedbackForm, form_data)
+        await run_in_threadpool(_rate, web(request), request.state.user, form)
+    except (FormError, InputError) as exc:
+        if wants_json:
+            return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
+        raise HTTPException(400, str(exc)) from exc
+    if wants_json:
+        return JSONResponse({"ok": True, "paper_id": form.paper_id, "rating": form.value})
+    return RedirectResponse(local_path(form.next), status_code=303)
+
+
+def _search(context: WebContext, user: str, query: str) -> list[PaperCard]:
+    papers = context.store.search(query, limit=SEARCH_LIMIT)
+    rated = ratings(context.store, user)
+    return [paper_card(p, rated.get(p.id, 0)) for p in papers]
+
+
+@login_required
+async def search(request: Request) -> Response:
+    """``/search?q=``: full-text search over every stored paper."""
+    query = clean_text(request.query_params.get("q", ""))[:200]
+    results = await run_in_threadpool(_search, web(request), request.state.user, query)
+    return render(request, "search.html", query=query, results=results)
+
+
+def _topic_map(context: WebContext, user: str) -> tuple[TopicMap, Digest]:
+    from paperfeed.embed import EmbeddingCache
+
+    store = context.store
+    own = store.profile_links(user)
+    digest = current_digest(context, user)
+    picks = sorted(digest.recommendations, key=lambda r: r.rank)[:MAP_PICKS]
+    interests = _interests(context, user) or digest.interests
+    cache = EmbeddingCache(context.embedder, store)
+    picture = build_topic_map(own, picks, interests,
+                              lambda papers: cache.embed_papers(papers, progress=False))
+    return picture, digest
+
+
+def _interests(context: WebContext, user: str) -> tuple[Interest, ...]:
+    """The user's interests, from the profile layer when it offers them."""
+    from paperfeed.web.insight import profile_interests
+
+    return tuple(profile_interests(context, user))
+
+
+@login_required
+async def topic_map(request: Request) -> Response:
+    """``/map``: own papers and today's picks on a 2-D map (inline SVG)."""
+    picture, digest = await run_in_threadpool(_topic_map, web(request), request.state.user)
+    return render(request, "map.html", map=picture, digest=digest)
+
+
+def _feed(context: WebContext, user: str, token: str | None) -> str | None:
+    from paperfeed.deliver.atom import render_atom_many
+
+    store = context.store
+    if not feed_token_matches(store, user, token):
+        return None
+    digests = [stored_digest(store, user, day) for day in store.digest_dates(user)[-FEED_DAYS:]]
+    base = context.settings.base_url.rstrip("/")
+    path = f"{base}/feed/{quote(user, safe='')}.atom"
+    return render_atom_many(digests, feed_url=f"{path}?token={quote(token or '')}", self_id=path)
+
+
+async def atom_feed(request: Request) -> Response:
+    """``/feed/{user}.atom?token=``: the user's digests as Atom; a wrong token is a 404."""
+    user = request.path_params["user"]
+    token = request.query_params.get("token")
+    body = await run_in_threadpool(_feed, web(request), user, token)
+    if body is None:
+        raise HTTPException(404, "Not Found")
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+async def healthz(request: Request) -> Response:
+    """``/healthz``: 200 when the database answers."""
+    try:
+        await run_in_threadpool(web(request).store.latest_date)
+    except Exception as exc:  # any failure means unhealthy; say which
+        return PlainTextResponse(f"database error: {type(exc).__name__}", status_code=503)
+    return PlainTextResponse("ok")

@@ -1,0 +1,1 @@
+"""Reliability tests: source faults, crashes, bad input, concurrent use, security."""

@@ -1,0 +1,95 @@
+"""The daily job against a real SMTP server on loopback: two users, a replayed day, run twice."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from paperfeed import daily, pipeline
+from paperfeed.config import Settings, SmtpConfig, SourcesConfig
+from paperfeed.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture()
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def _store(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "pf.db")
+    for user, addr in (("jane", "jane@example.org"), ("rick", "rick@example.org")):
+        pipeline.import_profile(store, FIXTURES / "profile.txt", user)
+        store.set_email(user, addr)
+    return store
+
+
+def _settings(port: int) -> Settings:
+    return Settings(
+        db="",
+        smtp=SmtpConfig(host="127.0.0.1", port=port, security="none"),
+        sources=SourcesConfig(arxiv_categories=[]),
+    )
+
+
+def test_run_twice_sends_each_user_one_digest(tmp_path: Path, inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    store = _store(tmp_path)
+    source = [str(FIXTURES / "listing.jsonl")]
+    runs, problems = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    assert problems == []
+    assert [r.status for r in runs] == ["sent", "sent"]
+    again, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    assert [r.status for r in again] == ["already sent", "already sent"]
+    assert sorted(m["To"] for m in handler.messages) == ["jane@example.org", "rick@example.org"]
+    shown = store.shown_ids("jane")
+    assert shown and shown <= {"2606.00001", "2606.00002", "2606.00003", "2606.00004"}
+
+
+def test_day_without_papers_sends_nothing(tmp_path: Path, inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    store = _store(tmp_path)
+    pipeline.ingest(store, str(FIXTURES / "listing.jsonl"))
+    runs, _ = daily.run_all(store, _settings(port), day="2026-07-04", sources=[])
+    assert all(r.status.startswith("no papers") for r in runs)
+    assert "2026-07-04" in runs[0].status
+    assert handler.messages == []
+
+
+def test_failed_send_is_reported_and_not_marked(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    store = _store(tmp_path)
+    source = [str(FIXTURES / "listing.jsonl")]
+    runs, _ = daily.run_all(
+        store, _settings(dead_port), users=["jane"], day="2026-06-30", sources=source
+    )
+    assert runs[0].status.startswith("failed")
+    assert not store.was_sent("jane", "2026-06-30", "email")
+    assert store.shown_ids("jane") == set()

@@ -1,0 +1,80 @@
+"""Tests of paperfeed.lexical: tokens, TF-IDF rows, BM25, cosines, shared terms."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from paperfeed import lexical
+
+
+def test_tokenize_folds_case_accents_and_drops_stopwords_and_boilerplate() -> None:
+    tokens = lexical.tokenize("In this paper we propose Naïve Bayes results for Networks 2024")
+    assert tokens == ["naive", "bayes", "network"]
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [("networks", "network"), ("policies", "policy"), ("classes", "class"),
+     ("responses", "response"), ("analysis", "analysis"), ("bus", "bus"), ("gas", "gas")],
+)
+def test_stem_folds_plurals_only(word: str, stem: str) -> None:
+    assert lexical.stem(word) == stem
+
+
+def test_analyze_adds_bigrams_of_adjacent_kept_words_only() -> None:
+    terms = lexical.analyze("large language models for the graph")
+    assert "language model" in terms
+    assert "large language" in terms
+    assert "model graph" not in terms  # "for the" sits between them
+
+
+def test_tfidf_rows_are_unit_length_and_sublinear() -> None:
+    lexicon = lexical.fit_lexicon(["graph neural network", "image segmentation", "graph graph"],
+                                  bigrams=False, max_df=1.0)
+    rows = lexicon.tfidf(["graph graph graph graph neural", "unknownword"])
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    assert norms[0] == pytest.approx(1.0, abs=1e-6)
+    assert norms[1] == 0.0  # nothing known: an empty row, not NaN
+    graph = rows[0, lexicon.vocabulary["graph"]]
+    neural = rows[0, lexicon.vocabulary["neural"]]
+    idf = lexicon.idf
+    expected = (1 + np.log(4)) * idf[lexicon.vocabulary["graph"]] / idf[lexicon.vocabulary["neural"]]
+    assert graph / neural == pytest.approx(expected, rel=1e-5)
+
+
+def test_fit_lexicon_drops_terms_in_too_many_documents() -> None:
+    texts = ["common alpha", "common beta", "common gamma", "delta"] * 5
+    lexicon = lexical.fit_lexicon(texts, bigrams=False, max_df=0.5)
+    assert "common" not in lexicon.vocabulary
+    assert "alpha" in lexicon.vocabulary
+
+
+def test_cosine_of_identical_texts_is_one_and_of_disjoint_zero() -> None:
+    lexicon = lexical.fit_lexicon(["graph neural network", "protein folding"], max_df=1.0)
+    a = lexicon.tfidf(["graph neural network"])
+    b = lexicon.tfidf(["graph neural network", "protein folding"])
+    sims = lexical.cosine(a, b)
+    assert sims.shape == (1, 2)
+    assert sims[0, 0] == pytest.approx(1.0, abs=1e-6)
+    assert sims[0, 1] == 0.0
+
+
+def test_bm25_saturates_term_frequency_and_penalizes_length() -> None:
+    counts = sp.csr_matrix(np.array([[1, 0], [10, 0], [1, 9]], dtype=np.float32))
+    idf = np.ones(2, dtype=np.float32)
+    weights = lexical.bm25_rows(counts, idf, k1=1.2, b=0.75).toarray()
+    assert weights[1, 0] > weights[0, 0]
+    assert weights[1, 0] < 2.2 + 1e-6  # bounded by k1 + 1
+    assert weights[2, 0] < weights[0, 0]  # same tf in a longer document weighs less
+
+
+def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> None:
+    texts = ["language models for reasoning", "language models and reasoning steps",
+             "protein structure", "image segmentation"]
+    lexicon = lexical.fit_lexicon(texts, max_df=1.0)
+    rows = lexicon.tfidf(texts[:2])
+    terms = lexical.shared_terms(rows[0], rows[1], lexicon.terms, k=3)
+    assert "language model" in terms
+    assert "reasoning" in terms
+    assert "language" not in terms and "model" not in terms
+    assert lexical.shared_terms(rows[0], lexicon.tfidf(["protein"]), lexicon.terms) == []
