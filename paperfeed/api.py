@@ -22,6 +22,7 @@ from paperfeed import lexical, rank
 from paperfeed.embed import Embedder, EmbeddingCache, VectorStore, default_embedder
 from paperfeed.explain import Evidence, explain
 from paperfeed.ids import content_hash, normalize_arxiv_id, paper_id, paper_text
+from paperfeed.profile import NamesakeFlag, namesake_flags
 from paperfeed.records import Feedback, Interest, Paper, Profile, Recommendation
 
 PaperLike = Paper | Mapping[str, Any]
@@ -231,50 +232,6 @@ def shown_mask(papers: Sequence[Paper], shown: Collection[str]) -> np.ndarray:
     return np.array([p.id in seen for p in papers], dtype=bool)
 
 
-@dataclass(frozen=True)
-class Rules:
-    """What the profile's rules say about each candidate."""
-
-    blocked: np.ndarray
-    boost: np.ndarray
-    pinned: np.ndarray
-    keywords: list[list[str]]
-    coauthors: list[list[str]]
-    followed: list[list[str]]
-
-
-def apply_rules(profile: Profile, candidates: Sequence[Paper], settings: Settings) -> Rules:
-    """Exclude keywords block, include keywords and co-authors boost, followed authors pin."""
-    texts = _texts(candidates)
-    excluded = rank.keyword_hits(texts, profile.exclude_keywords)
-    included = rank.keyword_hits(texts, profile.include_keywords)
-    authors = [p.authors for p in candidates]
-    followed = rank.author_hits(authors, profile.followed_authors)
-    coauthors = rank.author_hits(authors, coauthor_names(profile))
-    boost = np.array(
-        [settings.keyword_boost * bool(k) + settings.coauthor_boost * bool(c)
-         for k, c in zip(included, coauthors, strict=True)], dtype=np.float32,
-    )
-    return Rules(
-        blocked=np.array([bool(x) for x in excluded], dtype=bool),
-        boost=boost,
-        pinned=np.array([bool(x) for x in followed], dtype=bool),
-        keywords=included, coauthors=coauthors, followed=followed,
-    )
-
-
-def coauthor_names(profile: Profile) -> list[str]:
-    """Everyone who wrote an active own paper with the owner (the owner left out)."""
-    from paperfeed.profile import author_key, is_owner
-
-    names: dict[tuple[str, str], str] = {}
-    for paper in profile.active_papers:
-        for author in paper.authors:
-            if not is_owner(author, profile.owner):
-                names.setdefault(author_key(author), author)
-    return list(names.values())
-
-
 def candidate_interests(dense: np.ndarray, paper_labels: np.ndarray, k: int) -> np.ndarray:
     """Per candidate, the interest whose own papers it is closest to (top-k mean)."""
     if dense.shape[1] == 0:
@@ -323,7 +280,7 @@ def rank_digest(
         feedback = feedback_vectors(prof.feedback, to_papers(rated) + papers + own, cache)
     result = compute(own, papers, cache, settings=settings, today=today, feedback=feedback)
     interests, labels = _interests(own, result)
-    rules = apply_rules(prof, papers, settings)
+    rules = rank.apply_rules(prof, papers, settings.keyword_boost, settings.coauthor_boost)
     final = result.scores + rules.boost
     eligible = ~rules.blocked & ~shown_mask(papers, shown)
     pinned = np.flatnonzero(rules.pinned & eligible)
@@ -356,7 +313,7 @@ def _interests(own: Sequence[Paper], result: Scoring) -> tuple[list[Interest], n
 
 def _recommendation(
     index: int, rank_no: int, papers: Sequence[Paper], own: Sequence[Paper], result: Scoring,
-    rules: Rules, final: np.ndarray, interests: Sequence[Interest],
+    rules: rank.Rules, final: np.ndarray, interests: Sequence[Interest],
     groups: np.ndarray | None, feedback: tuple[np.ndarray, np.ndarray] | None,
 ) -> Recommendation:
     interest = interests[int(groups[index])] if groups is not None and interests else None
@@ -405,3 +362,17 @@ def recommend(
     recs, _ = rank_digest(profile, candidates, top=k, threshold=threshold, shown=shown,
                           store=store, embedder=embedder, today=today, rated=rated)
     return recs
+
+
+def namesakes(
+    profile: Profile | Sequence[PaperLike],
+    *,
+    owner: str | None = None,
+    store: VectorStore | None = None,
+    embedder: Embedder | None = None,
+) -> list[NamesakeFlag]:
+    """Own papers that may belong to someone else of the same name (likely ones first)."""
+    prof = _as_profile(profile)
+    papers = list(prof.papers)
+    vectors = embedding_cache(embedder, store).embed_papers(papers, progress=False)
+    return namesake_flags(papers, owner if owner is not None else prof.owner, vectors)

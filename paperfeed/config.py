@@ -35,6 +35,13 @@ class SmtpConfig(BaseModel):
     sender: str = "paperfeed@localhost"
 
 
+class WebConfig(BaseModel):
+    """The web app: whether anyone may sign up (a lab may add users with `paperfeed passwd`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    allow_signup: bool = True
+
+
 class Settings(BaseModel):
     """Everything configurable. Precedence: command line > environment > file > defaults."""
 
@@ -46,6 +53,7 @@ class Settings(BaseModel):
     base_url: str = "http://127.0.0.1:8000"
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
 
 
 def default_config_path() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from paperfeed.deliver.email import SmtpSettings
     from paperfeed.embed import Embedder
+    from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
 
@@ -59,28 +61,35 @@ def ingest_all(
     specs: Sequence[str],
     *,
     day: str | None = None,
-    client: httpx.Client | None = None,
+    client: httpx.Client | PoliteFetcher | None = None,
+    allow_private: bool = False,
 ) -> list[str]:
     """Ingest every source; a failing source is reported and the others still run.
 
     One PoliteFetcher serves the whole run, so arXiv's pause holds across sources.
     """
-    from paperfeed.sources.http import as_fetcher, make_client
+    from paperfeed.sources.http import as_fetcher, feed_url_hook, make_client
 
-    owned = client is None and any(pipeline.is_network_source(s) for s in specs)
-    http = make_client() if owned else client
+    owned = (
+        make_client() if client is None and any(map(pipeline.is_network_source, specs)) else None
+    )
+    if owned is not None:
+        owned.event_hooks["request"].append(feed_url_hook(allow_private))
+    http = owned if owned is not None else client
     fetcher = as_fetcher(http) if http is not None else None
     problems: list[str] = []
     try:
         for spec in specs:
             try:
-                report = pipeline.ingest(store, spec, day=day, client=fetcher)
+                report = pipeline.ingest(
+                    store, spec, day=day, client=fetcher, allow_private=allow_private
+                )
                 problems.extend(report.problems)
             except PaperfeedError as exc:
                 problems.append(f"{spec}: {exc}")
     finally:
-        if owned and http is not None:
-            http.close()
+        if owned is not None:
+            owned.close()
     return problems
 
 
@@ -93,17 +102,55 @@ def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
         return "no address"
     if not digest.date or not digest.recommendations:
         return "no papers"
-    # Claim the (user, day) slot before sending, so two jobs racing cannot both send;
-    # a failed send gives the claim back for the next run to retry.
-    if not store.mark_sent(digest.user, digest.date, "email"):
+    if not claim(store, digest.user, digest.date):
         return "already sent"
+    message = build_message(digest, address, smtp)
+    # The same Message-ID on every attempt lets mail clients drop a copy re-sent after a
+    # crash between the server's acceptance and our confirmation.
+    del message["Message-ID"]
+    message["Message-ID"] = f"<paperfeed.{digest.user}.{digest.date}@{smtp.host or 'localhost'}>"
     try:
-        send_digest(build_message(digest, address, smtp), smtp)
+        send_digest(message, smtp)
     except DeliveryError as exc:
         store.unmark_sent(digest.user, digest.date, "email")
         return f"failed: {exc}"
-    pipeline.mark_shown(store, digest, "email")
+    with store.transaction():
+        store.confirm_delivery(digest.user, digest.date, "email")
+        pipeline.mark_shown(store, digest, "email")
     return "sent"
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_is_dead(owner: str) -> bool:
+    """True when ``owner`` (host:pid) is a process of this host that no longer runs."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def claim(store: Store, user: str, day: str) -> bool:
+    """Claim the (user, day) mail before sending, so two jobs racing cannot both send.
+
+    A claim left by a process that died before sending is taken over, so a crash between
+    claim and send costs no digest.
+    """
+    state = store.delivery_state(user, day, "email")
+    if state is None:
+        return bool(store.claim_delivery(user, day, "email", _owner()))
+    status, owner = state
+    if status == "claimed" and _owner_is_dead(owner):
+        return bool(store.claim_delivery(user, day, "email", _owner(), take_over=owner))
+    return False
 
 
 def run_user(
@@ -125,6 +172,18 @@ def run_user(
     return UserRun(user, digest.date, len(digest.recommendations), status)
 
 
+def is_due(schedule: str, day: str | None) -> bool:
+    """Whether a user's schedule (daily, weekdays, weekly = Mondays, never) includes ``day``."""
+    from datetime import date
+
+    if schedule == "never":
+        return False
+    if schedule == "daily" or day is None:
+        return True
+    weekday = date.fromisoformat(day).weekday()
+    return weekday < 5 if schedule == "weekdays" else weekday == 0
+
+
 def run_all(
     store: Store,
     settings: Settings,
@@ -133,16 +192,21 @@ def run_all(
     day: str | None = None,
     sources: Sequence[str] | None = None,
     send: bool = True,
-    client: httpx.Client | None = None,
+    client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
 ) -> tuple[list[UserRun], list[str]]:
     """The whole daily job. Running it twice a day sends nothing twice."""
     specs = configured_sources(settings) if sources is None else list(sources)
-    problems = ingest_all(store, specs, day=day, client=client)
+    problems = ingest_all(
+        store, specs, day=day, client=client, allow_private=settings.sources.allow_private_feeds
+    )
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None
     runs = []
     for user in users if users is not None else store.users():
+        if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
+            runs.append(UserRun(user, day, 0, "not scheduled today"))
+            continue
         top = int(store.get_setting(user, "top", settings.top) or settings.top)
         try:
             runs.append(run_user(store, user, day=day, top=top, smtp=smtp, embedder=embedder))

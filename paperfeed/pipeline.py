@@ -114,9 +114,13 @@ def _file_batches(path: Path, since: str | None, day: str | None) -> Iterator[Ba
     yield Batch(tuple(keep), origin=batch.origin, problems=batch.problems)
 
 
-def _network_batch(spec: str, since: str | None, client: Client) -> Batch:
-    """``arxiv:CATS`` (RSS, or the API with --since), ``oai:SET``, ``hf:DATE``, or a feed URL."""
+def _network_batch(spec: str, since: str | None, client: Client, allow_private: bool) -> Batch:
+    """``arxiv:CATS`` (RSS, or the API with --since), ``oai:SET``, ``hf:DATE``, or a feed URL.
+
+    A feed URL must be http(s) and, unless ``allow_private``, point at a public address.
+    """
     from paperfeed.sources import arxiv_api, hf_api, oaipmh, rss
+    from paperfeed.sources.http import check_feed_url
 
     scheme, _, rest = spec.partition(":")
     if scheme == "arxiv":
@@ -130,7 +134,7 @@ def _network_batch(spec: str, since: str | None, client: Client) -> Batch:
         return oaipmh.harvest_oai(client, set_spec=rest or "cs", since=since)
     if scheme == "hf":
         return hf_api.fetch_hf_daily(client, check_date(rest, "hf:DATE"))
-    return rss.fetch_feed(client, spec)
+    return rss.fetch_feed(client, check_feed_url(spec, allow_private))
 
 
 def is_network_source(spec: str) -> bool:
@@ -144,6 +148,7 @@ def source_batches(
     since: str | None = None,
     day: str | None = None,
     client: Client | None = None,
+    allow_private: bool = False,
 ) -> Iterator[Batch]:
     """Resolve a SOURCE argument to batches of papers (see `paperfeed ingest --help`).
 
@@ -151,13 +156,15 @@ def source_batches(
     holds across sources; without one, a client is made and closed here.
     """
     if is_network_source(spec):
-        from paperfeed.sources.http import as_fetcher, make_client
+        from paperfeed.sources.http import as_fetcher, feed_url_hook, make_client
 
         if client is not None:
-            batch = _network_batch(spec, since, client)
+            batch = _network_batch(spec, since, client, allow_private)
         else:
             with make_client() as http:
-                batch = _network_batch(spec, since, as_fetcher(http))
+                # Redirects are checked too: a public feed must not bounce us inward.
+                http.event_hooks["request"].append(feed_url_hook(allow_private))
+                batch = _network_batch(spec, since, as_fetcher(http), allow_private)
         if day:
             batch = Batch(
                 tuple(p for p in batch.papers if p.date == day),
@@ -179,9 +186,12 @@ def ingest(
     since: str | None = None,
     day: str | None = None,
     client: Client | None = None,
+    allow_private: bool = False,
 ) -> IngestReport:
     """Take a source's papers into the store. A malformed input changes nothing."""
-    batches = list(source_batches(spec, since=since, day=day, client=client))
+    batches = list(
+        source_batches(spec, since=since, day=day, client=client, allow_private=allow_private)
+    )
     read = added = merged = unchanged = 0
     problems: list[str] = []
     with store.transaction():
@@ -256,13 +266,15 @@ def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000")
 
 
 def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
-    """Store a thumbs up (+1) or down (-1); the next digest's ranking learns from it."""
+    """Store a thumbs up (+1), down (-1) or withdraw one (0); the next digest learns from it."""
     from datetime import UTC, datetime
 
     from paperfeed.records import Feedback
 
-    if rating not in (1, -1):
-        raise InputError("feedback", f"rating must be +1 or -1, got {rating}", field="rating")
+    if rating not in (1, 0, -1):
+        raise InputError(
+            "feedback", f"rating must be +1, -1 or 0 (withdraw), got {rating}", field="rating"
+        )
     if not store.has_user(user):
         raise InputError("command line", f"no user {user!r}", field="user")
     if store.get_paper(paper_id) is None:
@@ -301,3 +313,26 @@ def update_rules(
         f"exclude keywords: {', '.join(now.exclude_keywords) or '-'}\n"
         f"followed authors: {', '.join(now.followed_authors) or '-'}"
     )
+
+
+def describe_profile(store: Store, user: str, embedder: Embedder | None = None) -> str:
+    """A readable summary of a profile: interests, papers, include flags, namesake flags."""
+    from paperfeed.insight import profile_insight
+
+    if not store.has_user(user):
+        raise InputError("command line", f"no user {user!r}", field="user")
+    links = store.profile_links(user)
+    insight = profile_insight(store, user, embedder)
+    lines = [f"{user}: {len(links)} papers"]
+    for number, interest in enumerate(insight.interests, 1):
+        lines.append(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
+    for paper, included in links:
+        mark = "+" if included else "-"
+        lines.append(f"{mark} {paper.id}  {paper.title}")
+        if paper.id in insight.namesakes:
+            lines.append(f"    possible namesake: {insight.namesakes[paper.id]}")
+    if insight.namesakes:
+        lines.append(
+            f"Drop a namesake's paper with: paperfeed profile exclude --user {user} PAPER_ID"
+        )
+    return "\n".join(lines)

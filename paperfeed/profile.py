@@ -88,16 +88,6 @@ def find_interests(
     return interests, labels
 
 
-@dataclass(frozen=True, slots=True)
-class NamesakeFlag:
-    """An own paper that probably belongs to a namesake, and why."""
-
-    paper_id: str
-    title: str
-    similarity: float
-    reason: str
-
-
 def author_key(name: str) -> tuple[str, str]:
     """(folded last name, folded first names) of "First Last" or "Last, First"."""
     if "," in name:
@@ -156,14 +146,37 @@ def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:
     return np.array([order.index(r) for r in roots], dtype=int)
 
 
-def namesake_flags(
-    papers: Sequence[Paper], owner: str, vectors: np.ndarray, *, min_similarity: float = 0.45
-) -> list[NamesakeFlag]:
-    """Own papers outside the main co-author network whose topic is far from it.
+@dataclass(frozen=True, slots=True)
+class NamesakeFlag:
+    """An own paper that may belong to a namesake, and why.
 
-    The main network is the largest group of papers linked by shared co-authors (needs
-    at least two papers; otherwise nothing is flagged). A paper outside it is flagged when
-    its best cosine to any main-network paper is below ``min_similarity``.
+    ``likely`` is True when the paper shares no co-author with the main network *and* is
+    farther from its topics than any of the network's papers is from the others; False when
+    only the co-authors are disjoint (its topic is close: the owner should check).
+    """
+
+    paper_id: str
+    title: str
+    closeness: float
+    likely: bool
+    reason: str
+
+
+def _closeness(similarity: np.ndarray, k: int = 3) -> float:
+    """Mean of the ``k`` largest values (how close a paper is to a group)."""
+    top = np.sort(similarity)[-k:]
+    return float(top.mean()) if top.size else 0.0
+
+
+def namesake_flags(
+    papers: Sequence[Paper], owner: str, vectors: np.ndarray
+) -> list[NamesakeFlag]:
+    """Own papers outside the main co-author network, likely namesakes first.
+
+    The main network is the largest group of papers linked by shared co-authors (it needs
+    two papers or more, else nothing is flagged). Closeness to it is the mean cosine to its
+    three nearest papers; the bar is the lowest such closeness of a network paper to the
+    rest of the network.
     """
     if len(papers) < 3 or not any(p.authors for p in papers):
         return []
@@ -171,15 +184,16 @@ def namesake_flags(
     main = np.flatnonzero(groups == 0)
     if len(main) < 2:
         return []
+    within = vectors[main] @ vectors[main].T
+    bar = min(_closeness(np.delete(within[i], i)) for i in range(len(main)))
     flags = []
     for i in (int(x) for x in np.flatnonzero(groups != 0)):
         if not papers[i].authors:
             continue
-        closest = float(np.max(vectors[main] @ vectors[i]))
-        if closest < min_similarity:
-            reason = (
-                f"shares no co-author with your other papers and is far from their topics "
-                f"(best similarity {closest:.2f})"
-            )
-            flags.append(NamesakeFlag(papers[i].id, papers[i].title, closest, reason))
-    return flags
+        closeness = _closeness(vectors[main] @ vectors[i])
+        likely = closeness < bar
+        topic = "is far from their topics" if likely else "is close to their topics"
+        reason = (f"shares no co-author with your main group of papers and {topic} "
+                  f"(closeness {closeness:.2f}, the group's own lowest {bar:.2f})")
+        flags.append(NamesakeFlag(papers[i].id, papers[i].title, closeness, likely, reason))
+    return sorted(flags, key=lambda f: (not f.likely, f.closeness))

@@ -8,9 +8,13 @@ papers or models: the caller (``paperfeed.api``) hands in similarity matrices an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date as Date
 
 import numpy as np
+
+from paperfeed.ids import paper_text
+from paperfeed.records import Paper, Profile
 
 #: Default weights of the combined score (see docs/relevance.md for how they were chosen).
 DEFAULT_WEIGHTS: dict[str, float] = {"dense": 1.0, "lexical": 1.0, "model": 0.5}
@@ -239,3 +243,49 @@ def select_diverse(
         closest = np.maximum(closest, similarity)
         allowed &= similarity <= duplicate_threshold
     return picks
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the profile's rules say about each candidate."""
+
+    blocked: np.ndarray
+    boost: np.ndarray
+    pinned: np.ndarray
+    keywords: list[list[str]]
+    coauthors: list[list[str]]
+    followed: list[list[str]]
+
+
+def apply_rules(
+    profile: Profile, candidates: Sequence[Paper], keyword_boost: float, coauthor_boost: float
+) -> Rules:
+    """Exclude keywords block, include keywords and co-authors boost, followed authors pin."""
+    texts = [paper_text(p.title, p.abstract) for p in candidates]
+    excluded = keyword_hits(texts, profile.exclude_keywords)
+    included = keyword_hits(texts, profile.include_keywords)
+    authors = [p.authors for p in candidates]
+    followed = author_hits(authors, profile.followed_authors)
+    coauthors = author_hits(authors, coauthor_names(profile))
+    boost = np.array(
+        [keyword_boost * bool(k) + coauthor_boost * bool(c)
+         for k, c in zip(included, coauthors, strict=True)], dtype=np.float32,
+    )
+    return Rules(
+        blocked=np.array([bool(x) for x in excluded], dtype=bool),
+        boost=boost,
+        pinned=np.array([bool(x) for x in followed], dtype=bool),
+        keywords=included, coauthors=coauthors, followed=followed,
+    )
+
+
+def coauthor_names(profile: Profile) -> list[str]:
+    """Everyone who wrote an active own paper with the owner (the owner left out)."""
+    from paperfeed.profile import author_key, is_owner
+
+    names: dict[tuple[str, str], str] = {}
+    for paper in profile.active_papers:
+        for author in paper.authors:
+            if not is_owner(author, profile.owner):
+                names.setdefault(author_key(author), author)
+    return list(names.values())

@@ -1,4 +1,4 @@
-"""The records that flow through paperfeed: frozen dataclasses, no behaviour beyond small helpers."""
+"""The records that flow through paperfeed: frozen dataclasses, no behaviour beyond helpers."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def test_coauthor_groups_ignore_the_owner() -> None:
     assert groups.tolist() == [0, 0, 1]
 
 
-def test_namesake_flags_need_both_no_coauthor_and_a_far_topic() -> None:
+def test_namesake_flags_likely_needs_both_no_coauthor_and_a_far_topic() -> None:
     papers = [
         _paper("llm1", ["Han Fang", "Di Jin", "Tengyu Xu"]),
         _paper("llm2", ["Tengyu Xu", "Han Fang"]),
@@ -72,6 +72,7 @@ def test_namesake_flags_need_both_no_coauthor_and_a_far_topic() -> None:
     ]
     vectors = _unit([[1, 0.1, 0], [1, 0, 0.1], [1, 0.1, 0.1], [0, 0, 1], [1, 0.05, 0]])
     flags = profile.namesake_flags(papers, "Han Fang", vectors)
-    assert [f.paper_id for f in flags] == ["packing"]
-    assert "co-author" in flags[0].reason
+    assert [(f.paper_id, f.likely) for f in flags] == [("packing", True), ("llm4", False)]
+    assert "co-author" in flags[0].reason and "far from" in flags[0].reason
+    assert "close to" in flags[1].reason
     assert profile.namesake_flags(papers[:2], "Han Fang", vectors[:2]) == []

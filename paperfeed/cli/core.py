@@ -99,7 +99,13 @@ def ingest(obj: Context, source: str, since: str | None, day: str | None) -> Non
 
     since = check_date(since, "--since") if since else None
     day = check_date(day, "--date") if day else None
-    report = run_ingest(obj.store, source, since=since, day=day)
+    report = run_ingest(
+        obj.store,
+        source,
+        since=since,
+        day=day,
+        allow_private=obj.settings.sources.allow_private_feeds,
+    )
     click.echo(
         f"{report.origin}: read {report.read} papers, {report.added} new, "
         f"{report.merged} merged, {report.unchanged} already known"

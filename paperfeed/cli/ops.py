@@ -82,3 +82,24 @@ def serve(obj: Context, host: str, port: int) -> None:
     from paperfeed.web.app import serve as serve_app
 
     serve_app(obj.settings, host, port)
+
+
+@cli.command()
+@click.option("--user", required=True, help="Whose password to set (the user is created).")
+@click.option("--email", default=None, help="Also set the address digests are mailed to.")
+@click.password_option(help="The new password (asked for when not given).")
+@click.pass_obj
+@friendly_errors
+def passwd(obj: Context, user: str, email: str | None, password: str) -> None:
+    """Set USER's web sign-in password (and e-mail address); creates the user if needed."""
+    from paperfeed.errors import require
+
+    require("argon2", "web")
+    from paperfeed.web.auth import hash_password
+
+    with obj.store.transaction():
+        obj.store.add_user(user)
+        obj.store.set_password_hash(user, hash_password(password))
+        if email:
+            obj.store.set_email(user, email)
+    click.echo(f"password set for {user}")

@@ -170,18 +170,59 @@ class ActivityMixin(PapersMixin):
         return [row[0] for row in rows]
 
     def mark_sent(self, user: str, date: str, channel: str) -> bool:
-        """Claim the sending of the user's digest for ``date`` on ``channel``.
+        """Record the user's digest for ``date`` on ``channel`` as sent; True the first time.
 
-        True only for the first claim, across threads and processes (a UNIQUE key).
+        True only once, across threads and processes (a UNIQUE key).
         """
         with self.transaction():
             self._ensure_user(user)
             cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO deliveries (user, date, channel, sent_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO deliveries (user, date, channel, sent_at, state) "
+                "VALUES (?, ?, ?, ?, 'sent')",
                 (user, date, channel, utc_now()),
             )
             return cursor.rowcount == 1
+
+    def claim_delivery(
+        self, user: str, date: str, channel: str, owner: str, *, take_over: str | None = None
+    ) -> bool:
+        """Claim the sending of a digest for ``owner``; True when the claim is now ours.
+
+        A new claim succeeds once. With ``take_over``, a claim still held (not sent) by that
+        owner is taken over atomically: the caller checked that the owner died.
+        """
+        with self.transaction():
+            self._ensure_user(user)
+            cursor = self._conn.execute(
+                "INSERT OR IGNORE INTO deliveries (user, date, channel, sent_at, state, owner) "
+                "VALUES (?, ?, ?, ?, 'claimed', ?)",
+                (user, date, channel, utc_now(), owner),
+            )
+            if cursor.rowcount == 1 or take_over is None:
+                return cursor.rowcount == 1
+            cursor = self._conn.execute(
+                "UPDATE deliveries SET owner = ?, sent_at = ? WHERE user = ? AND date = ? "
+                "AND channel = ? AND state = 'claimed' AND owner = ?",
+                (owner, utc_now(), user, date, channel, take_over),
+            )
+            return cursor.rowcount == 1
+
+    def confirm_delivery(self, user: str, date: str, channel: str) -> None:
+        """Mark a claimed delivery as sent."""
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE deliveries SET state = 'sent', sent_at = ? "
+                "WHERE user = ? AND date = ? AND channel = ?",
+                (utc_now(), user, date, channel),
+            )
+
+    def delivery_state(self, user: str, date: str, channel: str) -> tuple[str, str] | None:
+        """``(state, owner)`` of a delivery — state 'claimed' or 'sent' — or None."""
+        row = self._one(
+            "SELECT state, owner FROM deliveries WHERE user = ? AND date = ? AND channel = ?",
+            (user, date, channel),
+        )
+        return None if row is None else (str(row[0]), str(row[1]))
 
     def unmark_sent(self, user: str, date: str, channel: str) -> bool:
         """Release a claim after the sending failed, so that a retry may send; True if held."""
@@ -193,9 +234,10 @@ class ActivityMixin(PapersMixin):
             return cursor.rowcount == 1
 
     def was_sent(self, user: str, date: str, channel: str) -> bool:
-        """Whether the user's digest for ``date`` was claimed as sent on ``channel``."""
+        """Whether the user's digest for ``date`` was sent on ``channel`` (not merely claimed)."""
         row = self._one(
-            "SELECT 1 FROM deliveries WHERE user = ? AND date = ? AND channel = ?",
+            "SELECT 1 FROM deliveries WHERE user = ? AND date = ? AND channel = ? "
+            "AND state = 'sent'",
             (user, date, channel),
         )
         return row is not None

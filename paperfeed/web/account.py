@@ -40,6 +40,14 @@ def _create_account(context: WebContext, form: SignUpForm) -> str | None:
 
 async def sign_up(request: Request) -> Response:
     """``/signup``: the form, and on POST a new account (then signed in)."""
+    if not web(request).settings.web.allow_signup:
+        return render(
+            request,
+            "signup.html",
+            status=403,
+            name="",
+            error="Sign-up is closed here; ask the operator for an account.",
+        )
     if request.method == "GET":
         return render(request, "signup.html", error=None, name="")
     form_data = await request.form()
@@ -67,8 +75,13 @@ async def sign_in(request: Request) -> Response:
     name = str(form_data.get("user") or "")[:64]
     store, throttle = web(request).store, web(request).throttle
     if throttle.blocked(name.lower()):
-        return render(request, "signin.html", status=429, name=name,
-                      error="Too many failed attempts; try again in a few minutes.")
+        return render(
+            request,
+            "signin.html",
+            status=429,
+            name=name,
+            error="Too many failed attempts; try again in a few minutes.",
+        )
     try:
         form = parse(SignInForm, form_data)
         ok = await run_in_threadpool(check_credentials, store, form.user, form.password)
@@ -76,8 +89,9 @@ async def sign_in(request: Request) -> Response:
         ok = False
     if not ok:
         throttle.failed(name.lower())
-        return render(request, "signin.html", status=400, name=name,
-                      error="Wrong user name or password.")
+        return render(
+            request, "signin.html", status=400, name=name, error="Wrong user name or password."
+        )
     throttle.succeeded(form.user)
     start_session(request, store, form.user)
     return RedirectResponse("/", status_code=303)

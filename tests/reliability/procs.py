@@ -27,8 +27,9 @@ def paperfeed_cmd(db: Path, *args: str, config: Path | None = None) -> list[str]
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """This environment without the user's paperfeed settings, plus ``extra``."""
+    """This environment without the user's paperfeed settings or config file, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERFEED_")}
+    env["PAPERFEED_CONFIG"] = os.devnull
     env.update(extra)
     return env
 

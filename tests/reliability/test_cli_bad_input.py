@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .readers import FILE_KINDS, READERS
 from .synth import dump, paper_record, synthetic_papers
 from .test_fuzz_readers import mutated
 
+CLEAN_ENV = {"PAPERFEED_CONFIG": os.devnull, "PAPERFEED_DB": None}
 GOOD_PROFILE = "Jane Doe\nA fine title\nJane Doe, Richard Roe\nAn abstract.\n"
 
 
@@ -55,8 +57,8 @@ def seeded_db(folder: Path) -> Path:
     db = folder / "pf.db"
     good = folder / "good.txt"
     good.write_text(GOOD_PROFILE, "utf-8")
-    result = CliRunner().invoke(cli, ["--db", str(db), "profile", "import", str(good),
-                                      "--user", "jane"])
+    result = CliRunner(env=CLEAN_ENV).invoke(cli, ["--db", str(db), "profile", "import",
+                                                   str(good), "--user", "jane"])
     assert result.exit_code == 0, result.output
     return db
 
@@ -64,7 +66,7 @@ def seeded_db(folder: Path) -> Path:
 def invoke(db: Path, command: str, path: Path) -> tuple[int, str]:
     args = (["profile", "import", str(path), "--user", "jane"] if command == "profile"
             else ["ingest", str(path)])
-    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    result = CliRunner(env=CLEAN_ENV).invoke(cli, ["--db", str(db), *args])
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit), result.exception  # no traceback
     return result.exit_code, result.stderr

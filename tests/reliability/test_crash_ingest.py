@@ -78,9 +78,9 @@ def test_killed_ingest_reruns_to_the_clean_result(clean: Clean, tmp_path: Path,
     rerun = run(paperfeed_cmd(db, "ingest", str(clean.listing)), env=child_env())
     assert rerun.returncode == 0, rerun.stderr
     lost, dups = lost_and_duplicated(clean.expected, dump(db))
-    record("crash: kill -9 paperfeed ingest", inputs=PAPERS, faults=int(crashed.killed),
+    record("crash: kill -9 paperfeed ingest", inputs=1, faults=int(crashed.killed),
            lost=lost, duplicates=dups,
-           note=f"seed {seed_value}: kill at {delay:.2f}s, "
+           note=f"seed {seed_value}: {PAPERS} papers, kill at {delay:.2f}s, "
                 f"{'mid-run' if crashed.killed else 'after the end'}, "
                 f"{papers_after_crash - len(OWN)} papers committed before the rerun")
     assert (lost, dups) == (0, 0)

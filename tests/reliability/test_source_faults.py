@@ -210,3 +210,19 @@ def test_arxiv_api_empty_page_before_the_total_is_reported(site: Running, tmp_pa
     assert any("empty page at start=100" in p for p in outcome.problems), outcome
     assert outcome.read == 100
     record("source faults, empty listing", inputs=1, faults=1)
+
+
+def test_daily_job_reports_a_dead_source_and_ingests_the_others(site: Running, tmp_path: Path
+                                                                ) -> None:
+    from paperfeed import daily
+
+    dead, alive = SOURCES[3], SOURCES[1]  # Hugging Face down for good, OAI-PMH healthy
+    site.site.inject(dead.path, "", *[Status(503)] * (RETRIES + 1))
+    with redirecting_client(site.port) as http, Store.open(tmp_path / "daily.db") as store:
+        fetcher = PoliteFetcher(http, min_interval=0.0, retries=RETRIES, sleep=lambda _: None)
+        problems = daily.ingest_all(store, [dead.spec, alive.spec],
+                                    client=fetcher)  # type: ignore[arg-type]
+        stored = store.count_papers()
+    assert len(problems) == 1 and problems[0].startswith(dead.spec) and "503" in problems[0]
+    assert stored == served_papers(alive)
+    record("source faults, one source dead in the daily job", inputs=2, faults=RETRIES + 1)
