@@ -1,1 +1,23 @@
-"""paperfeed: a personalized daily reading list of new research papers."""
+"""paperfeed: a personalized daily reading list of new research papers.
+
+The stable library API is ``paperfeed.score(profile, candidates)`` and
+``paperfeed.recommend(profile, candidates, k=10)``; both are imported on first use so that
+``import paperfeed`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from paperfeed.api import recommend, score
+
+__all__ = ["recommend", "score"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from paperfeed import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'paperfeed' has no attribute {name!r}")

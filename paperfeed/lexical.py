@@ -38,10 +38,17 @@ _BOILERPLATE = """
     well also via within across among toward towards et al ie eg wide widely
 """
 
-#: Words of academic boilerplate that say nothing about a paper's topic.
+#: Words of academic boilerplate that say little about a paper's topic. They are kept for
+#: scoring (dropping them measurably hurt both benchmarks: they carry a researcher's style)
+#: but never shown as shared terms or interest labels.
 ACADEMIC_STOPWORDS = frozenset(_BOILERPLATE.split())
 
-STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | ACADEMIC_STOPWORDS
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS)
+
+
+def is_boilerplate(term: str) -> bool:
+    """Whether a term (unigram or bigram) has an academic boilerplate word in it."""
+    return any(stem_word in ACADEMIC_STOPWORDS for stem_word in term.split())
 
 _KEEP_S = ("ss", "us", "is", "ics", "ous", "ayes", "series", "species")
 
@@ -211,7 +218,7 @@ def shared_terms(a: sp.spmatrix, b: sp.spmatrix, terms: Sequence[str], k: int = 
     chosen: list[str] = []
     for col in product.indices[order]:
         term = terms[col]
-        if any(set(term.split()) & set(c.split()) for c in chosen):
+        if is_boilerplate(term) or any(set(term.split()) & set(c.split()) for c in chosen):
             continue
         chosen.append(term)
         if len(chosen) == k:

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from paperfeed.ids import fold, normalize_author
+from paperfeed.lexical import is_boilerplate
 from paperfeed.records import Interest, Paper
 
 #: Cosine distance at which two clusters of own papers stop merging into one interest.
@@ -63,7 +64,7 @@ def label_terms(
                 break
             term = terms[col]
             words = set(term.split())
-            if any(words & set(c.split()) for c in chosen):
+            if is_boilerplate(term) or any(words & set(c.split()) for c in chosen):
                 continue
             chosen.append(term)
         out.append(chosen)

@@ -132,15 +132,22 @@ def feedback_weight(n_liked: int, n_disliked: int, *, full_at: int = 20, minimum
     return min(1.0, (n_liked + n_disliked) / full_at)
 
 
-def zscore(values: np.ndarray, clip: float = 4.0) -> np.ndarray:
-    """Standardized over the candidate set and clipped to ±``clip`` (constant -> zeros)."""
+def zscore(values: np.ndarray, clip: float | None = None) -> np.ndarray:
+    """Standardized over the candidate set (constant -> zeros), optionally clipped to ±clip.
+
+    No clipping by default: the papers that matter are the far tail of a signal, and
+    clipping would tie them.
+    """
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return values.astype(np.float32)
     spread = values.std()
     if spread < 1e-12:
         return np.zeros_like(values, dtype=np.float32)
-    return np.clip((values - values.mean()) / spread, -clip, clip).astype(np.float32)
+    standard = (values - values.mean()) / spread
+    if clip is not None:
+        standard = np.clip(standard, -clip, clip)
+    return standard.astype(np.float32)
 
 
 def rank_normalize(values: np.ndarray) -> np.ndarray:

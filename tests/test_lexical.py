@@ -7,9 +7,15 @@ import scipy.sparse as sp
 from paperfeed import lexical
 
 
-def test_tokenize_folds_case_accents_and_drops_stopwords_and_boilerplate() -> None:
-    tokens = lexical.tokenize("In this paper we propose Naïve Bayes results for Networks 2024")
-    assert tokens == ["naive", "bayes", "network"]
+def test_tokenize_folds_case_accents_and_drops_stopwords_numbers() -> None:
+    tokens = lexical.tokenize("In this paper we use Naïve Bayes for Networks 2024 \\emph{x}")
+    assert tokens == ["paper", "use", "naive", "bayes", "network"]
+
+
+def test_boilerplate_terms_are_recognized_for_display() -> None:
+    assert lexical.is_boilerplate("paper")
+    assert lexical.is_boilerplate("propose method")
+    assert not lexical.is_boilerplate("language model")
 
 
 @pytest.mark.parametrize(
@@ -69,7 +75,7 @@ def test_bm25_saturates_term_frequency_and_penalizes_length() -> None:
 
 
 def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> None:
-    texts = ["language models for reasoning", "language models and reasoning steps",
+    texts = ["language models for reasoning in this paper", "language models and reasoning paper",
              "protein structure", "image segmentation"]
     lexicon = lexical.fit_lexicon(texts, max_df=1.0)
     rows = lexicon.tfidf(texts[:2])
@@ -77,4 +83,5 @@ def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> Non
     assert "language model" in terms
     assert "reasoning" in terms
     assert "language" not in terms and "model" not in terms
+    assert "paper" not in terms  # boilerplate is never shown
     assert lexical.shared_terms(rows[0], lexicon.tfidf(["protein"]), lexicon.terms) == []

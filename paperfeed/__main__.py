@@ -1,0 +1,5 @@
+"""`python -m paperfeed` runs the command line."""
+
+from paperfeed.cli import main
+
+main()
