@@ -237,6 +237,7 @@ def build_digest(
         store=store,
         embedder=embedder,
         today=day,
+        rated=store.get_papers([f.paper_id for f in profile.feedback]),
     )
     store.save_digest(user, day, recs)
     return Digest(user, day, tuple(recs), tuple(interests), candidates=len(candidates))
