@@ -5,8 +5,8 @@ A user gets ``--days`` saved digests of 1000/days picks each (realistic titles, 
 five authors, three reasons per pick) and 200 ratings. Each page is requested ``--requests``
 times signed in, in process (starlette TestClient) and over real HTTP (uvicorn on 127.0.0.1,
 httpx client); p50/p95 per page, beside /healthz (the framework's floor) and the bare store
-reads the digest page needs (its data cost). The table goes between ``<!-- bench:web -->``
-markers in docs/benchmarks.md.
+reads the digest page needs (its data cost). The table goes into its marked section of
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from paperfeed.config import Settings
+from paperfeed.eval.report import Table, write_section
 from paperfeed.records import Feedback, Paper, Reason, Recommendation
 from paperfeed.store import Store
 from paperfeed.web import pages
@@ -72,10 +73,15 @@ def _text(rng: random.Random, words: int) -> str:
 def day_papers(rng: random.Random, index: int, day: str, count: int) -> list[Paper]:
     """``count`` papers listed on ``day``: ten-word titles, 160-word abstracts, five authors."""
     return [
-        Paper(id=f"2606.{index:02d}{n:03d}", title=_text(rng, 10).capitalize(),
-              abstract=_text(rng, 160),
-              authors=tuple(f"Author {rng.randint(1, 999)}" for _ in range(5)),
-              categories=("cs.LG",), date=day, source="bench")
+        Paper(
+            id=f"2606.{index:02d}{n:03d}",
+            title=_text(rng, 10).capitalize(),
+            abstract=_text(rng, 160),
+            authors=tuple(f"Author {rng.randint(1, 999)}" for _ in range(5)),
+            categories=("cs.LG",),
+            date=day,
+            source="bench",
+        )
         for n in range(count)
     ]
 
@@ -84,10 +90,15 @@ def picks_of(rng: random.Random, papers: list[Paper]) -> list[Recommendation]:
     """The papers as ranked picks, each with three reasons and one of four interests."""
     return [
         Recommendation(
-            paper=p, score=1 - n / len(papers), rank=n + 1, interest=f"topic {n % 4}",
-            reasons=(Reason("similar", f"close to your paper “{_text(rng, 6)}”"),
-                     Reason("terms", "shared terms: graph, attention"),
-                     Reason("interest", f"interest: topic {n % 4}")),
+            paper=p,
+            score=1 - n / len(papers),
+            rank=n + 1,
+            interest=f"topic {n % 4}",
+            reasons=(
+                Reason("similar", f"close to your paper “{_text(rng, 6)}”"),
+                Reason("terms", "shared terms: graph, attention"),
+                Reason("interest", f"interest: topic {n % 4}"),
+            ),
         )
         for n, p in enumerate(papers)
     ]
@@ -173,15 +184,23 @@ def in_process_rows(app: Starlette, store: Store, dates: list[str], count: int) 
     """Bare store reads, then pages through starlette's TestClient (no network)."""
 
     def reads() -> object:
-        return (store.load_digest(USER, dates[-1]), store.feedback(USER),
-                store.digest_dates(USER), store.latest_date())
+        return (
+            store.load_digest(USER, dates[-1]),
+            store.feedback(USER),
+            store.digest_dates(USER),
+            store.latest_date(),
+        )
 
-    rows: list[Row] = [("store reads of the digest page (no web)", "direct call",
-                        *timed(reads, count))]
+    rows: list[Row] = [
+        ("store reads of the digest page (no web)", "direct call", *timed(reads, count))
+    ]
     with TestClient(app, follow_redirects=False) as client:
         sign_in(client)
-        for what, path in (("/healthz (floor)", "/healthz"), ("digest page /", "/"),
-                           ("search /search?q=graph attention", "/search?q=graph+attention")):
+        for what, path in (
+            ("/healthz (floor)", "/healthz"),
+            ("digest page /", "/"),
+            ("search /search?q=graph attention", "/search?q=graph+attention"),
+        ):
             rows.append((what, "TestClient", *timed(page_call(client, path), count)))
         warm = page_call(client, "/")
 
@@ -189,8 +208,13 @@ def in_process_rows(app: Starlette, store: Store, dates: list[str], count: int) 
             pages.clear_display_cache()
             return warm()
 
-        rows.append(("digest page /, display cache emptied before each (a day's first view)",
-                     "TestClient", *timed(cold, max(20, count // 4))))
+        rows.append(
+            (
+                "digest page /, display cache emptied before each (a day's first view)",
+                "TestClient",
+                *timed(cold, max(20, count // 4)),
+            )
+        )
     return rows
 
 
@@ -206,8 +230,11 @@ def live_rows(app: Starlette, store: Store, dates: list[str], count: int) -> lis
             return [
                 ("/healthz (floor)", via, *timed(page_call(client, "/healthz"), count)),
                 ("digest page /", via, *timed(page_call(client, "/"), count)),
-                (f"Atom feed ({len(dates)} days, {TOTAL_PICKS} entries)", via,
-                 *timed(page_call(client, feed), max(20, count // 10))),
+                (
+                    f"Atom feed ({len(dates)} days, {TOTAL_PICKS} entries)",
+                    via,
+                    *timed(page_call(client, feed), max(20, count // 10)),
+                ),
             ]
     finally:
         server.should_exit = True
@@ -219,20 +246,6 @@ def measure(store: Store, dates: list[str], count: int) -> list[Row]:
     settings = Settings(db=store.path, base_url="http://127.0.0.1:8000")
     app = create_app(store, settings, secret="bench-secret")
     return in_process_rows(app, store, dates, count) + live_rows(app, store, dates, count)
-
-
-def write_section(text: str) -> None:
-    start, end = "<!-- bench:web -->", "<!-- /bench:web -->"
-    old = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-    new = (
-        pattern.sub(lambda _: block, old)
-        if pattern.search(old)
-        else (old.rstrip("\n") + "\n\n" + block + "\n")
-    )
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(new)
 
 
 def main() -> None:
@@ -247,20 +260,20 @@ def main() -> None:
         finally:
             store.close()
     per_day = TOTAL_PICKS // args.days
-    lines = [
-        f"### Web app: digest page, {TOTAL_PICKS:,} stored picks ({args.days} days × {per_day})",
-        "",
-        f"`python bench/bench_web.py --requests {args.requests} --days {args.days}`; "
-        f"2 cores; the page shows the newest day's {per_day} picks with reasons and thumbs, "
-        "200 ratings on file; target p95 < 100 ms.",
-        "",
-        "| request | client | p50 ms | p95 ms |",
-        "|---|---|---:|---:|",
-    ]
-    lines += [f"| {what} | {how} | {p50:.1f} | {p95:.1f} |" for what, how, p50, p95 in rows]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    write_section(text)
+    table = Table(
+        key="bench-web",
+        title=f"Web app: digest page, {TOTAL_PICKS:,} stored picks ({args.days} days × {per_day})",
+        columns=["request", "client", "p50 ms", "p95 ms"],
+        rows=[[what, how, f"{p50:.1f}", f"{p95:.1f}"] for what, how, p50, p95 in rows],
+        notes=[
+            f"command: `python bench/bench_web.py --requests {args.requests} --days {args.days}`;"
+            f" 2 cores; the page shows the newest day's {per_day} picks with reasons and thumbs,"
+            " 200 ratings on file",
+            "target: digest page under 100 ms",
+        ],
+    )
+    print(table.to_markdown())
+    write_section(DOCS, table)
 
 
 if __name__ == "__main__":

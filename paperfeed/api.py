@@ -35,8 +35,11 @@ class Settings:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(rank.DEFAULT_WEIGHTS))
     dense_k: int = 3
     lexical_k: int = 3
-    half_life_years: float = 3.0
+    #: Recency of own papers (newer count more) is off by default: it hurt both benchmarks
+    #: (docs/relevance.md). Set a half-life in years to turn it on.
+    half_life_years: float | None = None
     model_c: float = 1.0
+    lexical_model_c: float = 1.0
     background_size: int = 2000
     feedback_weight: float = 1.5
     keyword_boost: float = 1.0
@@ -148,26 +151,33 @@ def compute(
     candidate_vectors = cache.embed_papers(candidates, progress=len(candidates) > 2000)
     lexicon, candidate_rows = candidate_lexicon(_texts(candidates))
     own_rows = lexicon.tfidf(_texts(own))
-    recency = rank.recency_weights([p.date for p in own], today, settings.half_life_years)
+    recency = (
+        rank.recency_weights([p.date for p in own], today, settings.half_life_years)
+        if settings.half_life_years else None
+    )
     dense = candidate_vectors @ own_vectors.T
     lexical_sim = lexical.cosine(candidate_rows, own_rows)
+    weights = dict(settings.weights)
     signals = {
         "dense": rank.top_k_mean(dense, settings.dense_k, recency),
         "lexical": rank.top_k_mean(lexical_sim, settings.lexical_k, recency),
     }
-    if settings.weights.get("model"):
-        signals["model"] = rank.discriminative_scores(
-            own_vectors, _background(candidate_vectors, settings.background_size),
-            candidate_vectors, c=settings.model_c, positive_weights=recency,
+    background = _background(candidate_vectors, settings.background_size)
+    if weights.get("dense_model"):
+        signals["dense_model"] = rank.discriminative_scores(
+            own_vectors, background, candidate_vectors, c=settings.model_c,
+            positive_weights=recency,
         )
-    weights = dict(settings.weights)
+    if weights.get("lexical_model"):
+        signals["lexical_model"] = rank.lexical_model_scores(
+            candidate_rows, own_rows, c=settings.lexical_model_c
+        )
     if feedback is not None:
         liked, disliked = feedback
         strength = rank.feedback_weight(len(liked), len(disliked))
         if strength > 0:
-            background = _background(candidate_vectors, settings.background_size)
             signals["feedback"] = rank.feedback_scores(
-                liked, disliked, background, candidate_vectors
+                liked, disliked, background, candidate_vectors, own=own_vectors
             )
             weights["feedback"] = strength * settings.feedback_weight
     scores = rank.combine(signals, weights)

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import date as Date
 
 import numpy as np
+import scipy.sparse as sp
 
 from paperfeed.ids import paper_text
 from paperfeed.records import Paper, Profile
 
 #: Default weights of the combined score (see docs/relevance.md for how they were chosen).
-DEFAULT_WEIGHTS: dict[str, float] = {"dense": 1.0, "lexical": 1.0, "model": 0.5}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "dense": 1.0, "lexical": 0.25, "dense_model": 0.25, "lexical_model": 0.25,
+}
 
 
 def recency_weights(
@@ -109,27 +112,52 @@ def feedback_scores(
     background: np.ndarray,
     candidates: np.ndarray,
     *,
+    own: np.ndarray | None = None,
     c: float = 1.0,
 ) -> np.ndarray:
-    """A per-user model: thumbs up positive, thumbs down and a background sample negative."""
-    negatives = np.vstack([disliked, background]) if len(disliked) else background
-    weights = np.r_[np.full(len(disliked), 2.0), np.ones(len(background))]
+    """A per-user model: thumbs up (and, at half weight, own papers) positive; thumbs down
+    (double weight) and a background sample negative. Logistic regression, balanced classes.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    if len(liked) == 0 or len(negatives) == 0:
+    own = own if own is not None else np.zeros((0, candidates.shape[1]), np.float32)
+    positives = np.vstack([liked, own])
+    negatives = np.vstack([disliked, background])
+    if len(positives) == 0 or len(negatives) == 0:
         return np.zeros(len(candidates), dtype=np.float32)
-    features = np.vstack([liked, negatives])
-    labels = np.r_[np.ones(len(liked)), np.zeros(len(negatives))]
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=200)
-    model.fit(features, labels, sample_weight=np.r_[np.ones(len(liked)), weights])
+    weights = np.r_[np.ones(len(liked)), np.full(len(own), 0.5),
+                    np.full(len(disliked), 2.0), np.ones(len(background))]
+    labels = np.r_[np.ones(len(positives)), np.zeros(len(negatives))]
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=300)
+    model.fit(np.vstack([positives, negatives]), labels, sample_weight=weights)
     return model.decision_function(candidates).astype(np.float32)
 
 
+def lexical_model_scores(
+    candidate_rows: sp.csr_matrix, own_rows: sp.csr_matrix, *, c: float = 1.0
+) -> np.ndarray:
+    """arxiv-sanity style: a linear SVM on TF-IDF rows, own papers vs every candidate.
+
+    The decision value ranks; classes are balanced. Rare terms an owner keeps using (names
+    of their methods, data sets, systems) get large weights, which plain cosine misses.
+    """
+    from sklearn.svm import LinearSVC
+
+    if own_rows.shape[0] == 0 or candidate_rows.shape[0] == 0:
+        return np.zeros(candidate_rows.shape[0], dtype=np.float32)
+    features = sp.vstack([candidate_rows, own_rows]).tocsr()
+    labels = np.r_[np.zeros(candidate_rows.shape[0]), np.ones(own_rows.shape[0])]
+    model = LinearSVC(class_weight="balanced", C=c, max_iter=10000)
+    model.fit(features, labels)
+    return model.decision_function(candidate_rows).astype(np.float32)
+
+
 def feedback_weight(n_liked: int, n_disliked: int, *, full_at: int = 20, minimum: int = 3) -> float:
-    """How much the feedback model counts: 0 below ``minimum`` of either kind, 1 at ``full_at``."""
-    if n_liked < 1 or n_liked + n_disliked < minimum:
+    """How much the feedback model counts: 0 below ``minimum`` ratings, 1 at ``full_at``."""
+    total = n_liked + n_disliked
+    if total < minimum:
         return 0.0
-    return min(1.0, (n_liked + n_disliked) / full_at)
+    return min(1.0, total / full_at)
 
 
 def zscore(values: np.ndarray, clip: float | None = None) -> np.ndarray:

@@ -43,8 +43,8 @@ def test_tfidf_rows_are_unit_length_and_sublinear() -> None:
     assert norms[1] == 0.0  # nothing known: an empty row, not NaN
     graph = rows[0, lexicon.vocabulary["graph"]]
     neural = rows[0, lexicon.vocabulary["neural"]]
-    idf = lexicon.idf
-    expected = (1 + np.log(4)) * idf[lexicon.vocabulary["graph"]] / idf[lexicon.vocabulary["neural"]]
+    idf, col = lexicon.idf, lexicon.vocabulary
+    expected = (1 + np.log(4)) * idf[col["graph"]] / idf[col["neural"]]
     assert graph / neural == pytest.approx(expected, rel=1e-5)
 
 

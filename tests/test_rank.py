@@ -61,9 +61,33 @@ def test_feedback_model_learns_likes_and_dislikes() -> None:
     assert scores[0] > scores[1]
 
 
+def test_feedback_model_with_only_dislikes_uses_own_papers_as_positives() -> None:
+    rng = np.random.default_rng(2)
+    own = np.array([1.0, 0, 0, 0]) + 0.05 * rng.standard_normal((5, 4))
+    disliked = np.array([0.7, 0.7, 0, 0]) + 0.05 * rng.standard_normal((5, 4))
+    background = rng.standard_normal((50, 4))
+    none_liked = np.zeros((0, 4))
+    scores = rank.feedback_scores(none_liked, disliked, background,
+                                  np.array([[1.0, 0, 0, 0], [0.7, 0.7, 0, 0]]), own=own)
+    assert scores[0] > scores[1]
+    empty = rank.feedback_scores(none_liked, none_liked, none_liked, np.eye(4)[:2])
+    assert empty.tolist() == [0.0, 0.0]
+
+
+def test_lexical_model_weights_the_terms_own_papers_keep_using() -> None:
+    import scipy.sparse as sp
+
+    own = sp.csr_matrix(np.array([[1.0, 0, 0, 0.2], [0.9, 0, 0.1, 0.3]]))
+    candidates = sp.csr_matrix(np.array([[0.8, 0.1, 0, 0], [0, 1.0, 0, 0], [0, 0, 0.2, 1.0],
+                                         [0, 0.9, 0.1, 0]]))
+    scores = rank.lexical_model_scores(candidates, own, c=1.0)
+    assert int(np.argmax(scores)) == 0
+    assert rank.lexical_model_scores(candidates, own[:0]).tolist() == [0.0] * 4
+
+
 def test_feedback_weight_grows_with_ratings() -> None:
-    assert rank.feedback_weight(0, 10) == 0.0
     assert rank.feedback_weight(1, 1) == 0.0
+    assert rank.feedback_weight(0, 10) == 0.5  # dislikes alone teach too
     assert 0 < rank.feedback_weight(2, 3) < rank.feedback_weight(5, 10) <= 1.0
     assert rank.feedback_weight(30, 30) == 1.0
 
@@ -76,7 +100,8 @@ def test_zscore_and_rank_normalize() -> None:
     assert rank.zscore(np.array([0.0] * 99 + [1e6]), clip=4.0)[-1] == pytest.approx(4.0)
     tail = rank.zscore(np.array([0.0] * 98 + [50.0, 100.0]))
     assert tail[-1] > tail[-2] > 4.0  # the far tail is where the picks are: never tied
-    assert rank.rank_normalize(np.array([3.0, 1.0, 2.0])).tolist() == pytest.approx([1, 1 / 3, 2 / 3])
+    ranks = rank.rank_normalize(np.array([3.0, 1.0, 2.0])).tolist()
+    assert ranks == pytest.approx([1, 1 / 3, 2 / 3])
 
 
 def test_combine_weights_normalized_signals_and_ignores_unknown_names() -> None:

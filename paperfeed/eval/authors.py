@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from paperfeed.eval.metrics import mean_ci, ndcg_at_k, recall_at_k
+from paperfeed.eval.metrics import mean_ci, ndcg_at_k, paired_diff_ci, recall_at_k
 from paperfeed.eval.report import Scorer, Table
 from paperfeed.records import Paper
 
@@ -107,24 +107,30 @@ def evaluate_method(split: AuthorSplit, name: str, scorer: Scorer) -> SplitResul
     return SplitResult(name, ndcg, recall)
 
 
-def authors_table(results: Sequence[SplitResult], feedback: Sequence[str] = ()) -> Table:
-    """Results as a report table: means with bootstrap 95% intervals over users."""
+def authors_table(
+    results: Sequence[SplitResult], notes: Sequence[str] = (), reference: str | None = None
+) -> Table:
+    """Results as a report table: means with bootstrap 95% intervals over users, and with
+    ``reference`` the paired difference in nDCG@10 to that method."""
+    base = next((r for r in results if r.name == reference), None)
     rows = []
     for result in results:
         low, high = mean_ci(result.ndcg)
         rlow, rhigh = mean_ci(result.recall)
-        rows.append([
+        row = [
             result.name, f"{statistics.fmean(result.ndcg):.3f}", f"[{low:.3f}, {high:.3f}]",
             f"{statistics.fmean(result.recall):.3f}", f"[{rlow:.3f}, {rhigh:.3f}]",
-        ])
-    return Table(
-        "authors",
-        f"Author split (March 2026, {len(results[0].ndcg) if results else 0} users): "
-        "higher is better",
-        ["method", "nDCG@10", "95% CI", "recall@100", "95% CI"],
-        rows,
-        list(feedback),
-    )
+        ]
+        if base is not None:
+            diff, dlow, dhigh = paired_diff_ci(result.ndcg, base.ndcg)
+            row.append("—" if result is base else f"{diff:+.3f} [{dlow:+.3f}, {dhigh:+.3f}]")
+        rows.append(row)
+    columns = ["method", "nDCG@10", "95% CI", "recall@100", "95% CI"]
+    if base is not None:
+        columns.append(f"Δ nDCG@10 vs {reference} (paired 95% CI)")
+    users = len(results[0].ndcg) if results else 0
+    title = f"Author split (March 2026, {users} users): higher is better"
+    return Table("authors", title, columns, rows, list(notes))
 
 
 @dataclass(frozen=True)

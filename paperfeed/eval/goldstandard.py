@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperfeed.eval.metrics import goldstandard_loss, mean_ci, pair_loss
+from paperfeed.eval.metrics import goldstandard_loss, pair_loss, pooled_ratio_diff_ci
 from paperfeed.eval.report import Scorer, Table
 
 DRAWS = tuple(range(1, 11))
@@ -91,6 +91,7 @@ class MethodResult:
     name: str
     per_draw: list[float]
     ci: tuple[float, float]
+    per_researcher: list[tuple[float, float]]  # (loss, max loss) averaged over draws
 
     @property
     def mean(self) -> float:
@@ -120,7 +121,7 @@ def evaluate_method(
     ratio = [loss / m if m else 0.0 for loss, m in pooled]
     weights = [m for _, m in pooled]
     ci = _weighted_ci(ratio, weights)
-    return MethodResult(name, losses, ci)
+    return MethodResult(name, losses, ci, pooled)
 
 
 def _weighted_ci(ratio: list[float], weights: list[float]) -> tuple[float, float]:
@@ -135,22 +136,32 @@ def _weighted_ci(ratio: list[float], weights: list[float]) -> tuple[float, float
     return float(low), float(high)
 
 
-def goldstandard_table(results: Sequence[MethodResult]) -> Table:
-    """The results as a report table (lower is better)."""
+def goldstandard_table(results: Sequence[MethodResult], reference: str | None = None) -> Table:
+    """The results as a report table (lower is better).
+
+    With ``reference`` (a method name), each row also gets its difference to that method
+    with a paired bootstrap interval over researchers: what tells a real change from noise.
+    """
+    base = next((r for r in results if r.name == reference), None)
     rows = []
     for result in results:
         low, high = result.ci
-        rows.append([
-            result.name, f"{result.mean:.3f}", f"{result.std:.3f}", f"[{low:.3f}, {high:.3f}]",
-            " ".join(f"{x:.3f}" for x in result.per_draw),
-        ])
+        row = [result.name, f"{result.mean:.3f}", f"{result.std:.3f}", f"[{low:.3f}, {high:.3f}]"]
+        if base is not None:
+            diff, dlow, dhigh = pooled_ratio_diff_ci(result.per_researcher, base.per_researcher)
+            row.append("—" if result is base else f"{diff:+.3f} [{dlow:+.3f}, {dhigh:+.3f}]")
+        row.append(" ".join(f"{x:.3f}" for x in result.per_draw))
+        rows.append(row)
+    columns = ["method", "loss (mean of draws)", "std over draws", "95% CI (researchers)"]
+    if base is not None:
+        columns.append(f"Δ vs {reference} (paired 95% CI)")
     return Table(
         "goldstandard",
         "Gold standard (Stelmakh et al. 2023): pairwise loss, lower is better",
-        ["method", "loss (mean of draws)", "std over draws", "95% CI (researchers)", "per draw"],
+        [*columns, "per draw"],
         rows,
     )
 
 
 __all__ = ["Draw", "MethodResult", "evaluate_method", "goldstandard_table", "load_draw",
-           "load_ratings", "mean_ci"]
+           "load_ratings"]

@@ -90,3 +90,36 @@ def mean_ci(values: Sequence[float], *, rounds: int = 1000, seed: int = 0) -> tu
     means = data[rng.integers(0, data.size, (rounds, data.size))].mean(axis=1)
     low, high = np.percentile(means, [2.5, 97.5])
     return float(low), float(high)
+
+
+def paired_diff_ci(
+    values: Sequence[float], reference: Sequence[float], *, rounds: int = 1000, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean of ``values - reference`` (paired per user) and its bootstrap 95% interval."""
+    diff = np.asarray(values, dtype=np.float64) - np.asarray(reference, dtype=np.float64)
+    if diff.size == 0:
+        return (math.nan, math.nan, math.nan)
+    low, high = mean_ci(diff.tolist(), rounds=rounds, seed=seed)
+    return float(diff.mean()), low, high
+
+
+def pooled_ratio_diff_ci(
+    parts: Sequence[tuple[float, float]],
+    reference: Sequence[tuple[float, float]],
+    *,
+    rounds: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """Difference of two pooled losses (sum loss / sum max) over the same researchers,
+    with a paired bootstrap 95% interval (researchers resampled together)."""
+    a = np.asarray(parts, dtype=np.float64)
+    b = np.asarray(reference, dtype=np.float64)
+    if a.size == 0:
+        return (math.nan, math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(a), (rounds, len(a)))
+    ratio_a = a[picks, 0].sum(axis=1) / np.maximum(a[picks, 1].sum(axis=1), 1e-12)
+    ratio_b = b[picks, 0].sum(axis=1) / np.maximum(b[picks, 1].sum(axis=1), 1e-12)
+    point = a[:, 0].sum() / max(a[:, 1].sum(), 1e-12) - b[:, 0].sum() / max(b[:, 1].sum(), 1e-12)
+    low, high = np.percentile(ratio_a - ratio_b, [2.5, 97.5])
+    return float(point), float(low), float(high)
