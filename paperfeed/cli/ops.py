@@ -103,3 +103,61 @@ def passwd(obj: Context, user: str, email: str | None, password: str) -> None:
         if email:
             obj.store.set_email(user, email)
     click.echo(f"password set for {user}")
+
+
+@cli.command("eval")
+@click.argument("benchmark", type=click.Choice(["goldstandard", "authors"]))
+@click.option(
+    "--data",
+    default=None,
+    help="Folder with goldstandard/, author-split/ and the "
+    "snapshot (default: $PAPERFEED_DATA or ../shared/data).",
+)
+@click.option(
+    "--vectors",
+    default=None,
+    help="Embedding cache folder (default: "
+    "~/.cache/paperfeed/vectors); missing vectors are computed and added.",
+)
+@click.option(
+    "--ablations/--no-ablations",
+    default=True,
+    show_default=True,
+    help="Also run each component removed / alone.",
+)
+@click.option(
+    "--write",
+    "write_to",
+    default="docs/benchmarks.md",
+    show_default=True,
+    help="Markdown file whose section of this benchmark is replaced ('' for none).",
+)
+@friendly_errors
+def evaluate(
+    benchmark: str, data: str | None, vectors: str | None, ablations: bool, write_to: str
+) -> None:
+    """Measure relevance on a public benchmark: paperfeed beside the baselines, one table."""
+    from pathlib import Path
+
+    from paperfeed.cli.core import data_dir
+    from paperfeed.embed import MiniLMOnnx, NpyVectorStore
+    from paperfeed.eval import run_authors, run_goldstandard, write_section
+
+    folder = data_dir(data)
+    store = NpyVectorStore(
+        Path(vectors) if vectors else Path.home() / ".cache" / "paperfeed" / "vectors"
+    )
+    run = run_goldstandard if benchmark == "goldstandard" else run_authors
+    table = run(
+        folder,
+        store=store,
+        embedder=MiniLMOnnx(),
+        ablations=ablations,
+        progress=lambda line: click.echo(f"  {line}", err=True),
+    )
+    table.notes.append(
+        f"command: `paperfeed eval {benchmark}{'' if ablations else ' --no-ablations'}`"
+    )
+    click.echo(table.to_markdown())
+    if write_to:
+        write_section(Path(write_to), table)
