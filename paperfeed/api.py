@@ -83,14 +83,24 @@ _CACHES: dict[str, EmbeddingCache] = {}
 def embedding_cache(
     embedder: Embedder | None = None, store: VectorStore | None = None
 ) -> EmbeddingCache:
-    """The process-wide cache of ``embedder`` (the default model if None), consulting ``store``."""
+    """The process-wide cache of ``embedder`` (the default model if None), consulting ``store``.
+
+    Caches are keyed by model name, like the store: a new instance of the same model finds
+    the vectors the last one computed.
+    """
     model = embedder if embedder is not None else default_embedder()
-    key = f"{model.name}@{id(model)}"
-    cache = _CACHES.get(key)
+    cache = _CACHES.get(model.name)
     if cache is None:
-        cache = _CACHES[key] = EmbeddingCache(model)
+        cache = _CACHES[model.name] = EmbeddingCache(model)
+    cache.embedder = model
     cache.store = store
     return cache
+
+
+def clear_caches() -> None:
+    """Forget every memoized vector and fitted lexicon (as a fresh process would)."""
+    _CACHES.clear()
+    _LEXICONS.clear()
 
 
 _LEXICONS: OrderedDict[str, tuple[lexical.Lexicon, sp.csr_matrix]] = OrderedDict()
@@ -156,13 +166,14 @@ def compute(
         if settings.half_life_years else None
     )
     dense = candidate_vectors @ own_vectors.T
-    lexical_sim = lexical.cosine(candidate_rows, own_rows)
-    weights = dict(settings.weights)
     signals = {
         "dense": rank.top_k_mean(dense, settings.dense_k, recency),
-        "lexical": rank.top_k_mean(lexical_sim, settings.lexical_k, recency),
+        "lexical": rank.top_k_mean(
+            lexical.cosine(candidate_rows, own_rows), settings.lexical_k, recency
+        ),
     }
     background = _background(candidate_vectors, settings.background_size)
+    weights = dict(settings.weights)
     if weights.get("dense_model"):
         signals["dense_model"] = rank.discriminative_scores(
             own_vectors, background, candidate_vectors, c=settings.model_c,
@@ -173,16 +184,26 @@ def compute(
             candidate_rows, own_rows, c=settings.lexical_model_c
         )
     if feedback is not None:
-        liked, disliked = feedback
-        strength = rank.feedback_weight(len(liked), len(disliked))
-        if strength > 0:
-            signals["feedback"] = rank.feedback_scores(
-                liked, disliked, background, candidate_vectors, own=own_vectors
-            )
-            weights["feedback"] = strength * settings.feedback_weight
+        _add_feedback(signals, weights, feedback, background, candidate_vectors, own_vectors,
+                      settings.feedback_weight)
     scores = rank.combine(signals, weights)
     return Scoring(scores, signals, own_vectors, candidate_vectors, dense, lexicon, own_rows,
                    candidate_rows)
+
+
+def _add_feedback(
+    signals: dict[str, np.ndarray], weights: dict[str, float],
+    feedback: tuple[np.ndarray, np.ndarray], background: np.ndarray,
+    candidate_vectors: np.ndarray, own_vectors: np.ndarray, full_weight: float,
+) -> None:
+    """Add the per-user feedback model, weighted by how many ratings there are."""
+    liked, disliked = feedback
+    strength = rank.feedback_weight(len(liked), len(disliked))
+    if strength > 0:
+        signals["feedback"] = rank.feedback_scores(
+            liked, disliked, background, candidate_vectors, own=own_vectors
+        )
+        weights["feedback"] = strength * full_weight
 
 
 def feedback_vectors(
@@ -236,23 +257,6 @@ def content_key(paper: PaperLike) -> str:
     return content_hash(p.title, p.abstract)
 
 
-def shown_mask(papers: Sequence[Paper], shown: Collection[str]) -> np.ndarray:
-    """True for papers already shown (by id)."""
-    seen = set(shown)
-    return np.array([p.id in seen for p in papers], dtype=bool)
-
-
-def candidate_interests(dense: np.ndarray, paper_labels: np.ndarray, k: int) -> np.ndarray:
-    """Per candidate, the interest whose own papers it is closest to (top-k mean)."""
-    if dense.shape[1] == 0:
-        return np.zeros(dense.shape[0], dtype=int)
-    n_interests = int(paper_labels.max()) + 1
-    per_interest = np.column_stack([
-        rank.top_k_mean(dense[:, paper_labels == i], k) for i in range(n_interests)
-    ])
-    return per_interest.argmax(axis=1)
-
-
 def _as_profile(profile: Profile | Sequence[PaperLike]) -> Profile:
     if isinstance(profile, Profile):
         return profile
@@ -292,22 +296,31 @@ def rank_digest(
     interests, labels = _interests(own, result)
     rules = rank.apply_rules(prof, papers, settings.keyword_boost, settings.coauthor_boost)
     final = result.scores + rules.boost
-    eligible = ~rules.blocked & ~shown_mask(papers, shown)
-    pinned = np.flatnonzero(rules.pinned & eligible)
-    if threshold is not None:
-        eligible &= final >= threshold
-    eligible[pinned] = False
-    groups = candidate_interests(result.dense, labels, settings.dense_k) if own else None
-    slots = max(top - len(pinned), 0)
-    picks = rank.select_diverse(final, result.candidate_vectors, slots,
-                                groups=None if groups is None else list(groups),
-                                eligible=eligible)
-    chosen = sorted([*pinned.tolist(), *picks], key=lambda i: -final[i])
+    groups = rank.candidate_interests(result.dense, labels, settings.dense_k) if own else None
+    eligible = ~rules.blocked & ~rank.shown_mask(papers, shown)
+    chosen = _choose(final, eligible, rules.pinned, result.candidate_vectors, groups,
+                     top=top, threshold=threshold)
     recs = [
         _recommendation(i, n, papers, own, result, rules, final, interests, groups, feedback)
         for n, i in enumerate(chosen, start=1)
     ]
     return recs, interests
+
+
+def _choose(
+    final: np.ndarray, eligible: np.ndarray, pinned_mask: np.ndarray, vectors: np.ndarray,
+    groups: np.ndarray | None, *, top: int, threshold: float | None,
+) -> list[int]:
+    """Indices of the picks, best first: pinned (followed authors) always, then MMR picks."""
+    eligible = eligible.copy()
+    pinned = np.flatnonzero(pinned_mask & eligible)
+    if threshold is not None:
+        eligible &= final >= threshold
+    eligible[pinned] = False
+    picks = rank.select_diverse(final, vectors, max(top - len(pinned), 0),
+                                groups=None if groups is None else groups.tolist(),
+                                eligible=eligible)
+    return sorted([*pinned.tolist(), *picks], key=lambda i: -final[i])
 
 
 def _interests(own: Sequence[Paper], result: Scoring) -> tuple[list[Interest], np.ndarray]:

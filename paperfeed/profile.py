@@ -19,6 +19,11 @@ from paperfeed.ids import fold, normalize_author
 from paperfeed.lexical import is_boilerplate
 from paperfeed.records import Interest, Paper
 
+#: Single words too broad to name an interest (fine inside a bigram: "language model").
+_GENERIC = frozenset(
+    {"model", "dataset", "data", "learning", "network", "system", "large", "deep", "neural"}
+)
+
 #: Cosine distance at which two clusters of own papers stop merging into one interest.
 INTEREST_DISTANCE = 0.62
 
@@ -64,7 +69,8 @@ def label_terms(
                 break
             term = terms[col]
             words = set(term.split())
-            if is_boilerplate(term) or any(words & set(c.split()) for c in chosen):
+            shown_before = any(words & set(c.split()) for c in chosen)
+            if is_boilerplate(term) or term in _GENERIC or shown_before:
                 continue
             chosen.append(term)
         out.append(chosen)

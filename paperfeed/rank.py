@@ -7,7 +7,7 @@ papers or models: the caller (``paperfeed.api``) hands in similarity matrices an
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 
@@ -147,7 +147,7 @@ def lexical_model_scores(
         return np.zeros(candidate_rows.shape[0], dtype=np.float32)
     features = sp.vstack([candidate_rows, own_rows]).tocsr()
     labels = np.r_[np.zeros(candidate_rows.shape[0]), np.ones(own_rows.shape[0])]
-    model = LinearSVC(class_weight="balanced", C=c, max_iter=10000)
+    model = LinearSVC(class_weight="balanced", C=c, max_iter=10000, random_state=0)
     model.fit(features, labels)
     return model.decision_function(candidate_rows).astype(np.float32)
 
@@ -324,3 +324,20 @@ def coauthor_names(profile: Profile) -> list[str]:
             if not is_owner(author, profile.owner):
                 names.setdefault(author_key(author), author)
     return list(names.values())
+
+
+def candidate_interests(dense: np.ndarray, paper_labels: np.ndarray, k: int) -> np.ndarray:
+    """Per candidate, the interest whose own papers it is closest to (top-k mean)."""
+    if dense.shape[1] == 0:
+        return np.zeros(dense.shape[0], dtype=int)
+    n_interests = int(paper_labels.max()) + 1
+    per_interest = np.column_stack([
+        top_k_mean(dense[:, paper_labels == i], k) for i in range(n_interests)
+    ])
+    return per_interest.argmax(axis=1)
+
+
+def shown_mask(papers: Sequence[Paper], shown: Collection[str]) -> np.ndarray:
+    """True for papers already shown (by id)."""
+    seen = set(shown)
+    return np.array([p.id in seen for p in papers], dtype=bool)

@@ -44,6 +44,7 @@ def candidates(n_per_topic: int = 5) -> list[Paper]:
 
 @pytest.fixture
 def embedder() -> HashingEmbedder:
+    api.clear_caches()
     return HashingEmbedder()
 
 
@@ -65,10 +66,11 @@ def test_score_handles_empty_inputs(embedder: HashingEmbedder) -> None:
 
 def test_score_embeds_each_text_once_across_calls(embedder: HashingEmbedder) -> None:
     cands = candidates()
-    api.score(OWN, cands, embedder=embedder)
+    first = api.score(OWN, cands, embedder=embedder)
     calls = embedder.calls
     api.score(OWN[:2], cands, embedder=embedder)
     assert embedder.calls == calls
+    assert api.score(OWN, cands, embedder=embedder) == first  # deterministic
 
 
 class DictStore:
@@ -83,13 +85,19 @@ class DictStore:
 
 
 def test_score_uses_and_fills_the_given_store() -> None:
+    api.clear_caches()
     store = DictStore()
     first = HashingEmbedder()
     api.score(OWN, candidates(), embedder=first, store=store)
     assert len(store.vectors) == len(OWN) + len(candidates())
-    second = HashingEmbedder()  # a fresh process: nothing in memory, all in the store
+    api.clear_caches()  # as a fresh process: nothing in memory, all in the store
+    second = HashingEmbedder()
     api.score(OWN, candidates(), embedder=second, store=store)
     assert second.calls == 0
+    api.clear_caches()
+    third = HashingEmbedder()
+    api.score(OWN, candidates(), embedder=third)  # no store: everything embedded again
+    assert third.calls == len(OWN) + len(candidates())
 
 
 def test_recommend_gives_k_diverse_picks_with_reasons(embedder: HashingEmbedder) -> None:

@@ -116,7 +116,7 @@ def arxiv_sanity(c: float = 0.1) -> Scorer:
         vectorizer, cand_features = memo.get(candidates, fit)
         features = sp.vstack([cand_features, vectorizer.transform(_texts(own))])
         labels = np.r_[np.zeros(len(candidates)), np.ones(len(own))]
-        model = LinearSVC(class_weight="balanced", max_iter=10000, tol=1e-6, C=c)
+        model = LinearSVC(class_weight="balanced", max_iter=10000, tol=1e-6, C=c, random_state=0)
         model.fit(features, labels)
         return model.decision_function(cand_features).tolist()
 
