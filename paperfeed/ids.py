@@ -8,6 +8,7 @@ import unicodedata
 
 _NEW_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _OLD_ARXIV = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_WORD = re.compile(r"[a-z0-9]+")
 _DOI = re.compile(r"\b(10\.\d{4,9}/\S+)", re.IGNORECASE)
 
 
@@ -34,9 +35,10 @@ def normalize_doi(raw: str) -> str | None:
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, and squeeze everything but letters and digits to one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_only.lower()))
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def normalize_title(title: str) -> str:

@@ -212,8 +212,10 @@ def keyword_hits(texts: Sequence[str], keywords: Sequence[str]) -> list[list[str
     """Per text, the keywords it contains (folded, whole words; a keyword may be a phrase)."""
     from paperfeed.ids import fold
 
-    folded = [f" {fold(t)} " for t in texts]
     wanted = [(k, f" {fold(k)} ") for k in keywords if fold(k)]
+    if not wanted:  # folding every candidate is the costly part: skip it when there is no rule
+        return [[] for _ in texts]
+    folded = [f" {fold(t)} " for t in texts]
     return [[k for k, needle in wanted if needle in text] for text in folded]
 
 
