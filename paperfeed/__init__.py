@@ -1,7 +1,8 @@
 """paperfeed: a personalized daily reading list of new research papers.
 
 The stable library API is ``paperfeed.score(profile, candidates)`` and
-``paperfeed.recommend(profile, candidates, k=10)``; both are imported on first use so that
+``paperfeed.recommend(profile, candidates, k=10)``, plus ``paperfeed.index(candidates)`` to
+prepare one candidate list for many profiles; all are imported on first use so that
 ``import paperfeed`` stays cheap.
 """
 
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from paperfeed.api import recommend, score
+    from paperfeed.api import index, recommend, score
 
-__all__ = ["recommend", "score"]
+__all__ = ["index", "recommend", "score"]
 
 
 def __getattr__(name: str) -> Any:
