@@ -52,6 +52,16 @@ class Inbox:
         with self._lock:
             return Counter(r for rcpts, _ in self.messages for r in rcpts)
 
+    def distinct_per_recipient(self) -> Counter[str]:
+        """How many different digests (by Message-ID) each envelope recipient got.
+
+        A digest re-sent after a kill between the server's acceptance and paperfeed's record
+        of it carries the same Message-ID, so mail clients can drop the copy.
+        """
+        with self._lock:
+            seen = {(r, str(m["Message-ID"])) for rcpts, m in self.messages for r in rcpts}
+        return Counter(r for r, _ in seen)
+
 
 def free_port() -> int:
     with socket.socket() as probe:

