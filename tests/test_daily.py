@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-import email
 import socket
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
+from smtp_inbox import Inbox
 
 from paperfeed import daily, pipeline
 from paperfeed.config import Settings, SmtpConfig, SourcesConfig
 from paperfeed.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture()
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
 
 
 def _store(tmp_path: Path) -> Store:

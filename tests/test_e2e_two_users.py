@@ -3,18 +3,12 @@ day by mail and on the web, rate papers, and see the next day's digest change.""
 
 from __future__ import annotations
 
-import email
 import json
 import re
-import socket
 import sqlite3
-from collections.abc import Iterator
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
+from smtp_inbox import Inbox
 from starlette.testclient import TestClient
 
 from paperfeed import daily, pipeline
@@ -82,27 +76,6 @@ def _profile_file(tmp_path: Path, name: str, topics: list[str]) -> Path:
     path = tmp_path / f"{name.split(',')[0].lower()}.txt"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture()
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
 
 
 def _csrf(client: TestClient, path: str) -> str:

@@ -1,0 +1,5 @@
+"""Fixtures shared across test modules."""
+
+from smtp_inbox import inbox
+
+__all__ = ["inbox"]
