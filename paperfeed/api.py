@@ -129,9 +129,16 @@ def index(
 ) -> CandidateIndex:
     """Prepare a candidate list once for many profiles: pass the result to ``score`` or
     ``rank_digest`` instead of the list (an operator ranking one day for every user)."""
+    return _prepare(candidates, embedding_cache(embedder, store))
+
+
+def _prepare(
+    candidates: Sequence[PaperLike] | CandidateIndex, cache: EmbeddingCache
+) -> CandidateIndex:
+    """The candidates as an index: as given when already one, else built with ``cache``."""
     if isinstance(candidates, CandidateIndex):
         return candidates
-    return build_index(to_papers(candidates), embedding_cache(embedder, store))
+    return build_index(to_papers(candidates), cache)
 
 
 def _background(vectors: np.ndarray, size: int) -> np.ndarray:
@@ -144,17 +151,14 @@ def _background(vectors: np.ndarray, size: int) -> np.ndarray:
 
 def compute(
     own: Sequence[Paper],
-    candidates: Sequence[Paper] | CandidateIndex,
+    prepared: CandidateIndex,
     cache: EmbeddingCache,
     *,
     settings: Settings = DEFAULTS,
     today: str | None = None,
     feedback: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Scoring:
-    """All signals of ``candidates`` against the own papers, and their combination."""
-    prepared = (
-        candidates if isinstance(candidates, CandidateIndex) else build_index(candidates, cache)
-    )
+    """All signals of the prepared candidates against the own papers, and their combination."""
     own_vectors = cache.embed_papers(own, progress=False)
     candidate_vectors, lexicon, candidate_rows = prepared.vectors, prepared.lexicon, prepared.rows
     own_rows = lexicon.tfidf(texts_of(own))
@@ -254,7 +258,7 @@ def score(
     """
     own = _own_papers(profile)
     cache = embedding_cache(embedder, store)
-    prepared = index(candidates, store=store, embedder=embedder)
+    prepared = _prepare(candidates, cache)
     papers = list(prepared.papers)
     if not papers:
         return []
@@ -299,11 +303,11 @@ def rank_digest(
     refers to, when they are not among the candidates.
     """
     prof = _as_profile(profile)
-    prepared = index(candidates, store=store, embedder=embedder)
+    cache = embedding_cache(embedder, store)
+    prepared = _prepare(candidates, cache)
     own, papers = list(prof.active_papers), list(prepared.papers)
     if not papers:
         return [], []
-    cache = embedding_cache(embedder, store)
     feedback = None
     if prof.feedback:
         feedback = feedback_vectors(prof.feedback, to_papers(rated) + papers + own, cache)
