@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
-from paperfeed.eval import run_authors, run_goldstandard, write_section
+from paperfeed.eval import DEFAULT_VECTORS, RUNNERS, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,9 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         "which", nargs="?", default="all", choices=["goldstandard", "authors", "all"]
     )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument(
-        "--vectors", type=Path, default=Path.home() / ".cache" / "paperfeed" / "vectors"
-    )
+    parser.add_argument("--vectors", type=Path, default=DEFAULT_VECTORS)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-ablations", action="store_true")
     args = parser.parse_args(argv)
@@ -40,19 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     def progress(line: str) -> None:
         print(f"  {line}", file=sys.stderr, flush=True)
 
-    runs = {
-        "goldstandard": lambda: run_goldstandard(
-            args.data, store=store, embedder=embedder, ablations=ablations, progress=progress
-        ),
-        "authors": lambda: run_authors(
-            args.data, store=store, embedder=embedder, ablations=ablations, progress=progress
-        ),
-    }
-    for name, run in runs.items():
+    for name, run in RUNNERS.items():
         if args.which not in (name, "all"):
             continue
         started = time.perf_counter()
-        table = run()
+        table = run(
+            args.data, store=store, embedder=embedder, ablations=ablations, progress=progress
+        )
         table.notes.append(f"run time {time.perf_counter() - started:.0f} s")
         print(table.to_markdown(), flush=True)
         write_section(args.out, table)

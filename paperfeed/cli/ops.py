@@ -141,15 +141,11 @@ def evaluate(
 
     from paperfeed.cli.core import data_dir
     from paperfeed.embed import MiniLMOnnx, NpyVectorStore
-    from paperfeed.eval import run_authors, run_goldstandard, write_section
+    from paperfeed.eval import DEFAULT_VECTORS, RUNNERS, write_section
 
-    folder = data_dir(data)
-    store = NpyVectorStore(
-        Path(vectors) if vectors else Path.home() / ".cache" / "paperfeed" / "vectors"
-    )
-    run = run_goldstandard if benchmark == "goldstandard" else run_authors
-    table = run(
-        folder,
+    store = NpyVectorStore(Path(vectors) if vectors else DEFAULT_VECTORS)
+    table = RUNNERS[benchmark](
+        data_dir(data),
         store=store,
         embedder=MiniLMOnnx(),
         ablations=ablations,

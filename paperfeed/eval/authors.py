@@ -56,9 +56,12 @@ def read_corpus(path: Path) -> dict[str, dict[str, Any]]:
 
 def _paper(row: dict[str, Any], *, with_authors: bool) -> Paper:
     return Paper(
-        id=str(row["id"]), title=row.get("title") or "", abstract=row.get("abstract") or "",
+        id=str(row["id"]),
+        title=row.get("title") or "",
+        abstract=row.get("abstract") or "",
         authors=tuple(row.get("authors") or ()) if with_authors else (),
-        categories=tuple(row.get("categories") or ()), date=row.get("date"),
+        categories=tuple(row.get("categories") or ()),
+        date=row.get("date"),
     )
 
 
@@ -67,7 +70,8 @@ def load_split(split_path: Path, corpus_path: Path) -> AuthorSplit:
     spec = json.loads(split_path.read_text())
     rows = read_corpus(corpus_path)
     candidates = [
-        _paper(r, with_authors=False) for r in rows.values()
+        _paper(r, with_authors=False)
+        for r in rows.values()
         if spec["cutoff"] <= (r.get("date") or "") < spec["end"]
     ]
     candidates.sort(key=lambda p: (p.date or "", p.id))
@@ -118,8 +122,11 @@ def authors_table(
         low, high = mean_ci(result.ndcg)
         rlow, rhigh = mean_ci(result.recall)
         row = [
-            result.name, f"{statistics.fmean(result.ndcg):.3f}", f"[{low:.3f}, {high:.3f}]",
-            f"{statistics.fmean(result.recall):.3f}", f"[{rlow:.3f}, {rhigh:.3f}]",
+            result.name,
+            f"{statistics.fmean(result.ndcg):.3f}",
+            f"[{low:.3f}, {high:.3f}]",
+            f"{statistics.fmean(result.recall):.3f}",
+            f"[{rlow:.3f}, {rhigh:.3f}]",
         ]
         if base is not None:
             diff, dlow, dhigh = paired_diff_ci(result.ndcg, base.ndcg)

@@ -107,9 +107,15 @@ def arxiv_sanity(c: float = 0.1) -> Scorer:
         def fit() -> tuple[Any, Any]:
             texts = _texts(candidates)
             vectorizer = TfidfVectorizer(
-                strip_accents="unicode", lowercase=True, stop_words="english",
-                token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b", ngram_range=(1, 2),
-                max_features=20000, sublinear_tf=True, max_df=0.1, min_df=min(5, len(texts)),
+                strip_accents="unicode",
+                lowercase=True,
+                stop_words="english",
+                token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b",
+                ngram_range=(1, 2),
+                max_features=20000,
+                sublinear_tf=True,
+                max_df=0.1,
+                min_df=min(5, len(texts)),
             )
             return vectorizer, vectorizer.fit_transform(texts)
 

@@ -163,5 +163,11 @@ def goldstandard_table(results: Sequence[MethodResult], reference: str | None = 
     )
 
 
-__all__ = ["Draw", "MethodResult", "evaluate_method", "goldstandard_table", "load_draw",
-           "load_ratings"]
+__all__ = [
+    "Draw",
+    "MethodResult",
+    "evaluate_method",
+    "goldstandard_table",
+    "load_draw",
+    "load_ratings",
+]

@@ -73,9 +73,7 @@ def bootstrap_ci(
     """Percentile bootstrap interval of ``statistic`` over resamples of ``samples``."""
     rng = np.random.default_rng(seed)
     n = len(samples)
-    values = [
-        statistic([samples[i] for i in rng.integers(0, n, n)]) for _ in range(rounds)
-    ]
+    values = [statistic([samples[i] for i in rng.integers(0, n, n)]) for _ in range(rounds)]
     tail = (1.0 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)

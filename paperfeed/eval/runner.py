@@ -111,8 +111,9 @@ def run_authors(
 ) -> Table:
     """Every method on the author split, plus the feedback simulation for paperfeed."""
     data = Path(data_dir)
-    split = authors.load_split(data / "author-split" / "march-2026.json",
-                               data / "arxiv-cs-2025.jsonl.gz")
+    split = authors.load_split(
+        data / "author-split" / "march-2026.json", data / "arxiv-cs-2025.jsonl.gz"
+    )
     results = []
     for name, scorer in _pick(methods(embedder, store, ablations=ablations), only).items():
         result = authors.evaluate_method(split, name, scorer)
@@ -149,3 +150,13 @@ def feedback_simulation(
         return api.score(profile, split.candidates, store=store, embedder=embedder)
 
     return authors.simulate_feedback(split, digest, rescore, base)
+
+
+#: Where the benchmarks keep their embeddings between runs (an NpyVectorStore folder).
+DEFAULT_VECTORS = Path.home() / ".cache" / "paperfeed" / "vectors"
+
+#: The benchmarks by name, as `paperfeed eval NAME` and bench/eval_relevance.py call them.
+RUNNERS: dict[str, Callable[..., Table]] = {
+    "goldstandard": run_goldstandard,
+    "authors": run_authors,
+}
