@@ -104,13 +104,8 @@ def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
         return "no papers"
     if not claim(store, digest.user, digest.date):
         return "already sent"
-    message = build_message(digest, address, smtp)
-    # The same Message-ID on every attempt lets mail clients drop a copy re-sent after a
-    # crash between the server's acceptance and our confirmation.
-    del message["Message-ID"]
-    message["Message-ID"] = f"<paperfeed.{digest.user}.{digest.date}@{smtp.host or 'localhost'}>"
-    try:
-        send_digest(message, smtp)
+    try:  # build_message gives every attempt at (user, day) the same Message-ID
+        send_digest(build_message(digest, address, smtp), smtp)
     except DeliveryError as exc:
         store.unmark_sent(digest.user, digest.date, "email")
         return f"failed: {exc}"

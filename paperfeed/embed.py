@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -200,6 +202,9 @@ class NpyVectorStore:
         keys_path.write_text("\n".join(keys) + "\n")
 
 
+_HASHED_WORD = re.compile(r"[a-z0-9]{3,}")
+
+
 class HashingEmbedder:
     """Bag of words hashed into ``dim`` buckets, unit length: no model, instant, weak.
 
@@ -212,12 +217,9 @@ class HashingEmbedder:
         self.name = f"hashing-{dim}"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        import hashlib
-        import re
-
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z0-9]{3,}", text.lower()):
+            for word in _HASHED_WORD.findall(text.lower()):
                 bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest())
                 out[row, bucket % self.dim] += 1.0
         return normalize_rows(out)

@@ -7,7 +7,7 @@ import email.policy
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from typing import Any
 
@@ -84,6 +84,14 @@ def test_message_is_multipart_alternative_with_text_and_html() -> None:
     assert parsed["Subject"] == "paperfeed: 4 papers for 2026-06-30"
     assert parsed["Date"] and parsed["Message-ID"].endswith("@paperfeed.example>")
     assert message.as_bytes().isascii()  # 7-bit clean: quoted-printable bodies
+
+
+def test_message_id_is_the_same_for_every_attempt_at_a_users_day() -> None:
+    first = build_message(make_digest(), TO, settings_for(25))
+    again = build_message(make_digest(), TO, settings_for(25))
+    assert first["Message-ID"] == again["Message-ID"]
+    other = build_message(replace(make_digest(), user="someone else"), TO, settings_for(25))
+    assert other["Message-ID"] != first["Message-ID"]
 
 
 def test_hostile_names_cannot_add_headers() -> None:

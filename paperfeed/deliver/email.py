@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.errors
 import email.policy
 import email.utils
+import hashlib
 import ipaddress
 import os
 import secrets
@@ -157,13 +158,25 @@ def build_message(
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = email.utils.formatdate(now, usegmt=True)
-    # Short enough not to be folded: some clients mishandle a folded Message-ID.
-    message["Message-ID"] = f"<pf.{secrets.token_hex(10)}@{sender.domain}>"
+    message["Message-ID"] = digest_message_id(digest, sender.domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     # Quoted-printable keeps the message 7-bit clean for servers without 8BITMIME.
     message.set_content(render_plain_email(digest), cte="quoted-printable")
     message.add_alternative(render_html(digest), subtype="html", cte="quoted-printable")
     return message
+
+
+def digest_message_id(digest: Digest, domain: str) -> str:
+    """One Message-ID per user and day, the same on every attempt: a copy re-sent after a
+    crash between the server's acceptance and our record of it can be dropped by clients.
+
+    A hash keeps it short (some clients mishandle a folded Message-ID) and free of whatever
+    characters a user name holds; a digest without a date gets a random one.
+    """
+    if digest.date is None:
+        return f"<pf.{secrets.token_hex(10)}@{domain}>"
+    key = hashlib.sha1(f"{digest.user}\n{digest.date}".encode()).hexdigest()[:20]
+    return f"<pf.{key}@{domain}>"
 
 
 def header_value(text: str, limit: int = SUBJECT_MAX) -> str:
