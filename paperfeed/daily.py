@@ -68,13 +68,10 @@ def ingest_all(
 
     One PoliteFetcher serves the whole run, so arXiv's pause holds across sources.
     """
-    from paperfeed.sources.http import as_fetcher, feed_url_hook, make_client
+    from paperfeed.sources.http import as_fetcher, make_client
 
-    owned = (
-        make_client() if client is None and any(map(pipeline.is_network_source, specs)) else None
-    )
-    if owned is not None:
-        owned.event_hooks["request"].append(feed_url_hook(allow_private))
+    needed = client is None and any(map(pipeline.is_network_source, specs))
+    owned = make_client(allow_private=allow_private) if needed else None
     http = owned if owned is not None else client
     fetcher = as_fetcher(http) if http is not None else None
     problems: list[str] = []

@@ -156,14 +156,12 @@ def source_batches(
     holds across sources; without one, a client is made and closed here.
     """
     if is_network_source(spec):
-        from paperfeed.sources.http import as_fetcher, feed_url_hook, make_client
+        from paperfeed.sources.http import as_fetcher, make_client
 
         if client is not None:
             batch = _network_batch(spec, since, client, allow_private)
         else:
-            with make_client() as http:
-                # Redirects are checked too: a public feed must not bounce us inward.
-                http.event_hooks["request"].append(feed_url_hook(allow_private))
+            with make_client(allow_private=allow_private) as http:
                 batch = _network_batch(spec, since, as_fetcher(http), allow_private)
         if day:
             batch = Batch(

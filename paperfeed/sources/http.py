@@ -30,12 +30,19 @@ USER_AGENT = "paperfeed/0.1 (personalized research-paper feed; python-httpx)"
 Params = Mapping[str, str | int]
 
 
-def make_client(timeout: float = 30.0, user_agent: str = USER_AGENT) -> httpx.Client:
-    """An ``httpx.Client`` for production: timeouts, a descriptive User-Agent, redirects."""
+def make_client(
+    timeout: float = 30.0, user_agent: str = USER_AGENT, *, allow_private: bool = False
+) -> httpx.Client:
+    """An ``httpx.Client`` for production: timeouts, a descriptive User-Agent, redirects.
+
+    Every request, redirects included, passes ``check_feed_url``, so a public feed cannot
+    bounce the fetcher to a loopback or private address unless ``allow_private``.
+    """
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": user_agent},
         follow_redirects=True,
+        event_hooks={"request": [feed_url_hook(allow_private)]},
     )
 
 
