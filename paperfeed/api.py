@@ -312,7 +312,7 @@ def rank_digest(
     if prof.feedback:
         feedback = feedback_vectors(prof.feedback, to_papers(rated) + papers + own, cache)
     result = compute(own, prepared, cache, settings=settings, today=today, feedback=feedback)
-    interests, labels = _interests(own, result)
+    interests, labels = own_interests(own, result.own_vectors)
     rules = rank.apply_rules(prof, papers, settings.keyword_boost, settings.coauthor_boost)
     final = result.scores + rules.boost
     groups = rank.candidate_interests(result.dense, labels, settings.dense_k) if own else None
@@ -359,15 +359,17 @@ def _choose(
     return sorted([*pinned.tolist(), *picks], key=lambda i: -final[i])
 
 
-def _interests(own: Sequence[Paper], result: Scoring) -> tuple[list[Interest], np.ndarray]:
-    """Interests of the own papers, labelled with terms of a lexicon fitted on them."""
+def own_interests(own: Sequence[Paper], vectors: np.ndarray) -> tuple[list[Interest], np.ndarray]:
+    """Interests of the own papers (rows of ``vectors`` match them), labelled with terms of
+    a lexicon fitted on them, and each paper's interest number. The digest, the CLI, the
+    profile page and the topic map all take their interests from here."""
     from paperfeed.profile import find_interests
 
     if not own:
         return [], np.zeros(0, dtype=int)
-    lexicon = lexical.fit_lexicon(texts_of(own), max_df=0.6)
-    rows = lexicon.tfidf(texts_of(own))
-    return find_interests(own, result.own_vectors, rows, lexicon.terms)
+    texts = texts_of(own)
+    lexicon = lexical.fit_lexicon(texts, max_df=0.6)
+    return find_interests(own, vectors, lexicon.tfidf(texts), lexicon.terms)
 
 
 def _recommendation(

@@ -1,8 +1,8 @@
 """What paperfeed sees in a profile: its interests and the own papers that look like a namesake's.
 
-Interests are found exactly as the ranking finds them (``profile.find_interests`` over the
-papers that take part in ranking, labelled with a lexicon fitted on them), so the CLI, the
-profile page, the topic map and the digest's group headings agree.
+Interests come from ``api.own_interests`` over the papers that take part in ranking, the
+same call the digest makes, so the CLI, the profile page, the topic map and the digest's
+group headings agree.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from paperfeed.ids import paper_text
-from paperfeed.records import Interest, Paper
+from paperfeed.records import Interest
 
 if TYPE_CHECKING:
     from paperfeed.embed import Embedder
     from paperfeed.store import Store
-
-INTEREST_MAX_DF = 0.6  # as paperfeed.api labels interests
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +28,9 @@ class ProfileInsight:
     namesakes: dict[str, str] = field(default_factory=dict)
 
 
-def find_profile_interests(active: list[Paper], vectors: np.ndarray) -> list[Interest]:
-    """Interests of the papers that take part in ranking (rows of ``vectors`` match them)."""
-    from paperfeed import lexical
-    from paperfeed.profile import find_interests
-
-    if not active:
-        return []
-    texts = [paper_text(p.title, p.abstract) for p in active]
-    lexicon = lexical.fit_lexicon(texts, max_df=INTEREST_MAX_DF)
-    interests, _ = find_interests(active, vectors, lexicon.tfidf(texts), lexicon.terms)
-    return interests
-
-
 def profile_insight(store: Store, user: str, embedder: Embedder | None = None) -> ProfileInsight:
     """Interests and namesake flags of ``user``'s profile (empty when it holds no papers)."""
-    from paperfeed.api import embedding_cache
+    from paperfeed.api import embedding_cache, own_interests
     from paperfeed.profile import namesake_flags
 
     links = store.profile_links(user)
@@ -55,7 +39,7 @@ def profile_insight(store: Store, user: str, embedder: Embedder | None = None) -
     papers = [paper for paper, _ in links]
     matrix = np.asarray(embedding_cache(embedder, store).embed_papers(papers, progress=False))
     active = [i for i, (_, included) in enumerate(links) if included]
-    interests = find_profile_interests([papers[i] for i in active], matrix[active])
+    interests, _ = own_interests([papers[i] for i in active], matrix[active])
     owner = store.get_setting(user, "owner_name") or user
     flags = namesake_flags(papers, str(owner), matrix)
     return ProfileInsight(
