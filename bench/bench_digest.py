@@ -9,12 +9,11 @@ is the same digest again: vectors come from the store, so only ranking is left.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measured import run_measured
 
 from paperfeed.eval.report import Table, write_section
 
@@ -25,20 +24,10 @@ PAPERFEED = str(Path(sys.executable).parent / "paperfeed")
 
 def run(db: Path, *args: str) -> tuple[float, float, str]:
     """Run one paperfeed command; returns (seconds, peak RSS in MB, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [PAPERFEED, "--db", str(db), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"paperfeed {' '.join(args)} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024, out
+    result = run_measured([PAPERFEED, "--db", str(db), *args])
+    if result.status != 0:
+        raise SystemExit(f"paperfeed {' '.join(args)} failed with status {result.status}")
+    return result.seconds, result.peak_mb, result.stdout
 
 
 def main() -> None:

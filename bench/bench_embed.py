@@ -15,13 +15,12 @@ import argparse
 import gzip
 import itertools
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from measured import run_measured
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -69,14 +68,11 @@ def measure(variant: str, n: int, folder: Path) -> tuple[float, float, np.ndarra
     """Parent: run one variant in a child; (papers/s, peak RSS MB, vectors)."""
     out = folder / f"{variant}.npy"
     cmd = [sys.executable, __file__, "--n", str(n), "--variant", variant, "--out", str(out)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    text = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
+    result = run_measured(cmd)
+    if result.status != 0:
         return float("nan"), float("nan"), None
-    rate = json.loads(text.strip().splitlines()[-1])["rate"]
-    return rate, usage.ru_maxrss / 1024, np.load(out)
+    rate = json.loads(result.stdout.strip().splitlines()[-1])["rate"]
+    return rate, result.peak_mb, np.load(out)
 
 
 def main() -> None:
