@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,6 +39,26 @@ def chunks(items: Sequence[Any], size: int = MAX_PARAMS) -> Iterator[Sequence[An
 def placeholders(count: int) -> str:
     """``?, ?, ?`` for an IN (...) list of ``count`` values."""
     return ", ".join("?" * count)
+
+
+def _enter_wal_mode(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another process holds the lock.
+
+    The switch needs an exclusive lock and SQLite does not always call the busy handler
+    for it (two processes creating the same new file at once), so retry here until the
+    busy timeout is used up.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class StoreBase:
@@ -73,7 +94,7 @@ class StoreBase:
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enter_wal_mode(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
