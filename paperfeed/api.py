@@ -10,7 +10,6 @@ one is given); the lexical statistics of a candidate set are fitted once and reu
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,32 +19,22 @@ from paperfeed import lexical, rank
 from paperfeed.embed import Embedder, EmbeddingCache, VectorStore, default_embedder
 from paperfeed.explain import Evidence, explain
 from paperfeed.ids import content_hash, normalize_arxiv_id, paper_id
-from paperfeed.index import CandidateIndex, build_index, clear_lexicons, texts_of
+from paperfeed.index import (
+    HISTORY_PAPERS,
+    CandidateIndex,
+    build_index,
+    clear_lexicons,
+    texts_of,
+)
 from paperfeed.profile import NamesakeFlag, namesake_flags
-from paperfeed.records import Feedback, Interest, Paper, Profile, Recommendation
+from paperfeed.records import Interest, Paper, Profile, Recommendation
+from paperfeed.scoring import DEFAULTS, Ratings, Scoring, Settings, compute, ratings_of
 
 PaperLike = Paper | Mapping[str, Any]
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Knobs of the default ranking; ``Settings()`` is what ``score`` and ``recommend`` use."""
-
-    weights: Mapping[str, float] = field(default_factory=lambda: dict(rank.DEFAULT_WEIGHTS))
-    dense_k: int = 3
-    lexical_k: int = 3
-    #: Recency of own papers (newer count more) is off by default: it hurt both benchmarks
-    #: (docs/relevance.md). Set a half-life in years to turn it on.
-    half_life_years: float | None = None
-    model_c: float = 1.0
-    lexical_model_c: float = 1.0
-    background_size: int = 2000
-    feedback_weight: float = 1.5
-    keyword_boost: float = 1.0
-    coauthor_boost: float = 0.5
-
-
-DEFAULTS = Settings()
+__all__ = [
+    "DEFAULTS", "HISTORY_PAPERS", "Scoring", "Settings", "compute", "index", "recommend", "score"
+]
 
 
 def to_paper(item: PaperLike, index: int = 0) -> Paper:
@@ -107,29 +96,24 @@ def clear_caches() -> None:
     clear_lexicons()
 
 
-@dataclass
-class Scoring:
-    """Everything computed for one profile against one candidate list."""
-
-    scores: np.ndarray
-    signals: dict[str, np.ndarray]
-    own_vectors: np.ndarray
-    candidate_vectors: np.ndarray
-    dense: np.ndarray  # candidates x own papers
-    lexicon: lexical.Lexicon
-    own_rows: sp.csr_matrix
-    candidate_rows: sp.csr_matrix
-
-
 def index(
     candidates: Sequence[PaperLike] | CandidateIndex,
     *,
+    history: Sequence[PaperLike | str] = (),
     store: VectorStore | None = None,
     embedder: Embedder | None = None,
 ) -> CandidateIndex:
     """Prepare a candidate list once for many profiles: pass the result to ``score`` or
-    ``rank_digest`` instead of the list (an operator ranking one day for every user)."""
-    return _prepare(candidates, embedding_cache(embedder, store))
+    ``rank_digest`` instead of the list (an operator ranking one day for every user).
+
+    ``history`` is earlier listings (papers or their texts): the TF-IDF is fitted on them
+    too and the lexical model takes them as negatives, which ranks better than the day
+    alone (docs/relevance.md). They are never candidates.
+    """
+    if isinstance(candidates, CandidateIndex):
+        return candidates
+    texts = [h if isinstance(h, str) else " ".join(texts_of([to_paper(h)])) for h in history]
+    return build_index(to_papers(candidates), embedding_cache(embedder, store), texts)
 
 
 def _prepare(
@@ -139,101 +123,6 @@ def _prepare(
     if isinstance(candidates, CandidateIndex):
         return candidates
     return build_index(to_papers(candidates), cache)
-
-
-def _background(vectors: np.ndarray, size: int) -> np.ndarray:
-    """A fixed random sample of at most ``size`` rows (all of them when fewer)."""
-    if len(vectors) <= size:
-        return vectors
-    picks = np.random.default_rng(0).choice(len(vectors), size, replace=False)
-    return vectors[np.sort(picks)]
-
-
-def compute(
-    own: Sequence[Paper],
-    prepared: CandidateIndex,
-    cache: EmbeddingCache,
-    *,
-    settings: Settings = DEFAULTS,
-    today: str | None = None,
-    feedback: tuple[np.ndarray, np.ndarray] | None = None,
-) -> Scoring:
-    """All signals of the prepared candidates against the own papers, and their combination."""
-    own_vectors = cache.embed_papers(own, progress=False)
-    candidate_vectors, lexicon, candidate_rows = prepared.vectors, prepared.lexicon, prepared.rows
-    own_rows = lexicon.tfidf(texts_of(own))
-    recency = (
-        rank.recency_weights([p.date for p in own], today, settings.half_life_years)
-        if settings.half_life_years
-        else None
-    )
-    dense = candidate_vectors @ own_vectors.T
-    signals = {
-        "dense": rank.top_k_mean(dense, settings.dense_k, recency),
-        "lexical": rank.top_k_mean(
-            lexical.cosine(candidate_rows, own_rows), settings.lexical_k, recency
-        ),
-    }
-    background = _background(candidate_vectors, settings.background_size)
-    weights = dict(settings.weights)
-    if weights.get("dense_model"):
-        signals["dense_model"] = rank.discriminative_scores(
-            own_vectors,
-            background,
-            candidate_vectors,
-            c=settings.model_c,
-            positive_weights=recency,
-        )
-    if weights.get("lexical_model"):
-        signals["lexical_model"] = rank.lexical_model_scores(
-            candidate_rows, own_rows, c=settings.lexical_model_c
-        )
-    if feedback is not None:
-        _add_feedback(
-            signals,
-            weights,
-            feedback,
-            background,
-            candidate_vectors,
-            own_vectors,
-            settings.feedback_weight,
-        )
-    scores = rank.combine(signals, weights)
-    return Scoring(
-        scores, signals, own_vectors, candidate_vectors, dense, lexicon, own_rows, candidate_rows
-    )
-
-
-def _add_feedback(
-    signals: dict[str, np.ndarray],
-    weights: dict[str, float],
-    feedback: tuple[np.ndarray, np.ndarray],
-    background: np.ndarray,
-    candidate_vectors: np.ndarray,
-    own_vectors: np.ndarray,
-    full_weight: float,
-) -> None:
-    """Add the per-user feedback model, weighted by how many ratings there are."""
-    liked, disliked = feedback
-    strength = rank.feedback_weight(len(liked), len(disliked))
-    if strength > 0:
-        signals["feedback"] = rank.feedback_scores(
-            liked, disliked, background, candidate_vectors, own=own_vectors
-        )
-        weights["feedback"] = strength * full_weight
-
-
-def feedback_vectors(
-    feedback: Sequence[Feedback], known: Sequence[Paper], cache: EmbeddingCache
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Vectors of the papers rated up and down, found among ``known`` papers by id."""
-    by_id = {p.id: p for p in known}
-    latest = {f.paper_id: f.rating for f in feedback}  # a later rating overrides
-    liked = [by_id[i] for i, r in latest.items() if r > 0 and i in by_id]
-    disliked = [by_id[i] for i, r in latest.items() if r < 0 and i in by_id]
-    if not liked and not disliked:
-        return None
-    return cache.embed_papers(liked, progress=False), cache.embed_papers(disliked, progress=False)
 
 
 def _own_papers(profile: Profile | Sequence[PaperLike]) -> list[Paper]:
@@ -262,10 +151,10 @@ def score(
     papers = list(prepared.papers)
     if not papers:
         return []
-    feedback = None
+    ratings = None
     if isinstance(profile, Profile) and profile.feedback:
-        feedback = feedback_vectors(profile.feedback, to_papers(rated) + papers, cache)
-    result = compute(own, prepared, cache, settings=settings, today=today, feedback=feedback)
+        ratings = ratings_of(profile.feedback, to_papers(rated) + papers)
+    result = compute(own, prepared, cache, settings=settings, today=today, ratings=ratings)
     return [float(x) for x in result.scores]
 
 
@@ -308,10 +197,8 @@ def rank_digest(
     own, papers = list(prof.active_papers), list(prepared.papers)
     if not papers:
         return [], []
-    feedback = None
-    if prof.feedback:
-        feedback = feedback_vectors(prof.feedback, to_papers(rated) + papers + own, cache)
-    result = compute(own, prepared, cache, settings=settings, today=today, feedback=feedback)
+    ratings = ratings_of(prof.feedback, to_papers(rated) + papers + own) if prof.feedback else None
+    result = compute(own, prepared, cache, settings=settings, today=today, ratings=ratings)
     interests, labels = own_interests(own, result.own_vectors)
     rules = rank.apply_rules(prof, papers, settings.keyword_boost, settings.coauthor_boost)
     final = result.scores + rules.boost
@@ -327,7 +214,7 @@ def rank_digest(
         threshold=threshold,
     )
     recs = [
-        _recommendation(i, n, papers, own, result, rules, final, interests, groups, feedback)
+        _recommendation(i, n, papers, own, result, rules, final, interests, groups, ratings)
         for n, i in enumerate(chosen, start=1)
     ]
     return recs, interests
@@ -382,7 +269,7 @@ def _recommendation(
     final: np.ndarray,
     interests: Sequence[Interest],
     groups: np.ndarray | None,
-    feedback: tuple[np.ndarray, np.ndarray] | None,
+    ratings: Ratings | None,
 ) -> Recommendation:
     interest = interests[int(groups[index])] if groups is not None and interests else None
     evidence = Evidence(
@@ -393,9 +280,7 @@ def _recommendation(
         coauthors=rules.coauthors[index],
         followed=rules.followed[index],
         keywords=rules.keywords[index],
-        feedback=float(rank.zscore(result.signals["feedback"])[index])
-        if "feedback" in result.signals
-        else 0.0,
+        **_liked_evidence(index, result, ratings),
     )
     signals = {name: float(values[index]) for name, values in result.signals.items()}
     return Recommendation(
@@ -406,6 +291,21 @@ def _recommendation(
         interest=interest.label if interest else None,
         signals=signals,
     )
+
+
+#: A pick is said to be "like a paper you rated up" from this cosine on.
+LIKED_FLOOR = 0.5
+
+
+def _liked_evidence(index: int, result: Scoring, ratings: Ratings | None) -> dict[str, Any]:
+    """The paper rated up that a candidate is closest to, when it is close enough."""
+    if ratings is None or result.liked is None or result.liked_index is None:
+        return {}
+    similarity = float(result.liked[index])
+    if similarity < LIKED_FLOOR:
+        return {}
+    closest = ratings.liked[int(result.liked_index[index])]
+    return {"feedback": similarity, "liked_titles": (closest.title,)}
 
 
 def _shared_terms(index: int, result: Scoring, k: int = 5) -> list[str]:

@@ -21,7 +21,7 @@ class Evidence:
     coauthors: Sequence[str] = ()
     followed: Sequence[str] = ()
     keywords: Sequence[str] = ()
-    feedback: float = 0.0
+    feedback: float = 0.0  # cosine to the closest paper rated up (0: none close)
     liked_titles: Sequence[str] = field(default_factory=tuple)
 
 
@@ -76,6 +76,7 @@ def explain(evidence: Evidence) -> tuple[Reason, ...]:
     if evidence.feedback > 0:
         text = "like papers you rated up"
         if evidence.liked_titles:
-            text += f", e.g. “{short_title(evidence.liked_titles[0])}”"
+            title = short_title(evidence.liked_titles[0])
+            text = f"close to “{title}”, which you rated up ({evidence.feedback:.2f})"
         reasons.append(Reason("feedback", text, similarity=round(evidence.feedback, 4)))
     return tuple(reasons)

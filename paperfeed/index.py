@@ -20,18 +20,24 @@ from paperfeed.embed import EmbeddingCache
 from paperfeed.ids import paper_text
 from paperfeed.records import Paper
 
-_LEXICONS: OrderedDict[str, tuple[lexical.Lexicon, sp.csr_matrix]] = OrderedDict()
+_Fitted = tuple[lexical.Lexicon, sp.csr_matrix, sp.csr_matrix]
+_LEXICONS: OrderedDict[str, _Fitted] = OrderedDict()
 _LEXICON_SLOTS = 4
+#: Earlier listings (newest first) the day's TF-IDF is fitted on and the lexical model
+#: learns against: about three weeks of arXiv CS. docs/relevance.md measures what it adds.
+HISTORY_PAPERS = 20_000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CandidateIndex:
-    """Candidates with their unit vectors (rows match) and TF-IDF rows under their lexicon."""
+    """Candidates with their unit vectors (rows match) and TF-IDF rows under their lexicon,
+    and the TF-IDF rows of the history (earlier listings) the lexicon was also fitted on."""
 
     papers: tuple[Paper, ...]
     vectors: np.ndarray
     lexicon: lexical.Lexicon
     rows: sp.csr_matrix
+    history_rows: sp.csr_matrix | None = None
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -42,14 +48,18 @@ def texts_of(papers: Sequence[Paper]) -> list[str]:
     return [paper_text(p.title, p.abstract) for p in papers]
 
 
-def candidate_lexicon(texts: Sequence[str]) -> tuple[lexical.Lexicon, sp.csr_matrix]:
-    """Lexicon fitted on the candidate texts and their TF-IDF rows, cached per candidate set."""
-    key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()
+def candidate_lexicon(texts: Sequence[str], background: Sequence[str] = ()) -> _Fitted:
+    """Lexicon fitted on the candidate texts plus ``background`` (earlier listings), the
+    candidates' TF-IDF rows and the background's; cached per (candidates, background)."""
+    digest = hashlib.sha1("\x00".join(texts).encode())
+    digest.update(b"\x01" + "\x00".join(background).encode())
+    key = digest.hexdigest()
     if key in _LEXICONS:
         _LEXICONS.move_to_end(key)
         return _LEXICONS[key]
-    lexicon = lexical.fit_lexicon(texts)
-    entry = (lexicon, lexicon.tfidf(texts))
+    lexicon, rows = lexical.fit_lexicon_with_rows([*background, *texts])
+    split = len(background)
+    entry = (lexicon, rows[split:], rows[:split])
     _LEXICONS[key] = entry
     while len(_LEXICONS) > _LEXICON_SLOTS:
         _LEXICONS.popitem(last=False)
@@ -61,8 +71,11 @@ def clear_lexicons() -> None:
     _LEXICONS.clear()
 
 
-def build_index(papers: Sequence[Paper], cache: EmbeddingCache) -> CandidateIndex:
-    """Embed (or look up) the candidates and fit the day's TF-IDF on them."""
+def build_index(
+    papers: Sequence[Paper], cache: EmbeddingCache, background: Sequence[str] = ()
+) -> CandidateIndex:
+    """Embed (or look up) the candidates and fit the day's TF-IDF on them and ``background``
+    (texts of earlier listings: with months of history, term rarity is judged better)."""
     vectors = cache.embed_papers(papers, progress=len(papers) > 2000)
-    lexicon, rows = candidate_lexicon(texts_of(papers))
-    return CandidateIndex(tuple(papers), vectors, lexicon, rows)
+    lexicon, rows, history_rows = candidate_lexicon(texts_of(papers), background)
+    return CandidateIndex(tuple(papers), vectors, lexicon, rows, history_rows)

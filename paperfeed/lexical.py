@@ -183,10 +183,27 @@ def fit_lexicon(
     Terms in fewer than ``min_df`` documents or in more than ``max_df`` of them are dropped
     (a bigram must reach ``max(min_df, 2)`` to keep the vocabulary small).
     """
+    docs = (analyze(text, bigrams) for text in texts)
+    return _fit_terms(docs, min_df=min_df, max_df=max_df, bigrams=bigrams)
+
+
+def fit_lexicon_with_rows(
+    texts: Sequence[str], *, bigrams: bool = True
+) -> tuple[Lexicon, sp.csr_matrix]:
+    """:func:`fit_lexicon` plus the TF-IDF rows of the same texts, each text analyzed once
+    (a background of tens of thousands of papers would not fit the analysis memo)."""
+    docs = [_analyzed.__wrapped__(text, bigrams) for text in texts]  # not through the memo
+    lexicon = _fit_terms(docs, min_df=1, max_df=0.5, bigrams=bigrams)
+    return lexicon, tfidf_rows(count_matrix(docs, lexicon.vocabulary), lexicon.idf)
+
+
+def _fit_terms(
+    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float, bigrams: bool
+) -> Lexicon:
     doc_freq: Counter[str] = Counter()
     n_docs = 0
-    for text in texts:
-        doc_freq.update(set(analyze(text, bigrams)))
+    for terms in docs:
+        doc_freq.update(set(terms))
         n_docs += 1
     ceiling = max_df * n_docs if n_docs > 10 else n_docs
     kept = sorted(

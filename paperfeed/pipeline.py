@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperfeed.errors import InputError
+from paperfeed.ids import paper_text
 from paperfeed.records import Batch, Digest, Paper
 
 if TYPE_CHECKING:
@@ -226,9 +227,11 @@ def build_digest(
         return Digest(user, day, (), note=note)
     profile = store.load_profile(user)
     shown = store.shown_ids(user, before=day)
+    history = [paper_text(t, a) for t, a in store.history_texts(day, api.HISTORY_PAPERS)]
+    prepared = api.index(candidates, history=history, store=store, embedder=embedder)
     recs, interests = api.rank_digest(
         profile,
-        candidates,
+        prepared,
         top=top,
         threshold=threshold,
         shown=shown,

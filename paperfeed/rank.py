@@ -145,29 +145,43 @@ def lexical_model_scores(
     own_rows: sp.csr_matrix,
     *,
     c: float = 1.0,
+    history_rows: sp.csr_matrix | None = None,
+    candidate_weights: np.ndarray | None = None,
     max_negatives: int = 10_000,
 ) -> np.ndarray:
-    """arxiv-sanity style: a linear SVM on TF-IDF rows, own papers vs the candidates.
+    """arxiv-sanity style: a linear SVM on TF-IDF rows, own papers vs everything else.
 
     The decision value ranks; classes are balanced. Rare terms an owner keeps using (names
     of their methods, data sets, systems) get large weights, which plain cosine misses.
-    Every candidate is a negative up to ``max_negatives`` (a day's listing, the benchmarks);
-    beyond that a fixed random sample is, so a 100k-candidate run trains on 10k rows.
+    The negatives are the candidates (a fixed random sample of ``max_negatives`` when there
+    are more) plus ``history_rows``, earlier listings: the more of the field the model
+    sees, the better it tells the owner's words from the field's. ``candidate_weights``
+    weighs each candidate as a negative (papers rated down count more, rated up 0).
     """
     from sklearn.svm import LinearSVC
 
     if own_rows.shape[0] == 0 or candidate_rows.shape[0] == 0:
         return np.zeros(candidate_rows.shape[0], dtype=np.float32)
-    negatives = candidate_rows
+    weights = (
+        np.ones(candidate_rows.shape[0]) if candidate_weights is None else candidate_weights
+    )
+    keep = weights > 0
     if candidate_rows.shape[0] > max_negatives:
+        sample = np.zeros_like(keep)
         rng = np.random.default_rng(0)
-        negatives = candidate_rows[
-            np.sort(rng.choice(candidate_rows.shape[0], max_negatives, replace=False))
-        ]
-    features = sp.vstack([negatives, own_rows]).tocsr()
-    labels = np.r_[np.zeros(negatives.shape[0]), np.ones(own_rows.shape[0])]
+        sample[rng.choice(candidate_rows.shape[0], max_negatives, replace=False)] = True
+        keep &= sample | (weights != 1)  # rated papers always stay
+    negatives = [candidate_rows[keep]]
+    negative_weights = [weights[keep]]
+    if history_rows is not None and history_rows.shape[0]:
+        negatives.append(history_rows)
+        negative_weights.append(np.ones(history_rows.shape[0]))
+    features = sp.vstack([*negatives, own_rows]).tocsr()
+    n_negatives = features.shape[0] - own_rows.shape[0]
+    labels = np.r_[np.zeros(n_negatives), np.ones(own_rows.shape[0])]
+    sample_weight = np.r_[np.concatenate(negative_weights), np.ones(own_rows.shape[0])]
     model = LinearSVC(class_weight="balanced", C=c, max_iter=10000, random_state=0)
-    model.fit(features, labels)
+    model.fit(features, labels, sample_weight=sample_weight)
     return model.decision_function(candidate_rows).astype(np.float32)
 
 

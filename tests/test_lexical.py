@@ -85,3 +85,13 @@ def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> Non
     assert "language" not in terms and "model" not in terms
     assert "paper" not in terms  # boilerplate is never shown
     assert lexical.shared_terms(rows[0], lexicon.tfidf(["protein"]), lexicon.terms) == []
+
+
+def test_fit_lexicon_with_rows_matches_fit_then_tfidf() -> None:
+    texts = ["graph neural networks for molecules", "protein folding with transformers",
+             "graph transformers", "neural networks"]
+    lexicon, rows = lexical.fit_lexicon_with_rows(texts)
+    again = lexical.fit_lexicon(texts)
+    assert lexicon.vocabulary == again.vocabulary
+    np.testing.assert_allclose(lexicon.idf, again.idf)
+    np.testing.assert_allclose(rows.toarray(), again.tfidf(texts).toarray(), atol=1e-6)

@@ -140,3 +140,22 @@ def test_select_diverse_skips_near_duplicates_and_covers_groups() -> None:
                                   2, groups=groups, coverage=1.0, redundancy=0.0)
     assert covered == [0, 3]
     assert rank.select_diverse(scores, vectors, 2, eligible=np.array([0, 0, 1, 1])) == [2, 3]
+
+
+def test_lexical_model_learns_against_history_and_weighted_candidates() -> None:
+    import scipy.sparse as sp
+
+    own = sp.csr_matrix(np.array([[1.0, 0.5, 0, 0], [0.9, 0.4, 0, 0]]))
+    candidates = sp.csr_matrix(np.array([[0.7, 0.7, 0, 0], [0.1, 0, 1.0, 0], [0, 0, 0, 1.0],
+                                         [0, 1.0, 0, 0]]))
+    history = sp.csr_matrix(np.array([[0, 1.0, 0, 0]] * 20))
+    plain = rank.lexical_model_scores(candidates, own)
+    learned = rank.lexical_model_scores(candidates, own, history_rows=history)
+    # the history says term 1 is everybody's: the candidate made of it loses ground
+    assert learned[3] < plain[3]
+    weights = np.array([5.0, 1, 1, 1])
+    heavier = rank.lexical_model_scores(candidates, own, candidate_weights=weights)
+    assert heavier[0] < plain[0]
+    weights[0] = 0.0
+    ignored = rank.lexical_model_scores(candidates, own, candidate_weights=weights)
+    assert ignored[0] > plain[0]  # a paper rated up is no negative

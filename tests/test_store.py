@@ -244,6 +244,15 @@ def test_papers_on_and_latest_date(filled: Store) -> None:
     assert filled.listing_dates() == ["2025-03-03", "2025-03-04"]
 
 
+def test_history_texts_are_earlier_listings_newest_first(filled: Store) -> None:
+    titles = [title for title, _ in filled.history_texts("2025-03-04", 10)]
+    assert sorted(titles) == sorted([PAPERS[0].title, PAPERS[1].title])
+    assert filled.history_texts("2025-03-03", 10) == []  # the day itself is not history
+    newest = filled.history_texts("2025-03-05", 1)
+    assert newest == [(PAPERS[2].title, PAPERS[2].abstract)]
+    assert filled.history_texts("2025-03-05", 0) == []
+
+
 def test_every_sighting_is_kept_so_a_day_replays_exactly(filled: Store) -> None:
     again = arxiv("2503.00001", PAPERS[0].title, date="2025-03-05", source="hf")
     filled.upsert_papers([again, PAPERS[2]])

@@ -40,6 +40,7 @@ class AuthorSplit:
 
     tasks: list[Task]
     candidates: list[Paper]
+    cutoff: str = ""  # the first listing day of the month: profiles end before it
 
 
 def read_corpus(path: Path) -> dict[str, dict[str, Any]]:
@@ -83,7 +84,7 @@ def load_split(split_path: Path, corpus_path: Path) -> AuthorSplit:
         )
         for t in spec["tasks"]
     ]
-    return AuthorSplit(tasks, candidates)
+    return AuthorSplit(tasks, candidates, spec["cutoff"])
 
 
 @dataclass(frozen=True)

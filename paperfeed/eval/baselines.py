@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,14 +43,18 @@ def best_k(similarity: np.ndarray, k: int = 3) -> np.ndarray:
 
 
 class _PerCandidates:
-    """Remembers what was fitted on the last candidate list (benchmarks reuse one list)."""
+    """Remembers what was fitted on the last candidate list (benchmarks reuse one list).
+
+    Keyed by the candidates' texts, not ``id()``: a new list can reuse a freed list's
+    address, and a stale fit would score one draw's candidates with another's rows.
+    """
 
     def __init__(self) -> None:
-        self.key: tuple[int, int] | None = None
+        self.key: str | None = None
         self.value: Any = None
 
     def get(self, candidates: Sequence[Any], fit: Any) -> Any:
-        key = (id(candidates), len(candidates))
+        key = hashlib.sha1("\x00".join(_texts(candidates)).encode()).hexdigest()
         if key != self.key:
             self.key, self.value = key, fit()
         return self.value

@@ -16,19 +16,54 @@ from paperfeed import api
 from paperfeed.embed import Embedder, VectorStore
 from paperfeed.eval import authors, baselines, goldstandard
 from paperfeed.eval.report import Scorer, Table
+from paperfeed.ids import paper_text
+from paperfeed.index import HISTORY_PAPERS, CandidateIndex
 
 DEFAULT_NAME = "paperfeed (default)"
 
 
+class Indexes:
+    """Candidate lists prepared with the history once, reused by every method and user."""
+
+    def __init__(
+        self, history: Sequence[str], embedder: Embedder | None, store: VectorStore | None
+    ) -> None:
+        self.history, self.embedder, self.store = history, embedder, store
+        self._built: dict[tuple[str, ...], CandidateIndex] = {}
+
+    def get(self, candidates: Sequence[Any]) -> CandidateIndex:
+        papers = api.to_papers(candidates)
+        key = tuple(p.id for p in papers)
+        if key not in self._built:
+            self._built[key] = api.index(
+                papers, history=self.history, store=self.store, embedder=self.embedder
+            )
+        return self._built[key]
+
+
 def paperfeed_scorer(
-    embedder: Embedder | None, store: VectorStore | None, settings: api.Settings = api.DEFAULTS
+    indexes: Indexes, settings: api.Settings = api.DEFAULTS, *, history: bool = True
 ) -> Scorer:
-    """api.score with the given settings, as a Scorer."""
+    """api.score with the given settings, as a Scorer; with the history unless told not."""
 
     def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
-        return api.score(own, candidates, store=store, embedder=embedder, settings=settings)
+        prepared = indexes.get(candidates) if history else candidates
+        return api.score(
+            own, prepared, store=indexes.store, embedder=indexes.embedder, settings=settings
+        )
 
     return scorer
+
+
+def read_history(data_dir: str | Path, before: str, size: int = HISTORY_PAPERS) -> list[str]:
+    """Texts of the ``size`` newest corpus papers listed before ``before``: what the store
+    of a running paperfeed holds when it ranks that day."""
+    rows = authors.read_corpus(Path(data_dir) / "arxiv-cs-2025.jsonl.gz").values()
+    earlier = sorted(
+        (r for r in rows if (r.get("date") or "") < before),
+        key=lambda r: (r.get("date") or "", str(r["id"])),
+    )
+    return [paper_text(r.get("title") or "", r.get("abstract") or "") for r in earlier[-size:]]
 
 
 def ablation_settings() -> dict[str, api.Settings]:
@@ -50,20 +85,27 @@ def ablation_settings() -> dict[str, api.Settings]:
 
 
 def methods(
-    embedder: Embedder | None, store: VectorStore | None, *, ablations: bool = False
+    embedder: Embedder | None,
+    store: VectorStore | None,
+    *,
+    history: Sequence[str] = (),
+    ablations: bool = False,
 ) -> dict[str, Scorer]:
     """The baselines and paperfeed's default (plus ablations when asked), by name."""
     cache = api.embedding_cache(embedder, store)
+    indexes = Indexes(history, embedder, store)
     out: dict[str, Scorer] = {
         "TF-IDF best-3": baselines.tfidf_best3(),
         "MiniLM best-3": baselines.dense_best3(cache),
         "arxiv-sanity-lite (tf-idf SVM)": baselines.arxiv_sanity(),
         "zotero-arxiv-daily (recency-weighted mean)": baselines.zotero_daily(cache),
-        DEFAULT_NAME: paperfeed_scorer(embedder, store),
+        DEFAULT_NAME: paperfeed_scorer(indexes),
     }
     if ablations:
         for name, settings in ablation_settings().items():
-            out[name] = paperfeed_scorer(embedder, store, settings)
+            out[name] = paperfeed_scorer(indexes, settings)
+        if history:
+            out["paperfeed: without history"] = paperfeed_scorer(indexes, history=False)
     return out
 
 
@@ -83,10 +125,16 @@ def run_goldstandard(
     only: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Table:
-    """Every method on the gold standard below ``data_dir`` (the shared data directory)."""
+    """Every method on the gold standard below ``data_dir`` (the shared data directory).
+
+    paperfeed gets the history a store of arXiv CS listings would hold (the newest papers
+    of the corpus before the author split's cutoff); the baselines see the submissions only.
+    """
     root = Path(data_dir) / "goldstandard"
+    history = read_history(data_dir, HISTORY_CUTOFF)
     results = []
-    for name, scorer in _pick(methods(embedder, store, ablations=ablations), only).items():
+    all_methods = methods(embedder, store, history=history, ablations=ablations)
+    for name, scorer in _pick(all_methods, only).items():
         result = goldstandard.evaluate_method(root, name, scorer, draws)
         if progress:
             progress(f"{name}: {result.mean:.3f}")
@@ -114,15 +162,19 @@ def run_authors(
     split = authors.load_split(
         data / "author-split" / "march-2026.json", data / "arxiv-cs-2025.jsonl.gz"
     )
+    history = read_history(data_dir, split.cutoff)
+    indexes = Indexes(history, embedder, store)
     results = []
-    for name, scorer in _pick(methods(embedder, store, ablations=ablations), only).items():
+    all_methods = methods(embedder, store, history=history, ablations=ablations)
+    all_methods[DEFAULT_NAME] = paperfeed_scorer(indexes)  # shares the index with feedback
+    for name, scorer in _pick(all_methods, only).items():
         result = authors.evaluate_method(split, name, scorer)
         if progress:
             progress(f"{name}: nDCG@10 {sum(result.ndcg) / len(result.ndcg):.3f}")
         results.append(result)
     notes = []
     if feedback:
-        notes = authors.feedback_notes(feedback_simulation(split, embedder, store))
+        notes = authors.feedback_notes(feedback_simulation(split, indexes))
     table = authors.authors_table(results, notes, reference=DEFAULT_NAME)
     table.notes.append(
         f"{len(split.candidates)} candidates (listed 2026-03), scored without author lists; "
@@ -132,25 +184,31 @@ def run_authors(
 
 
 def feedback_simulation(
-    split: authors.AuthorSplit, embedder: Embedder | None, store: VectorStore | None
+    split: authors.AuthorSplit, indexes: Indexes, settings: api.Settings = api.DEFAULTS
 ) -> authors.FeedbackResult:
     """Rate the first digest (paperfeed's default top 10), then rescore with the feedback."""
     from paperfeed.records import Feedback, Profile
 
+    prepared = indexes.get(split.candidates)
+    store, embedder = indexes.store, indexes.embedder
+
     def base(task: authors.Task) -> Sequence[float]:
-        return api.score(task.profile, split.candidates, store=store, embedder=embedder)
+        return api.score(task.profile, prepared, store=store, embedder=embedder)
 
     def digest(task: authors.Task) -> list[str]:
-        recs = api.recommend(task.profile, split.candidates, 10, store=store, embedder=embedder)
+        recs, _ = api.rank_digest(task.profile, prepared, top=10, store=store, embedder=embedder)
         return [r.paper.id for r in recs]
 
     def rescore(task: authors.Task, ratings: dict[str, int]) -> Sequence[float]:
         votes = tuple(Feedback(task.user, pid, rating) for pid, rating in ratings.items())
         profile = Profile(task.user, tuple(task.profile), feedback=votes)
-        return api.score(profile, split.candidates, store=store, embedder=embedder)
+        return api.score(profile, prepared, store=store, embedder=embedder, settings=settings)
 
     return authors.simulate_feedback(split, digest, rescore, base)
 
+
+#: The gold standard's history: the corpus before the author split's cutoff.
+HISTORY_CUTOFF = "2026-03-01"
 
 #: Where the benchmarks keep their embeddings between runs (an NpyVectorStore folder).
 DEFAULT_VECTORS = Path.home() / ".cache" / "paperfeed" / "vectors"

@@ -279,6 +279,23 @@ class PapersMixin(StoreBase):
         )
         return [paper_from_row(row) for row in rows]
 
+    def history_texts(self, before: str, limit: int) -> list[tuple[str, str]]:
+        """(title, abstract) of up to ``limit`` papers listed before ``before``, newest first.
+
+        The background the day's TF-IDF is fitted on: term rarity is judged against
+        months of listings, not only the day's few hundred papers.
+        """
+        if limit <= 0:
+            return []
+        rows = self._rows(
+            "SELECT p.title, p.abstract FROM papers p JOIN ("
+            "  SELECT paper_id, max(date) AS last FROM listings WHERE date < ? "
+            "  GROUP BY paper_id ORDER BY last DESC, paper_id LIMIT ?"
+            ") recent ON recent.paper_id = p.id ORDER BY recent.last DESC, p.id",
+            (before, limit),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def listing_dates(self) -> list[str]:
         """Every day with at least one listed paper, oldest first."""
         return [row[0] for row in self._rows("SELECT DISTINCT date FROM listings ORDER BY date")]

@@ -1,0 +1,184 @@
+"""Scoring one profile against a prepared candidate list: every signal and their combination.
+
+Signals (docs/relevance.md says what each adds): ``dense`` and ``lexical`` (mean of the
+closest own papers by embedding / TF-IDF cosine), ``dense_model`` (logistic regression on
+embeddings, own papers vs a background sample) and ``lexical_model`` (linear SVM on TF-IDF
+rows, own papers vs the candidates and the history of earlier listings). Ratings take part
+in three ways: papers rated up join the profile for every signal, papers rated down become
+weighted negatives of the SVM, and an embedding model of the ratings is blended in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from paperfeed import lexical, rank
+from paperfeed.embed import EmbeddingCache
+from paperfeed.index import CandidateIndex, texts_of
+from paperfeed.records import Feedback, Paper
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of the default ranking; ``Settings()`` is what ``score`` and ``recommend`` use."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(rank.DEFAULT_WEIGHTS))
+    dense_k: int = 3
+    lexical_k: int = 3
+    #: Recency of own papers (newer count more) is off by default: it hurt both benchmarks
+    #: (docs/relevance.md). Set a half-life in years to turn it on.
+    half_life_years: float | None = None
+    model_c: float = 1.0
+    lexical_model_c: float = 1.0
+    background_size: int = 2000
+    #: The embedding model of the ratings (Scholar Inbox style) is off by default: in the
+    #: simulated-user run it cost what the rest of the feedback gained (docs/relevance.md).
+    feedback_weight: float = 0.0
+    #: Weight of a paper rated down among the SVM's negatives (a candidate weighs 1).
+    disliked_weight: float = 3.0
+    keyword_boost: float = 1.0
+    coauthor_boost: float = 0.5
+
+
+DEFAULTS = Settings()
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """The papers a user rated up and down (the latest rating of each paper counts)."""
+
+    liked: tuple[Paper, ...] = ()
+    disliked: tuple[Paper, ...] = ()
+
+
+def ratings_of(feedback: Sequence[Feedback], known: Sequence[Paper]) -> Ratings | None:
+    """The rated papers, found among ``known`` papers by id; None when none is found."""
+    by_id = {p.id: p for p in known}
+    latest = {f.paper_id: f.rating for f in feedback}  # a later rating overrides
+    liked = tuple(by_id[i] for i, r in latest.items() if r > 0 and i in by_id)
+    disliked = tuple(by_id[i] for i, r in latest.items() if r < 0 and i in by_id)
+    return Ratings(liked, disliked) if liked or disliked else None
+
+
+@dataclass
+class Scoring:
+    """Everything computed for one profile against one candidate list.
+
+    ``dense``, ``own_vectors`` and ``own_rows`` cover the own papers only (explanations
+    name own papers); ``liked`` is each candidate's cosine to the closest paper rated up
+    and ``liked_index`` which one that is (in ``Ratings.liked``).
+    """
+
+    scores: np.ndarray
+    signals: dict[str, np.ndarray]
+    own_vectors: np.ndarray
+    candidate_vectors: np.ndarray
+    dense: np.ndarray  # candidates x own papers
+    lexicon: lexical.Lexicon
+    own_rows: sp.csr_matrix
+    candidate_rows: sp.csr_matrix
+    liked: np.ndarray | None = None
+    liked_index: np.ndarray | None = None
+
+
+def _background(vectors: np.ndarray, size: int) -> np.ndarray:
+    """A fixed random sample of at most ``size`` rows (all of them when fewer)."""
+    if len(vectors) <= size:
+        return vectors
+    picks = np.random.default_rng(0).choice(len(vectors), size, replace=False)
+    return vectors[np.sort(picks)]
+
+
+def _negative_weights(
+    prepared: CandidateIndex, ratings: Ratings | None, disliked_weight: float
+) -> np.ndarray | None:
+    """Per-candidate weight as an SVM negative: rated down heavier, rated up not at all."""
+    if ratings is None:
+        return None
+    weight = np.ones(len(prepared), dtype=np.float64)
+    position = {p.id: i for i, p in enumerate(prepared.papers)}
+    for paper in ratings.disliked:
+        if paper.id in position:
+            weight[position[paper.id]] = disliked_weight
+    for paper in ratings.liked:
+        if paper.id in position:
+            weight[position[paper.id]] = 0.0
+    return weight
+
+
+def compute(
+    own: Sequence[Paper],
+    prepared: CandidateIndex,
+    cache: EmbeddingCache,
+    *,
+    settings: Settings = DEFAULTS,
+    today: str | None = None,
+    ratings: Ratings | None = None,
+) -> Scoring:
+    """All signals of the prepared candidates against the profile, and their combination."""
+    liked = list(ratings.liked) if ratings else []
+    profile = [*own, *liked]
+    profile_vectors = cache.embed_papers(profile, progress=False)
+    candidate_vectors, lexicon, candidate_rows = prepared.vectors, prepared.lexicon, prepared.rows
+    profile_rows = lexicon.tfidf(texts_of(profile))
+    recency = (
+        rank.recency_weights([p.date for p in profile], today, settings.half_life_years)
+        if settings.half_life_years
+        else None
+    )
+    dense = candidate_vectors @ profile_vectors.T
+    signals = {
+        "dense": rank.top_k_mean(dense, settings.dense_k, recency),
+        "lexical": rank.top_k_mean(
+            lexical.cosine(candidate_rows, profile_rows), settings.lexical_k, recency
+        ),
+    }
+    background = _background(candidate_vectors, settings.background_size)
+    weights = dict(settings.weights)
+    if weights.get("dense_model"):
+        signals["dense_model"] = rank.discriminative_scores(
+            profile_vectors, background, candidate_vectors,
+            c=settings.model_c, positive_weights=recency,
+        )
+    if weights.get("lexical_model"):
+        signals["lexical_model"] = rank.lexical_model_scores(
+            candidate_rows, profile_rows, c=settings.lexical_model_c,
+            history_rows=prepared.history_rows,
+            candidate_weights=_negative_weights(prepared, ratings, settings.disliked_weight),
+        )
+    n_own = len(own)
+    if ratings is not None and settings.feedback_weight:
+        _add_feedback_model(signals, weights, ratings, cache, background, candidate_vectors,
+                            profile_vectors[:n_own], settings.feedback_weight)
+    to_liked = dense[:, n_own:]
+    return Scoring(
+        rank.combine(signals, weights), signals, profile_vectors[:n_own], candidate_vectors,
+        dense[:, :n_own], lexicon, profile_rows[:n_own], candidate_rows,
+        liked=to_liked.max(axis=1) if liked else None,
+        liked_index=to_liked.argmax(axis=1) if liked else None,
+    )
+
+
+def _add_feedback_model(
+    signals: dict[str, np.ndarray],
+    weights: dict[str, float],
+    ratings: Ratings,
+    cache: EmbeddingCache,
+    background: np.ndarray,
+    candidate_vectors: np.ndarray,
+    own_vectors: np.ndarray,
+    full_weight: float,
+) -> None:
+    """Blend in the embedding model of the ratings, weighted by how many there are."""
+    strength = rank.feedback_weight(len(ratings.liked), len(ratings.disliked))
+    if strength > 0:
+        liked = cache.embed_papers(ratings.liked, progress=False)
+        disliked = cache.embed_papers(ratings.disliked, progress=False)
+        signals["feedback"] = rank.feedback_scores(
+            liked, disliked, background, candidate_vectors, own=own_vectors
+        )
+        weights["feedback"] = strength * full_weight

@@ -1,0 +1,39 @@
+"""Tests of paperfeed.index: candidates prepared once, with the history of earlier listings."""
+
+import numpy as np
+from fakes import HashingEmbedder
+
+from paperfeed.embed import EmbeddingCache
+from paperfeed.index import build_index, candidate_lexicon, clear_lexicons
+from paperfeed.records import Paper
+
+DAY = [Paper(id=f"d{i}", title=f"sparse attention kernels {i}", abstract="fast gpu kernels")
+       for i in range(3)]
+HISTORY = [f"{'gpu kernels' if i % 3 == 0 else 'robot control'} number {i}" for i in range(30)]
+
+
+def test_the_history_lowers_the_weight_of_terms_common_in_the_field() -> None:
+    clear_lexicons()
+    alone = build_index(DAY, EmbeddingCache(HashingEmbedder()))
+    with_history = build_index(DAY, EmbeddingCache(HashingEmbedder()), HISTORY)
+    assert alone.history_rows is not None and alone.history_rows.shape[0] == 0
+    assert with_history.history_rows is not None
+    assert with_history.history_rows.shape[0] == len(HISTORY)
+    assert len(with_history) == len(DAY) and with_history.rows.shape[0] == len(DAY)
+
+    def weight(index: object, term: str) -> float:
+        lexicon = index.lexicon  # type: ignore[attr-defined]
+        return float(lexicon.idf[lexicon.vocabulary[term]])
+
+    # "gpu" is in every candidate and common in the history; "sparse" only in the day
+    assert weight(with_history, "sparse") > weight(with_history, "gpu")
+    assert weight(alone, "sparse") == weight(alone, "gpu")  # the day alone cannot tell
+
+
+def test_candidate_lexicon_is_cached_per_candidates_and_history() -> None:
+    clear_lexicons()
+    texts = ["graph neural networks", "protein folding"]
+    first = candidate_lexicon(texts, HISTORY)
+    assert candidate_lexicon(texts, HISTORY) is first
+    assert candidate_lexicon(texts) is not first
+    np.testing.assert_allclose(first[1].sum(axis=1).A.ravel() > 0, [True, True])

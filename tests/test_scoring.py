@@ -1,0 +1,73 @@
+"""Tests of paperfeed.scoring: the signals of one profile and how ratings take part."""
+
+import dataclasses
+
+import numpy as np
+from fakes import HashingEmbedder
+
+from paperfeed import api
+from paperfeed.embed import EmbeddingCache
+from paperfeed.index import build_index
+from paperfeed.records import Feedback, Paper
+from paperfeed.scoring import DEFAULTS, Ratings, compute, ratings_of
+
+
+def paper(pid: str, text: str) -> Paper:
+    return Paper(id=pid, title=text, abstract=f"{text} {text}")
+
+
+OWN = [paper("own1", "graph neural networks molecules"), paper("own2", "molecule graphs")]
+CANDIDATES = [
+    paper("g", "graph neural networks molecules message passing"),
+    paper("p", "protein folding structure prediction"),
+    paper("p2", "protein folding structure dynamics"),
+    paper("s", "speech recognition acoustic audio"),
+    paper("c", "compiler loops code generation"),
+]
+
+
+def prepared() -> tuple[EmbeddingCache, api.CandidateIndex]:
+    cache = EmbeddingCache(HashingEmbedder())
+    return cache, build_index(CANDIDATES, cache)
+
+
+def test_ratings_of_keeps_the_latest_rating_of_known_papers() -> None:
+    votes = [Feedback("u", "p", 1), Feedback("u", "s", -1), Feedback("u", "p", -1),
+             Feedback("u", "unknown", 1)]
+    ratings = ratings_of(votes, CANDIDATES)
+    assert ratings is not None
+    assert [p.id for p in ratings.liked] == []
+    assert sorted(p.id for p in ratings.disliked) == ["p", "s"]
+    assert ratings_of([Feedback("u", "unknown", 1)], CANDIDATES) is None
+
+
+def test_a_paper_rated_up_joins_the_profile_and_is_named() -> None:
+    cache, index = prepared()
+    before = compute(OWN, index, cache)
+    after = compute(OWN, index, cache, ratings=Ratings(liked=(CANDIDATES[1],)))
+    rank_of = {name: list(np.argsort(-s.scores)).index(2) for name, s in
+               (("before", before), ("after", after))}
+    assert rank_of["after"] < rank_of["before"]  # "p2", like the liked "p", moves up
+    # explanations still see own papers only; the liked paper is reported apart
+    assert after.dense.shape == (len(CANDIDATES), len(OWN))
+    assert after.own_rows.shape[0] == len(OWN)
+    assert after.liked is not None and after.liked_index is not None
+    assert after.liked[2] > after.liked[3] and after.liked_index.tolist() == [0] * 5
+
+
+def test_a_paper_rated_down_weighs_more_as_a_negative_of_the_lexical_model() -> None:
+    cache, index = prepared()
+    alone = dataclasses.replace(DEFAULTS, weights={"lexical_model": 1.0})
+    plain = compute(OWN, index, cache, settings=alone)
+    disliked = compute(OWN, index, cache, settings=alone,
+                       ratings=Ratings(disliked=(CANDIDATES[0],)))
+    drop = plain.signals["lexical_model"][0] - disliked.signals["lexical_model"][0]
+    assert drop > 0
+
+
+def test_the_embedding_model_of_ratings_is_blended_only_when_weighted() -> None:
+    cache, index = prepared()
+    ratings = Ratings(liked=(CANDIDATES[1],), disliked=(CANDIDATES[3], CANDIDATES[4]))
+    assert "feedback" not in compute(OWN, index, cache, ratings=ratings).signals
+    weighted = dataclasses.replace(DEFAULTS, feedback_weight=1.5)
+    assert "feedback" in compute(OWN, index, cache, settings=weighted, ratings=ratings).signals
