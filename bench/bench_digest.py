@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from datetime import date as Date
+from datetime import timedelta
 from pathlib import Path
 
 from measured import run_measured
@@ -33,6 +35,7 @@ def run(db: Path, *args: str) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--date", default="2026-06-30", help="listing day to replay")
+    parser.add_argument("--history-days", type=int, default=28, help="earlier days to ingest")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,6 +58,9 @@ def main() -> None:
         cold = run(db, *digest)
         warm = run(db, *digest)
         again = run(db, *digest)
+        since = (Date.fromisoformat(args.date) - timedelta(days=args.history_days)).isoformat()
+        more = run(db, "ingest", listing, "--since", since)
+        with_history = run(db, *digest)
     import json
 
     picks = len(json.loads(cold[2])["recommendations"])
@@ -63,6 +69,14 @@ def main() -> None:
     rows.append((f"digest, cold: embeds {candidates} candidates + profile", *cold[:2]))
     rows.append(("digest, warm: vectors from the store", *warm[:2]))
     rows.append(("digest, warm again", *again[:2]))
+    rows.append((f"ingest every listing since {since} (the history)", *more[:2]))
+    rows.append(
+        (
+            f"digest, warm, with {args.history_days} days of history in the store "
+            "(TF-IDF and lexical model fitted on up to 20k earlier papers)",
+            *with_history[:2],
+        )
+    )
     table = Table(
         key="bench-digest",
         title=f"A day's digest through the CLI ({args.date}, {picks} picks)",

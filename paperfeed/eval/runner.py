@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from paperfeed import api
+import numpy as np
+
+from paperfeed import api, rank
 from paperfeed.embed import Embedder, VectorStore
 from paperfeed.eval import authors, baselines, goldstandard
 from paperfeed.eval.report import Scorer, Table
@@ -23,13 +25,28 @@ DEFAULT_NAME = "paperfeed (default)"
 
 
 class Indexes:
-    """Candidate lists prepared with the history once, reused by every method and user."""
+    """Candidate lists prepared with the history once, reused by every method and user;
+    and the signals of each (profile, candidates) pair, which every weight variant shares."""
 
     def __init__(
         self, history: Sequence[str], embedder: Embedder | None, store: VectorStore | None
     ) -> None:
         self.history, self.embedder, self.store = history, embedder, store
         self._built: dict[tuple[str, ...], CandidateIndex] = {}
+        self._signals: dict[tuple[object, ...], dict[str, np.ndarray]] = {}  # by profile
+
+    def signals(
+        self, own: Sequence[Any], candidates: Sequence[Any], settings: api.Settings
+    ) -> dict[str, np.ndarray]:
+        """Every signal of ``own`` against ``candidates`` under ``settings`` (weights aside)."""
+        papers = api.to_papers(own)
+        prepared = self.get(candidates)
+        variant = dataclasses.replace(settings, weights=api.DEFAULTS.weights)
+        key = (tuple(p.id for p in papers), id(prepared), repr(variant))
+        if key not in self._signals:
+            cache = api.embedding_cache(self.embedder, self.store)
+            self._signals[key] = api.compute(papers, prepared, cache, settings=variant).signals
+        return self._signals[key]
 
     def get(self, candidates: Sequence[Any]) -> CandidateIndex:
         papers = api.to_papers(candidates)
@@ -44,13 +61,20 @@ class Indexes:
 def paperfeed_scorer(
     indexes: Indexes, settings: api.Settings = api.DEFAULTS, *, history: bool = True
 ) -> Scorer:
-    """api.score with the given settings, as a Scorer; with the history unless told not."""
+    """api.score with the given settings, as a Scorer; with the history unless told not.
+
+    With the history, the signals are computed once per profile and candidate list and
+    each weight variant only recombines them (what ``api.score`` would give, faster).
+    """
 
     def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
-        prepared = indexes.get(candidates) if history else candidates
-        return api.score(
-            own, prepared, store=indexes.store, embedder=indexes.embedder, settings=settings
-        )
+        if not history:
+            return api.score(
+                own, candidates, store=indexes.store, embedder=indexes.embedder,
+                settings=settings,
+            )
+        signals = indexes.signals(own, candidates, settings)
+        return rank.combine(signals, settings.weights).tolist()
 
     return scorer
 
