@@ -211,6 +211,11 @@ def zscore(values: np.ndarray, clip: float | None = None) -> np.ndarray:
     return standard.astype(np.float32)
 
 
+def tail(values: np.ndarray, start: float) -> np.ndarray:
+    """How far each value's z-score lies beyond ``start`` (0 below it)."""
+    return np.maximum(zscore(values) - start, 0.0).astype(np.float32)
+
+
 def rank_normalize(values: np.ndarray) -> np.ndarray:
     """Ranks mapped to (0, 1]: the best candidate 1, ties share their mean rank."""
     from scipy.stats import rankdata

@@ -32,6 +32,10 @@ class Settings:
     #: Recency of own papers (newer count more) is off by default: it hurt both benchmarks
     #: (docs/relevance.md). Set a half-life in years to turn it on.
     half_life_years: float | None = None
+    #: The lexical SVM is a precise detector in its far tail (a candidate in the owner's
+    #: own rare words): above ``lexical_tail_from`` σ it counts ``lexical_tail_weight`` more.
+    lexical_tail_from: float = 1.5
+    lexical_tail_weight: float = 1.0
     model_c: float = 1.0
     lexical_model_c: float = 1.0
     background_size: int = 2000
@@ -154,13 +158,26 @@ def compute(
     if ratings is not None and settings.feedback_weight:
         _add_feedback_model(signals, weights, ratings, cache, background, candidate_vectors,
                             profile_vectors[:n_own], settings.feedback_weight)
+    scores = combine(signals, weights, settings)
     to_liked = dense[:, n_own:]
     return Scoring(
-        rank.combine(signals, weights), signals, profile_vectors[:n_own], candidate_vectors,
+        scores, signals, profile_vectors[:n_own], candidate_vectors,
         dense[:, :n_own], lexicon, profile_rows[:n_own], candidate_rows,
         liked=to_liked.max(axis=1) if liked else None,
         liked_index=to_liked.argmax(axis=1) if liked else None,
     )
+
+
+def combine(
+    signals: Mapping[str, np.ndarray], weights: Mapping[str, float], settings: Settings
+) -> np.ndarray:
+    """The weighted sum of the z-scored signals, plus the lexical SVM's tail bonus."""
+    scores = rank.combine(signals, weights)
+    if weights.get("lexical_model") and settings.lexical_tail_weight:
+        scores += settings.lexical_tail_weight * rank.tail(
+            signals["lexical_model"], settings.lexical_tail_from
+        )
+    return scores
 
 
 def _add_feedback_model(

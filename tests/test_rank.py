@@ -159,3 +159,10 @@ def test_lexical_model_learns_against_history_and_weighted_candidates() -> None:
     weights[0] = 0.0
     ignored = rank.lexical_model_scores(candidates, own, candidate_weights=weights)
     assert ignored[0] > plain[0]  # a paper rated up is no negative
+
+
+def test_tail_is_how_far_a_z_score_lies_beyond_the_start() -> None:
+    values = np.array([0.0, 0.0, 0.0, 0.0, 10.0])
+    beyond = rank.tail(values, 1.5)
+    assert beyond[:4].tolist() == [0.0] * 4
+    assert beyond[4] == pytest.approx(float(rank.zscore(values)[4]) - 1.5)

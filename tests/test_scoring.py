@@ -71,3 +71,15 @@ def test_the_embedding_model_of_ratings_is_blended_only_when_weighted() -> None:
     assert "feedback" not in compute(OWN, index, cache, ratings=ratings).signals
     weighted = dataclasses.replace(DEFAULTS, feedback_weight=1.5)
     assert "feedback" in compute(OWN, index, cache, settings=weighted, ratings=ratings).signals
+
+
+def test_combine_adds_the_lexical_tail_bonus_only_with_the_lexical_model() -> None:
+    from paperfeed.scoring import combine
+
+    signals = {"dense": np.array([1.0, 0, 0, 0, 0]), "lexical_model": np.array([0, 0, 0, 0, 9.0])}
+    weights = {"dense": 1.0, "lexical_model": 0.25}
+    plain = combine(signals, weights, dataclasses.replace(DEFAULTS, lexical_tail_weight=0.0))
+    bonus = combine(signals, weights, DEFAULTS)
+    assert bonus[4] > plain[4] and bonus[:4].tolist() == plain[:4].tolist()
+    unweighted = combine(signals, {"dense": 1.0, "lexical_model": 0.0}, DEFAULTS)
+    assert unweighted.tolist() == combine(signals, {"dense": 1.0}, DEFAULTS).tolist()

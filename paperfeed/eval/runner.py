@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from paperfeed import api, rank
+from paperfeed import api, scoring
 from paperfeed.embed import Embedder, VectorStore
 from paperfeed.eval import authors, baselines, goldstandard
 from paperfeed.eval.report import Scorer, Table
@@ -41,7 +41,12 @@ class Indexes:
         """Every signal of ``own`` against ``candidates`` under ``settings`` (weights aside)."""
         papers = api.to_papers(own)
         prepared = self.get(candidates)
-        variant = dataclasses.replace(settings, weights=api.DEFAULTS.weights)
+        variant = dataclasses.replace(  # what only the combination uses does not count
+            settings,
+            weights=api.DEFAULTS.weights,
+            lexical_tail_from=api.DEFAULTS.lexical_tail_from,
+            lexical_tail_weight=api.DEFAULTS.lexical_tail_weight,
+        )
         key = (tuple(p.id for p in papers), id(prepared), repr(variant))
         if key not in self._signals:
             cache = api.embedding_cache(self.embedder, self.store)
@@ -74,7 +79,7 @@ def paperfeed_scorer(
                 settings=settings,
             )
         signals = indexes.signals(own, candidates, settings)
-        return rank.combine(signals, settings.weights).tolist()
+        return scoring.combine(signals, settings.weights, settings).tolist()
 
     return scorer
 
@@ -102,6 +107,9 @@ def ablation_settings() -> dict[str, api.Settings]:
             continue  # alone, these rank exactly as the MiniLM / TF-IDF best-3 baselines
         alone = {k: (v if k == name else 0.0) for k, v in weights.items()}
         variants[f"paperfeed: {name} only"] = dataclasses.replace(api.DEFAULTS, weights=alone)
+    variants["paperfeed: without the lexical tail bonus"] = dataclasses.replace(
+        api.DEFAULTS, lexical_tail_weight=0.0
+    )
     variants["paperfeed: + recency (half-life 4 years)"] = dataclasses.replace(
         api.DEFAULTS, half_life_years=4.0
     )
