@@ -22,6 +22,7 @@ from paperfeed.ids import content_hash, normalize_arxiv_id, paper_id
 from paperfeed.index import (
     HISTORY_PAPERS,
     CandidateIndex,
+    LexiconStore,
     build_index,
     clear_lexicons,
     texts_of,
@@ -113,7 +114,8 @@ def index(
     if isinstance(candidates, CandidateIndex):
         return candidates
     texts = [h if isinstance(h, str) else " ".join(texts_of([to_paper(h)])) for h in history]
-    return build_index(to_papers(candidates), embedding_cache(embedder, store), texts)
+    saved = store if isinstance(store, LexiconStore) else None
+    return build_index(to_papers(candidates), embedding_cache(embedder, store), texts, saved)
 
 
 def _prepare(

@@ -1,16 +1,20 @@
 """A candidate list prepared once — vectors and TF-IDF rows — and shared by every profile.
 
 An operator ranks one day's listing for many users: embedding lookups, content hashes and
-the TF-IDF fit depend only on the candidates, so they are done here once
-(``build_index``) and each user's ranking starts from the prepared matrices.
+the TF-IDF fit depend only on the candidates (and the history of earlier listings), so
+they are done here once (``build_index``) and each user's ranking starts from the prepared
+matrices. A fit with history is also kept in a ``LexiconStore`` (the store), so the next
+process of the day reads it back instead of fitting it again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,8 +28,17 @@ _Fitted = tuple[lexical.Lexicon, sp.csr_matrix, sp.csr_matrix]
 _LEXICONS: OrderedDict[str, _Fitted] = OrderedDict()
 _LEXICON_SLOTS = 4
 #: Earlier listings (newest first) the day's TF-IDF is fitted on and the lexical model
-#: learns against: about three weeks of arXiv CS. docs/relevance.md measures what it adds.
+#: learns against: about four weeks of arXiv CS. docs/relevance.md measures what it adds.
 HISTORY_PAPERS = 20_000
+
+
+@runtime_checkable
+class LexiconStore(Protocol):
+    """Where a fitted lexicon outlives the process, as bytes by key (the store has it)."""
+
+    def get_lexicon(self, key: str) -> bytes | None: ...
+
+    def put_lexicon(self, key: str, data: bytes, keep: int = 2) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,18 +61,26 @@ def texts_of(papers: Sequence[Paper]) -> list[str]:
     return [paper_text(p.title, p.abstract) for p in papers]
 
 
-def candidate_lexicon(texts: Sequence[str], background: Sequence[str] = ()) -> _Fitted:
+def candidate_lexicon(
+    texts: Sequence[str], background: Sequence[str] = (), saved: LexiconStore | None = None
+) -> _Fitted:
     """Lexicon fitted on the candidate texts plus ``background`` (earlier listings), the
-    candidates' TF-IDF rows and the background's; cached per (candidates, background)."""
+    candidates' TF-IDF rows and the background's; cached per (candidates, background) in
+    the process, and in ``saved`` when there is a background."""
     digest = hashlib.sha1("\x00".join(texts).encode())
     digest.update(b"\x01" + "\x00".join(background).encode())
     key = digest.hexdigest()
     if key in _LEXICONS:
         _LEXICONS.move_to_end(key)
         return _LEXICONS[key]
-    lexicon, rows = lexical.fit_lexicon_with_rows([*background, *texts])
-    split = len(background)
-    entry = (lexicon, rows[split:], rows[:split])
+    data = saved.get_lexicon(key) if saved is not None and background else None
+    if data is not None:
+        entry = fitted_from_bytes(data)
+    else:
+        lexicon, rows = lexical.fit_lexicon_with_rows([*background, *texts])
+        entry = (lexicon, rows[len(background) :], rows[: len(background)])
+        if saved is not None and background:
+            saved.put_lexicon(key, fitted_to_bytes(entry))
     _LEXICONS[key] = entry
     while len(_LEXICONS) > _LEXICON_SLOTS:
         _LEXICONS.popitem(last=False)
@@ -72,10 +93,50 @@ def clear_lexicons() -> None:
 
 
 def build_index(
-    papers: Sequence[Paper], cache: EmbeddingCache, background: Sequence[str] = ()
+    papers: Sequence[Paper],
+    cache: EmbeddingCache,
+    background: Sequence[str] = (),
+    saved: LexiconStore | None = None,
 ) -> CandidateIndex:
     """Embed (or look up) the candidates and fit the day's TF-IDF on them and ``background``
     (texts of earlier listings: with months of history, term rarity is judged better)."""
     vectors = cache.embed_papers(papers, progress=len(papers) > 2000)
-    lexicon, rows, history_rows = candidate_lexicon(texts_of(papers), background)
+    lexicon, rows, history_rows = candidate_lexicon(texts_of(papers), background, saved)
     return CandidateIndex(tuple(papers), vectors, lexicon, rows, history_rows)
+
+
+def fitted_to_bytes(fitted: _Fitted) -> bytes:
+    """A fitted lexicon and its rows as npz bytes (plain arrays: no pickle)."""
+    lexicon, rows, history_rows = fitted
+    arrays: dict[str, np.ndarray] = {
+        "terms": np.frombuffer("\n".join(lexicon.terms).encode(), dtype=np.uint8),
+        "idf": lexicon.idf,
+        "bigrams": np.array([lexicon.bigrams]),
+    }
+    for name, matrix in (("rows", rows), ("history", history_rows)):
+        arrays |= {f"{name}_{part}": getattr(matrix, part) for part in _CSR_PARTS}
+        arrays[f"{name}_shape"] = np.array(matrix.shape)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # (numpy types **kwds as bool)
+    return buffer.getvalue()
+
+
+def fitted_from_bytes(data: bytes) -> _Fitted:
+    """The inverse of :func:`fitted_to_bytes`."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        text = arrays["terms"].tobytes().decode()
+        terms = text.split("\n") if text else []
+        lexicon = lexical.Lexicon(
+            {t: i for i, t in enumerate(terms)}, arrays["idf"], bool(arrays["bigrams"][0])
+        )
+        rows, history = (
+            sp.csr_matrix(
+                tuple(arrays[f"{name}_{part}"] for part in _CSR_PARTS),
+                shape=tuple(arrays[f"{name}_shape"]),
+            )
+            for name in ("rows", "history")
+        )
+    return lexicon, rows, history
+
+
+_CSR_PARTS = ("data", "indices", "indptr")

@@ -22,8 +22,9 @@ Activity (``activity.py``): ``add_feedback``, ``feedback``, ``feedback_events``,
 ``record_shown``, ``shown_ids``, ``save_digest``, ``load_digest``, ``digest_dates``,
 ``mark_sent``, ``unmark_sent``, ``was_sent``.
 
-Embedding cache (``vectors.py``, a ``paperfeed.embed.VectorStore``): ``get_vectors``,
-``put_vectors``, ``count_vectors``.
+Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_vectors``,
+``put_vectors``, ``count_vectors``; the day's fitted lexicon (a
+``paperfeed.index.LexiconStore``): ``get_lexicon``, ``put_lexicon``.
 """
 
 from __future__ import annotations

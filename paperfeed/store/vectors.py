@@ -1,7 +1,8 @@
-"""The embedding cache in the store: one float32 vector per (model, content hash).
+"""Caches of derived data in the store: embeddings and fitted TF-IDF lexicons.
 
-Implements ``paperfeed.embed.VectorStore``. A vector is kept as its float32 bytes in a
-BLOB beside its dimension, so it comes back bit for bit.
+Implements ``paperfeed.embed.VectorStore``: one float32 vector per (model, content hash),
+kept as its float32 bytes in a BLOB beside its dimension, so it comes back bit for bit.
+And ``paperfeed.index.LexiconStore``: the day's fitted lexicon as opaque bytes by key.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from paperfeed.store.base import StoreBase
+from paperfeed.store.base import StoreBase, utc_now
 
 
 class VectorsMixin(StoreBase):
@@ -43,6 +44,25 @@ class VectorsMixin(StoreBase):
         if model is None:
             return int(self._one("SELECT count(*) FROM vectors")[0])
         return int(self._one("SELECT count(*) FROM vectors WHERE model = ?", (model,))[0])
+
+
+    def get_lexicon(self, key: str) -> bytes | None:
+        """The cached lexicon bytes under ``key``, or None."""
+        row = self._one("SELECT data FROM lexicon_cache WHERE key = ?", (key,))
+        return bytes(row[0]) if row else None
+
+    def put_lexicon(self, key: str, data: bytes, keep: int = 2) -> None:
+        """Cache lexicon bytes under ``key``; only the ``keep`` newest entries stay."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO lexicon_cache (key, created, data) VALUES (?, ?, ?)",
+                (key, utc_now(), data),
+            )
+            self._conn.execute(
+                "DELETE FROM lexicon_cache WHERE key NOT IN "
+                "(SELECT key FROM lexicon_cache ORDER BY created DESC LIMIT ?)",
+                (keep,),
+            )
 
 
 def _to_blob(key: str, vector: np.ndarray) -> tuple[int, bytes]:
