@@ -113,18 +113,9 @@ def index(
     """
     if isinstance(candidates, CandidateIndex):
         return candidates
-    texts = [h if isinstance(h, str) else " ".join(texts_of([to_paper(h)])) for h in history]
+    texts = [h if isinstance(h, str) else texts_of([to_paper(h)])[0] for h in history]
     saved = store if isinstance(store, LexiconStore) else None
     return build_index(to_papers(candidates), embedding_cache(embedder, store), texts, saved)
-
-
-def _prepare(
-    candidates: Sequence[PaperLike] | CandidateIndex, cache: EmbeddingCache
-) -> CandidateIndex:
-    """The candidates as an index: as given when already one, else built with ``cache``."""
-    if isinstance(candidates, CandidateIndex):
-        return candidates
-    return build_index(to_papers(candidates), cache)
 
 
 def _own_papers(profile: Profile | Sequence[PaperLike]) -> list[Paper]:
@@ -149,7 +140,7 @@ def score(
     """
     own = _own_papers(profile)
     cache = embedding_cache(embedder, store)
-    prepared = _prepare(candidates, cache)
+    prepared = index(candidates, store=store, embedder=embedder)
     papers = list(prepared.papers)
     if not papers:
         return []
@@ -195,7 +186,7 @@ def rank_digest(
     """
     prof = _as_profile(profile)
     cache = embedding_cache(embedder, store)
-    prepared = _prepare(candidates, cache)
+    prepared = index(candidates, store=store, embedder=embedder)
     own, papers = list(prof.active_papers), list(prepared.papers)
     if not papers:
         return [], []

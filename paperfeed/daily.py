@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from paperfeed.deliver.email import SmtpSettings
     from paperfeed.embed import Embedder
+    from paperfeed.index import CandidateIndex
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
@@ -153,15 +155,27 @@ def run_user(
     top: int,
     smtp: SmtpSettings | None,
     embedder: Embedder | None = None,
+    prepare: Callable[[], CandidateIndex] | None = None,
 ) -> UserRun:
-    """Rank and deliver for one user."""
+    """Rank and deliver for one user (``prepare`` gives the day's index shared by all users)."""
     if day and store.was_sent(user, day, "email"):
         return UserRun(user, day, 0, "already sent")
-    digest = pipeline.build_digest(store, user, day=day, top=top, embedder=embedder)
+    prepared = prepare() if prepare is not None else None
+    digest = pipeline.build_digest(
+        store, user, day=day, top=top, embedder=embedder, prepared=prepared
+    )
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
     status = send_mail(store, digest, smtp) if smtp else "not sent (mail off)"
     return UserRun(user, digest.date, len(digest.recommendations), status)
+
+
+def _day_index(
+    store: Store, day: str, embedder: Embedder | None
+) -> Callable[[], CandidateIndex]:
+    """The day's index, built when the first user needs it and shared by the rest (a
+    failed build is tried again for the next user)."""
+    return functools.cache(lambda: pipeline.prepare_day(store, day, embedder))
 
 
 def is_due(schedule: str, day: str | None) -> bool:
@@ -195,13 +209,18 @@ def run_all(
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None
     runs = []
+    prepare = _day_index(store, day, embedder) if day else None
     for user in users if users is not None else store.users():
         if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
             runs.append(UserRun(user, day, 0, "not scheduled today"))
             continue
         top = int(store.get_setting(user, "top", settings.top) or settings.top)
         try:
-            runs.append(run_user(store, user, day=day, top=top, smtp=smtp, embedder=embedder))
+            runs.append(
+                run_user(
+                    store, user, day=day, top=top, smtp=smtp, embedder=embedder, prepare=prepare
+                )
+            )
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))
     return runs, problems

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import httpx
 
     from paperfeed.embed import Embedder
+    from paperfeed.index import CandidateIndex
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
@@ -203,6 +204,17 @@ def ingest(
     return IngestReport(spec, read, added, merged, unchanged, tuple(problems))
 
 
+def prepare_day(store: Store, day: str, embedder: Embedder | None = None) -> CandidateIndex:
+    """The papers listed on ``day`` as an index, with the store's earlier listings as
+    history: what every user's digest of that day is ranked from (build it once for all)."""
+    from paperfeed import api
+
+    candidates = store.papers_on(day)
+    pairs = store.history_texts(day, api.HISTORY_PAPERS) if candidates else []
+    history = [paper_text(title, abstract) for title, abstract in pairs]
+    return api.index(candidates, history=history, store=store, embedder=embedder)
+
+
 def build_digest(
     store: Store,
     user: str,
@@ -212,8 +224,13 @@ def build_digest(
     threshold: float | None = None,
     embedder: Embedder | None = None,
     progress: Callable[[str], None] | None = None,
+    prepared: CandidateIndex | None = None,
 ) -> Digest:
-    """Rank one listing day (default: the newest in the store) for ``user`` and save it."""
+    """Rank one listing day (default: the newest in the store) for ``user`` and save it.
+
+    ``prepared`` is ``prepare_day(store, day)`` when the caller ranks that day for many
+    users; without it the day is prepared here.
+    """
     from paperfeed import api
 
     if not store.has_user(user):
@@ -221,14 +238,12 @@ def build_digest(
     day = day or store.latest_date()
     if day is None:
         return Digest(user, None, (), note="The store holds no papers yet: run `paperfeed ingest`.")
-    candidates = store.papers_on(day)
-    if not candidates:
+    prepared = prepared if prepared is not None else prepare_day(store, day, embedder)
+    if not len(prepared):
         note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
         return Digest(user, day, (), note=note)
     profile = store.load_profile(user)
     shown = store.shown_ids(user, before=day)
-    history = [paper_text(t, a) for t, a in store.history_texts(day, api.HISTORY_PAPERS)]
-    prepared = api.index(candidates, history=history, store=store, embedder=embedder)
     recs, interests = api.rank_digest(
         profile,
         prepared,
@@ -241,7 +256,7 @@ def build_digest(
         rated=store.get_papers([f.paper_id for f in profile.feedback]),
     )
     store.save_digest(user, day, recs)
-    return Digest(user, day, tuple(recs), tuple(interests), candidates=len(candidates))
+    return Digest(user, day, tuple(recs), tuple(interests), candidates=len(prepared))
 
 
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:

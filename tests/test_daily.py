@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 from smtp_inbox import Inbox
 
 from paperfeed import daily, pipeline
@@ -66,3 +67,24 @@ def test_failed_send_is_reported_and_not_marked(tmp_path: Path) -> None:
     assert runs[0].status.startswith("failed")
     assert not store.was_sent("jane", "2026-06-30", "email")
     assert store.shown_ids("jane") == set()
+
+
+def test_the_day_is_prepared_once_for_all_users_and_not_on_a_rerun(
+    tmp_path: Path, inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, port = inbox
+    store = _store(tmp_path)
+    source = [str(FIXTURES / "listing.jsonl")]
+    calls = []
+    real = pipeline.prepare_day
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "prepare_day", counted)
+    runs, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    assert [r.status for r in runs] == ["sent", "sent"] and calls == ["2026-06-30"]
+    again, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    assert [r.status for r in again] == ["already sent", "already sent"]
+    assert calls == ["2026-06-30"]  # nothing left to rank: the day is not prepared again
