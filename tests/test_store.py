@@ -508,15 +508,17 @@ def test_digest_of_unknown_paper_is_refused(filled: Store) -> None:
     assert filled.digest_dates("ann") == []
 
 
-def test_mark_sent_only_once_across_stores(db: Path) -> None:
+def test_claim_delivery_only_once_across_stores(db: Path) -> None:
     with Store(db) as first, Store(db) as second:
         assert not first.was_sent("ann", "2025-03-03", "email")
-        assert first.mark_sent("ann", "2025-03-03", "email") is True
-        assert second.mark_sent("ann", "2025-03-03", "email") is False
+        assert first.claim_delivery("ann", "2025-03-03", "email", "one") is True
+        assert second.claim_delivery("ann", "2025-03-03", "email", "two") is False
+        assert not second.was_sent("ann", "2025-03-03", "email")  # claimed, not yet sent
+        first.confirm_delivery("ann", "2025-03-03", "email")
         assert second.was_sent("ann", "2025-03-03", "email")
-        assert second.mark_sent("ann", "2025-03-03", "atom") is True
+        assert second.claim_delivery("ann", "2025-03-03", "atom", "two") is True
         assert first.unmark_sent("ann", "2025-03-03", "email") is True
-        assert second.mark_sent("ann", "2025-03-03", "email") is True
+        assert second.claim_delivery("ann", "2025-03-03", "email", "two") is True
 
 
 # --- embedding cache ----------------------------------------------------------------------
@@ -597,14 +599,14 @@ def _feedback_worker(path: str, user: str, count: int, start: object) -> None:
     with Store(path) as store:
         for i in range(count):
             store.add_feedback(Feedback(user, PAPERS[i % 3].id, 1 if i % 2 else -1))
-        store.mark_sent("shared", "2025-03-03", "email")
+        store.claim_delivery("shared", "2025-03-03", "email", user)
 
 
 def _claim_worker(path: str, start: object, results: object) -> None:
     start.wait()  # type: ignore[attr-defined]
     try:
         with Store(path) as store:
-            claim: object = store.mark_sent("ann", "2025-03-03", "email")
+            claim: object = store.claim_delivery("ann", "2025-03-03", "email", "worker")
     except Exception as exc:  # reported to the test instead of leaving it waiting
         claim = repr(exc)
     results.put(claim)  # type: ignore[attr-defined]
@@ -631,7 +633,7 @@ def test_two_processes_write_feedback_at_once(db: Path) -> None:
         assert store.counts()["deliveries"] == 1
 
 
-def test_mark_sent_race_between_processes_on_a_new_file(db: Path) -> None:
+def test_claim_race_between_processes_on_a_new_file(db: Path) -> None:
     """Two processes create, migrate and claim on the same new file at once: one wins."""
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()

@@ -169,20 +169,6 @@ class ActivityMixin(PapersMixin):
         rows = self._rows("SELECT date FROM digests WHERE user = ? ORDER BY date", (user,))
         return [row[0] for row in rows]
 
-    def mark_sent(self, user: str, date: str, channel: str) -> bool:
-        """Record the user's digest for ``date`` on ``channel`` as sent; True the first time.
-
-        True only once, across threads and processes (a UNIQUE key).
-        """
-        with self.transaction():
-            self._ensure_user(user)
-            cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO deliveries (user, date, channel, sent_at, state) "
-                "VALUES (?, ?, ?, ?, 'sent')",
-                (user, date, channel, utc_now()),
-            )
-            return cursor.rowcount == 1
-
     def claim_delivery(
         self, user: str, date: str, channel: str, owner: str, *, take_over: str | None = None
     ) -> bool:

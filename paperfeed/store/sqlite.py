@@ -20,7 +20,8 @@ Users (``users.py``): ``add_user``, ``users``, ``has_user``, ``set_password_hash
 
 Activity (``activity.py``): ``add_feedback``, ``feedback``, ``feedback_events``,
 ``record_shown``, ``shown_ids``, ``save_digest``, ``load_digest``, ``digest_dates``,
-``mark_sent``, ``unmark_sent``, ``was_sent``.
+``claim_delivery``, ``confirm_delivery``, ``delivery_state``,
+``unmark_sent``, ``was_sent``.
 
 Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_vectors``,
 ``put_vectors``, ``count_vectors``; the day's fitted lexicon (a
