@@ -82,8 +82,9 @@ def main() -> None:
             *with_history[:2],
         )
     )
-    rows.append(("digest with history again: the day's fit read back from the store",
-                 *history_again[:2]))
+    rows.append(
+        ("digest with history again: the day's fit read back from the store", *history_again[:2])
+    )
     table = Table(
         key="bench-digest",
         title=f"A day's digest through the CLI ({args.date}, {picks} picks)",

@@ -34,7 +34,14 @@ from paperfeed.scoring import DEFAULTS, Ratings, Scoring, Settings, compute, rat
 PaperLike = Paper | Mapping[str, Any]
 
 __all__ = [
-    "DEFAULTS", "HISTORY_PAPERS", "Scoring", "Settings", "compute", "index", "recommend", "score"
+    "DEFAULTS",
+    "HISTORY_PAPERS",
+    "Scoring",
+    "Settings",
+    "compute",
+    "index",
+    "recommend",
+    "score",
 ]
 
 

@@ -170,9 +170,7 @@ def run_user(
     return UserRun(user, digest.date, len(digest.recommendations), status)
 
 
-def _day_index(
-    store: Store, day: str, embedder: Embedder | None
-) -> Callable[[], CandidateIndex]:
+def _day_index(store: Store, day: str, embedder: Embedder | None) -> Callable[[], CandidateIndex]:
     """The day's index, built when the first user needs it and shared by the rest (a
     failed build is tried again for the next user)."""
     return functools.cache(lambda: pipeline.prepare_day(store, day, embedder))

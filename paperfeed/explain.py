@@ -36,7 +36,7 @@ def short_title(title: str, limit: int = 70) -> str:
 def similar_reasons(
     own_papers: Sequence[Paper], similarities: np.ndarray, *, n: int = 2, floor: float = 0.3
 ) -> list[Reason]:
-    """"Close to your paper “X” (0.71)" for the nearest own paper(s) above ``floor``.
+    """Reasons like "close to your paper “X” (0.71)" for the nearest own paper(s) above ``floor``.
 
     The first is always given when there is one, however weak; a second only above ``floor``.
     """
@@ -62,17 +62,20 @@ def explain(evidence: Evidence) -> tuple[Reason, ...]:
         reasons.append(Reason("coauthor", f"by your co-author {names}"))
     if evidence.keywords:
         words = ", ".join(f"“{k}”" for k in evidence.keywords)
-        reasons.append(Reason("keyword", f"mentions your keyword {words}",
-                              terms=tuple(evidence.keywords)))
+        reasons.append(
+            Reason("keyword", f"mentions your keyword {words}", terms=tuple(evidence.keywords))
+        )
     if evidence.interest is not None:
         label = evidence.interest.label
-        reasons.append(Reason("interest", f"your interest: {label}",
-                              terms=evidence.interest.terms))
+        reasons.append(Reason("interest", f"your interest: {label}", terms=evidence.interest.terms))
     if len(evidence.own_papers):
         reasons += similar_reasons(evidence.own_papers, evidence.similarities)
     if evidence.shared:
-        reasons.append(Reason("terms", "shared terms: " + ", ".join(evidence.shared),
-                              terms=tuple(evidence.shared)))
+        reasons.append(
+            Reason(
+                "terms", "shared terms: " + ", ".join(evidence.shared), terms=tuple(evidence.shared)
+            )
+        )
     if evidence.feedback > 0:
         text = "like papers you rated up"
         if evidence.liked_titles:

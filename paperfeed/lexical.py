@@ -77,6 +77,7 @@ def is_boilerplate(term: str) -> bool:
     """Whether a term (unigram or bigram) has an academic boilerplate word in it."""
     return any(stem_word in ACADEMIC_STOPWORDS for stem_word in term.split())
 
+
 _KEEP_S = ("ss", "us", "is", "ics", "ous", "ayes", "series", "species")
 
 
@@ -207,7 +208,8 @@ def _fit_terms(
         n_docs += 1
     ceiling = max_df * n_docs if n_docs > 10 else n_docs
     kept = sorted(
-        t for t, df in doc_freq.items()
+        t
+        for t, df in doc_freq.items()
         if df <= ceiling and df >= (max(min_df, 2) if " " in t else min_df)
     )
     vocabulary = {t: i for i, t in enumerate(kept)}
@@ -225,7 +227,11 @@ def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
 
 
 def bm25_rows(
-    counts: sp.csr_matrix, idf: np.ndarray, *, k1: float = 1.2, b: float = 0.75,
+    counts: sp.csr_matrix,
+    idf: np.ndarray,
+    *,
+    k1: float = 1.2,
+    b: float = 0.75,
     avg_length: float | None = None,
 ) -> sp.csr_matrix:
     """BM25 term weights per document (saturated tf with length normalization, times IDF)."""
@@ -268,4 +274,3 @@ def shared_terms(a: sp.spmatrix, b: sp.spmatrix, terms: Sequence[str], k: int = 
         if len(chosen) == k:
             break
     return chosen
-

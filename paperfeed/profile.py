@@ -40,7 +40,9 @@ def cluster_papers(
     from sklearn.cluster import AgglomerativeClustering
 
     model = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average",
+        n_clusters=None,
+        metric="cosine",
+        linkage="average",
         distance_threshold=distance_threshold,
     )
     raw = model.fit_predict(vectors)
@@ -175,9 +177,7 @@ def _closeness(similarity: np.ndarray, k: int = 3) -> float:
     return float(top.mean()) if top.size else 0.0
 
 
-def namesake_flags(
-    papers: Sequence[Paper], owner: str, vectors: np.ndarray
-) -> list[NamesakeFlag]:
+def namesake_flags(papers: Sequence[Paper], owner: str, vectors: np.ndarray) -> list[NamesakeFlag]:
     """Own papers outside the main co-author network, likely namesakes first.
 
     The main network is the largest group of papers linked by shared co-authors (it needs
@@ -200,7 +200,9 @@ def namesake_flags(
         closeness = _closeness(vectors[main] @ vectors[i])
         likely = closeness < bar
         topic = "is far from their topics" if likely else "is close to their topics"
-        reason = (f"shares no co-author with your main group of papers and {topic} "
-                  f"(closeness {closeness:.2f}, the group's own lowest {bar:.2f})")
+        reason = (
+            f"shares no co-author with your main group of papers and {topic} "
+            f"(closeness {closeness:.2f}, the group's own lowest {bar:.2f})"
+        )
         flags.append(NamesakeFlag(papers[i].id, papers[i].title, closeness, likely, reason))
     return sorted(flags, key=lambda f: (not f.likely, f.closeness))

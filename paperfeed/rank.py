@@ -162,9 +162,7 @@ def lexical_model_scores(
 
     if own_rows.shape[0] == 0 or candidate_rows.shape[0] == 0:
         return np.zeros(candidate_rows.shape[0], dtype=np.float32)
-    weights = (
-        np.ones(candidate_rows.shape[0]) if candidate_weights is None else candidate_weights
-    )
+    weights = np.ones(candidate_rows.shape[0]) if candidate_weights is None else candidate_weights
     keep = weights > 0
     if candidate_rows.shape[0] > max_negatives:
         sample = np.zeros_like(keep)

@@ -145,24 +145,43 @@ def compute(
     weights = dict(settings.weights)
     if weights.get("dense_model"):
         signals["dense_model"] = rank.discriminative_scores(
-            profile_vectors, background, candidate_vectors,
-            c=settings.model_c, positive_weights=recency,
+            profile_vectors,
+            background,
+            candidate_vectors,
+            c=settings.model_c,
+            positive_weights=recency,
         )
     if weights.get("lexical_model"):
         signals["lexical_model"] = rank.lexical_model_scores(
-            candidate_rows, profile_rows, c=settings.lexical_model_c,
+            candidate_rows,
+            profile_rows,
+            c=settings.lexical_model_c,
             history_rows=prepared.history_rows,
             candidate_weights=_negative_weights(prepared, ratings, settings.disliked_weight),
         )
     n_own = len(own)
     if ratings is not None and settings.feedback_weight:
-        _add_feedback_model(signals, weights, ratings, cache, background, candidate_vectors,
-                            profile_vectors[:n_own], settings.feedback_weight)
+        _add_feedback_model(
+            signals,
+            weights,
+            ratings,
+            cache,
+            background,
+            candidate_vectors,
+            profile_vectors[:n_own],
+            settings.feedback_weight,
+        )
     scores = combine(signals, weights, settings)
     to_liked = dense[:, n_own:]
     return Scoring(
-        scores, signals, profile_vectors[:n_own], candidate_vectors,
-        dense[:, :n_own], lexicon, profile_rows[:n_own], candidate_rows,
+        scores,
+        signals,
+        profile_vectors[:n_own],
+        candidate_vectors,
+        dense[:, :n_own],
+        lexicon,
+        profile_rows[:n_own],
+        candidate_rows,
         liked=to_liked.max(axis=1) if liked else None,
         liked_index=to_liked.argmax(axis=1) if liked else None,
     )

@@ -9,15 +9,24 @@ from paperfeed.embed import EmbeddingCache, MiniLMOnnx
 from paperfeed.records import Feedback, Paper, Profile
 
 OWN = [
-    {"title": "Graph neural networks for molecule property prediction",
-     "abstract": "We learn molecular graphs with message passing neural networks.",
-     "date": "2024-05-01", "authors": ["Ada Lovelace", "Di Jin"]},
-    {"title": "Message passing on molecular graphs",
-     "abstract": "Molecule representation learning with graph neural networks and attention.",
-     "date": "2023-02-01", "authors": ["Ada Lovelace", "Di Jin"]},
-    {"title": "Protein structure prediction with transformers",
-     "abstract": "Protein folding and structure prediction using attention transformers.",
-     "date": "2022-01-01", "authors": ["Ada Lovelace", "Bob Stone"]},
+    {
+        "title": "Graph neural networks for molecule property prediction",
+        "abstract": "We learn molecular graphs with message passing neural networks.",
+        "date": "2024-05-01",
+        "authors": ["Ada Lovelace", "Di Jin"],
+    },
+    {
+        "title": "Message passing on molecular graphs",
+        "abstract": "Molecule representation learning with graph neural networks and attention.",
+        "date": "2023-02-01",
+        "authors": ["Ada Lovelace", "Di Jin"],
+    },
+    {
+        "title": "Protein structure prediction with transformers",
+        "abstract": "Protein folding and structure prediction using attention transformers.",
+        "date": "2022-01-01",
+        "authors": ["Ada Lovelace", "Bob Stone"],
+    },
 ]
 TOPICS = [
     "graph neural networks molecule property message passing",
@@ -37,8 +46,15 @@ def candidates(n_per_topic: int = 5) -> list[Paper]:
         for i in range(n_per_topic):
             title = f"{words.split()[0]} {words.split()[1]} study {i}"
             abstract = f"{words} variant{i} extra{t}{i}"
-            papers.append(Paper(id=f"c{t}-{i}", title=title, abstract=abstract,
-                                authors=(f"Author {t}{i}",), date="2026-03-02"))
+            papers.append(
+                Paper(
+                    id=f"c{t}-{i}",
+                    title=title,
+                    abstract=abstract,
+                    authors=(f"Author {t}{i}",),
+                    date="2026-03-02",
+                )
+            )
     return papers
 
 
@@ -115,13 +131,29 @@ def test_recommend_gives_k_diverse_picks_with_reasons(embedder: HashingEmbedder)
 
 def test_rank_digest_applies_shown_rules_and_threshold(embedder: HashingEmbedder) -> None:
     cands = candidates()
-    cands.append(Paper(id="followed", title="cryptography protocol", abstract="encryption",
-                       authors=("Grace Hopper",)))
-    cands.append(Paper(id="coauthored", title="speech recognition audio", abstract="acoustic",
-                       authors=("Di Jin",)))
+    cands.append(
+        Paper(
+            id="followed",
+            title="cryptography protocol",
+            abstract="encryption",
+            authors=("Grace Hopper",),
+        )
+    )
+    cands.append(
+        Paper(
+            id="coauthored",
+            title="speech recognition audio",
+            abstract="acoustic",
+            authors=("Di Jin",),
+        )
+    )
     own = tuple(api.to_papers(OWN))
-    profile = Profile(owner="Ada Lovelace", papers=own, exclude_keywords=("protein",),
-                      followed_authors=("G. Hopper",))
+    profile = Profile(
+        owner="Ada Lovelace",
+        papers=own,
+        exclude_keywords=("protein",),
+        followed_authors=("G. Hopper",),
+    )
     recs, interests = api.rank_digest(profile, cands, top=5, shown={"c0-0"}, embedder=embedder)
     ids = [r.paper.id for r in recs]
     assert "c0-0" not in ids
@@ -143,7 +175,8 @@ def test_feedback_moves_liked_topics_up(embedder: HashingEmbedder) -> None:
     liked = [p for p in cands if p.id.startswith("c4-")][:3]
     disliked = [p for p in cands if p.id.startswith("c0-")][:3]
     feedback = tuple(Feedback("u", p.id, 1) for p in liked) + tuple(
-        Feedback("u", p.id, -1) for p in disliked)
+        Feedback("u", p.id, -1) for p in disliked
+    )
     plain = api.score(Profile("u", own), cands, embedder=embedder)
     rated = api.score(Profile("u", own, feedback=feedback), cands, embedder=embedder)
     speech = [i for i, p in enumerate(cands) if p.id.startswith("c4-")]
@@ -153,8 +186,12 @@ def test_feedback_moves_liked_topics_up(embedder: HashingEmbedder) -> None:
 @pytest.mark.slow
 def test_score_with_the_real_model_on_title_and_abstract_dicts() -> None:
     model = MiniLMOnnx()
-    profile = [{"title": "Graph neural networks for molecules",
-                "abstract": "Message passing networks predict molecular properties."}]
+    profile = [
+        {
+            "title": "Graph neural networks for molecules",
+            "abstract": "Message passing networks predict molecular properties.",
+        }
+    ]
     cands = [
         {"title": "Molecular property prediction with graph transformers", "abstract": "GNN."},
         {"title": "A survey of medieval poetry", "abstract": "Verse and rhyme in old texts."},

@@ -35,6 +35,11 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format_is_applied() -> None:
+    result = _run(_tool("ruff"), "format", "--check", "paperfeed", "tests", "bench", "scripts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_is_clean() -> None:
     result = _run(_tool("mypy"), "paperfeed")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,16 +9,46 @@ import pytest
 from paperfeed.eval import authors
 
 ROWS = [
-    {"id": "2501.00001", "title": "graph networks", "abstract": "graphs", "authors": ["A B"],
-     "categories": ["cs.LG"], "date": "2025-01-02"},
-    {"id": "2603.00001", "title": "graph networks again", "abstract": "graphs", "authors": ["A B"],
-     "categories": ["cs.LG"], "date": "2026-03-02"},
-    {"id": "2603.00002", "title": "poetry", "abstract": "rhymes", "authors": ["C D"],
-     "categories": ["cs.CL"], "date": "2026-03-03"},
-    {"id": "2603.00003", "title": "graph poetry", "abstract": "both", "authors": ["E F"],
-     "categories": ["cs.CL"], "date": "2026-03-04"},
-    {"id": "2604.00001", "title": "april", "abstract": "later", "authors": ["A B"],
-     "categories": ["cs.LG"], "date": "2026-04-02"},
+    {
+        "id": "2501.00001",
+        "title": "graph networks",
+        "abstract": "graphs",
+        "authors": ["A B"],
+        "categories": ["cs.LG"],
+        "date": "2025-01-02",
+    },
+    {
+        "id": "2603.00001",
+        "title": "graph networks again",
+        "abstract": "graphs",
+        "authors": ["A B"],
+        "categories": ["cs.LG"],
+        "date": "2026-03-02",
+    },
+    {
+        "id": "2603.00002",
+        "title": "poetry",
+        "abstract": "rhymes",
+        "authors": ["C D"],
+        "categories": ["cs.CL"],
+        "date": "2026-03-03",
+    },
+    {
+        "id": "2603.00003",
+        "title": "graph poetry",
+        "abstract": "both",
+        "authors": ["E F"],
+        "categories": ["cs.CL"],
+        "date": "2026-03-04",
+    },
+    {
+        "id": "2604.00001",
+        "title": "april",
+        "abstract": "later",
+        "authors": ["A B"],
+        "categories": ["cs.LG"],
+        "date": "2026-04-02",
+    },
 ]
 
 
@@ -27,12 +57,22 @@ def write_fixture(root: Path) -> tuple[Path, Path]:
     with gzip.open(corpus, "wt") as handle:
         handle.writelines(json.dumps(r) + "\n" for r in ROWS)
     split = root / "split.json"
-    split.write_text(json.dumps({
-        "cutoff": "2026-03-01", "end": "2026-04-01",
-        "tasks": [{"user": "A B", "profile": ["2501.00001"], "positives": ["2603.00001"]},
-                  {"user": "C D", "profile": ["2501.00001", "missing"],
-                   "positives": ["2603.00002"]}],
-    }))
+    split.write_text(
+        json.dumps(
+            {
+                "cutoff": "2026-03-01",
+                "end": "2026-04-01",
+                "tasks": [
+                    {"user": "A B", "profile": ["2501.00001"], "positives": ["2603.00001"]},
+                    {
+                        "user": "C D",
+                        "profile": ["2501.00001", "missing"],
+                        "positives": ["2603.00002"],
+                    },
+                ],
+            }
+        )
+    )
     return split, corpus
 
 

@@ -33,7 +33,8 @@ def write_fixture(root: Path, draws: int = 2) -> Path:
 def test_load_ratings_and_draw(tmp_path: Path) -> None:
     gold = write_fixture(tmp_path)
     assert goldstandard.load_ratings(gold / "evaluations.csv") == {
-        "7": {"s1": 5.0, "s2": 1.0, "s3": 3.0}}
+        "7": {"s1": 5.0, "s2": 1.0, "s3": 3.0}
+    }
     draw = goldstandard.load_draw(gold, 1)
     assert draw.archives["7"][0]["date"] == "2021-07-01"
     assert set(draw.submissions) == {"s1", "s2", "s3", "s4"}
@@ -52,8 +53,9 @@ def test_evaluate_method_scores_all_submissions_and_pools_draws(tmp_path: Path) 
     result = goldstandard.evaluate_method(gold, "perfect", perfect, draws=(1, 2))
     assert result.per_draw == [0.0, 0.0] and result.mean == 0.0
     assert seen == [4, 4]  # every submission is a candidate, rated or not
-    reverse = goldstandard.evaluate_method(gold, "rev", lambda o, c: [-x for x in perfect(o, c)],
-                                           draws=(1,))
+    reverse = goldstandard.evaluate_method(
+        gold, "rev", lambda o, c: [-x for x in perfect(o, c)], draws=(1,)
+    )
     assert reverse.per_draw == [1.0]
     ties = goldstandard.evaluate_method(gold, "ties", lambda o, c: [0.0] * len(c), draws=(1,))
     assert ties.per_draw == [pytest.approx(0.5)]

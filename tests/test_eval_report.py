@@ -6,14 +6,20 @@ from paperfeed.eval.report import Table, markers, replace_section, write_section
 
 
 def _table(value: str = "0.2") -> Table:
-    return Table("goldstandard", "Gold standard", ["method", "loss"], [["tfidf", value]],
-                 ["lower is better"])
+    return Table(
+        "goldstandard", "Gold standard", ["method", "loss"], [["tfidf", value]], ["lower is better"]
+    )
 
 
 def test_to_markdown_has_title_header_rows_and_notes() -> None:
     text = _table().to_markdown()
-    assert text.splitlines()[:5] == ["### Gold standard", "", "| method | loss |", "|---|---|",
-                                     "| tfidf | 0.2 |"]
+    assert text.splitlines()[:5] == [
+        "### Gold standard",
+        "",
+        "| method | loss |",
+        "|---|---|",
+        "| tfidf | 0.2 |",
+    ]
     assert "- lower is better" in text
 
 

@@ -27,7 +27,9 @@ def data(tmp_path: Path) -> Path:
 
 def test_read_history_is_the_newest_papers_before_the_day(data: Path) -> None:
     assert runner.read_history(data, "2026-03-03") == [
-        "graph networks. graphs", "graph networks again. graphs"]
+        "graph networks. graphs",
+        "graph networks again. graphs",
+    ]
     assert runner.read_history(data, "2026-03-03", size=1) == ["graph networks again. graphs"]
     with gzip.open(data / "arxiv-cs-2025.jsonl.gz", "rt") as handle:
         assert len(handle.readlines()) == 5
@@ -36,8 +38,10 @@ def test_read_history_is_the_newest_papers_before_the_day(data: Path) -> None:
 def test_weight_variants_recombine_the_same_signals_as_score(data: Path) -> None:
     indexes = runner.Indexes(["poetry rhymes", "graph poetry"], HashingEmbedder(), None)
     own = [{"title": "graph networks", "abstract": "graphs"}]
-    candidates = [{"id": f"c{i}", "title": t, "abstract": t}
-                  for i, t in enumerate(["graph networks", "poetry", "graph poetry"])]
+    candidates = [
+        {"id": f"c{i}", "title": t, "abstract": t}
+        for i, t in enumerate(["graph networks", "poetry", "graph poetry"])
+    ]
     fast = runner.paperfeed_scorer(indexes)(own, candidates)
     direct = api.score(own, indexes.get(candidates), embedder=HashingEmbedder())
     assert fast == pytest.approx(direct, abs=1e-5)
@@ -46,8 +50,12 @@ def test_weight_variants_recombine_the_same_signals_as_score(data: Path) -> None
 
 def test_both_benchmarks_give_tables_with_the_default_beside_baselines(data: Path) -> None:
     # (arxiv-sanity-lite's vectorizer needs more papers than this: min_df 5)
-    only = ["TF-IDF best-3", runner.DEFAULT_NAME, "paperfeed: without history",
-            "paperfeed: without dense"]
+    only = [
+        "TF-IDF best-3",
+        runner.DEFAULT_NAME,
+        "paperfeed: without history",
+        "paperfeed: without dense",
+    ]
     gold = runner.run_goldstandard(data, embedder=HashingEmbedder(), ablations=True, only=only)
     assert [row[0] for row in gold.rows] == only
     table = runner.run_authors(data, embedder=HashingEmbedder(), feedback=True, only=only[:2])

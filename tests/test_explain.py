@@ -5,9 +5,11 @@ import numpy as np
 from paperfeed.explain import Evidence, explain, short_title, similar_reasons
 from paperfeed.records import Interest, Paper
 
-OWN = [Paper(id="a", title="Graph Neural Networks for Molecules"),
-       Paper(id="b", title="Protein Folding with Transformers"),
-       Paper(id="c", title="Unrelated")]
+OWN = [
+    Paper(id="a", title="Graph Neural Networks for Molecules"),
+    Paper(id="b", title="Protein Folding with Transformers"),
+    Paper(id="c", title="Unrelated"),
+]
 
 
 def test_similar_reasons_name_the_nearest_own_paper_with_its_similarity() -> None:
@@ -23,13 +25,26 @@ def test_similar_reasons_name_the_nearest_own_paper_with_its_similarity() -> Non
 def test_explain_orders_rules_then_interest_similarity_terms_feedback() -> None:
     interest = Interest(label="graph, molecule", terms=("graph", "molecule"), paper_ids=("a",))
     evidence = Evidence(
-        own_papers=OWN, similarities=np.array([0.8, 0.1, 0.0]), shared=("graph", "molecule"),
-        interest=interest, coauthors=("Di Jin",), followed=("Jason Weston",),
-        keywords=("gnn",), feedback=1.2, liked_titles=("A liked paper",),
+        own_papers=OWN,
+        similarities=np.array([0.8, 0.1, 0.0]),
+        shared=("graph", "molecule"),
+        interest=interest,
+        coauthors=("Di Jin",),
+        followed=("Jason Weston",),
+        keywords=("gnn",),
+        feedback=1.2,
+        liked_titles=("A liked paper",),
     )
     kinds = [r.kind for r in explain(evidence)]
-    assert kinds == ["followed_author", "coauthor", "keyword", "interest", "similar", "terms",
-                     "feedback"]
+    assert kinds == [
+        "followed_author",
+        "coauthor",
+        "keyword",
+        "interest",
+        "similar",
+        "terms",
+        "feedback",
+    ]
     texts = [r.text for r in explain(evidence)]
     assert "by Jason Weston, whom you follow" in texts
     assert "shared terms: graph, molecule" in texts

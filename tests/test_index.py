@@ -7,8 +7,10 @@ from paperfeed.embed import EmbeddingCache
 from paperfeed.index import build_index, candidate_lexicon, clear_lexicons
 from paperfeed.records import Paper
 
-DAY = [Paper(id=f"d{i}", title=f"sparse attention kernels {i}", abstract="fast gpu kernels")
-       for i in range(3)]
+DAY = [
+    Paper(id=f"d{i}", title=f"sparse attention kernels {i}", abstract="fast gpu kernels")
+    for i in range(3)
+]
 HISTORY = [f"{'gpu kernels' if i % 3 == 0 else 'robot control'} number {i}" for i in range(30)]
 
 

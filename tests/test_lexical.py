@@ -20,8 +20,15 @@ def test_boilerplate_terms_are_recognized_for_display() -> None:
 
 @pytest.mark.parametrize(
     ("word", "stem"),
-    [("networks", "network"), ("policies", "policy"), ("classes", "class"),
-     ("responses", "response"), ("analysis", "analysis"), ("bus", "bus"), ("gas", "gas")],
+    [
+        ("networks", "network"),
+        ("policies", "policy"),
+        ("classes", "class"),
+        ("responses", "response"),
+        ("analysis", "analysis"),
+        ("bus", "bus"),
+        ("gas", "gas"),
+    ],
 )
 def test_stem_folds_plurals_only(word: str, stem: str) -> None:
     assert lexical.stem(word) == stem
@@ -35,8 +42,9 @@ def test_analyze_adds_bigrams_of_adjacent_kept_words_only() -> None:
 
 
 def test_tfidf_rows_are_unit_length_and_sublinear() -> None:
-    lexicon = lexical.fit_lexicon(["graph neural network", "image segmentation", "graph graph"],
-                                  bigrams=False, max_df=1.0)
+    lexicon = lexical.fit_lexicon(
+        ["graph neural network", "image segmentation", "graph graph"], bigrams=False, max_df=1.0
+    )
     rows = lexicon.tfidf(["graph graph graph graph neural", "unknownword"])
     norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
     assert norms[0] == pytest.approx(1.0, abs=1e-6)
@@ -75,8 +83,12 @@ def test_bm25_saturates_term_frequency_and_penalizes_length() -> None:
 
 
 def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> None:
-    texts = ["language models for reasoning in this paper", "language models and reasoning paper",
-             "protein structure", "image segmentation"]
+    texts = [
+        "language models for reasoning in this paper",
+        "language models and reasoning paper",
+        "protein structure",
+        "image segmentation",
+    ]
     lexicon = lexical.fit_lexicon(texts, max_df=1.0)
     rows = lexicon.tfidf(texts[:2])
     terms = lexical.shared_terms(rows[0], rows[1], lexicon.terms, k=3)
@@ -88,8 +100,12 @@ def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> Non
 
 
 def test_fit_lexicon_with_rows_matches_fit_then_tfidf() -> None:
-    texts = ["graph neural networks for molecules", "protein folding with transformers",
-             "graph transformers", "neural networks"]
+    texts = [
+        "graph neural networks for molecules",
+        "protein folding with transformers",
+        "graph transformers",
+        "neural networks",
+    ]
     lexicon, rows = lexical.fit_lexicon_with_rows(texts)
     again = lexical.fit_lexicon(texts)
     assert lexicon.vocabulary == again.vocabulary

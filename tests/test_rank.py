@@ -30,8 +30,9 @@ def test_softmax_aggregate_lies_between_mean_and_max() -> None:
 
 
 def test_recency_weights_halve_per_half_life_and_fill_missing_dates() -> None:
-    weights = rank.recency_weights(["2024-01-01", "2021-01-01", None], today="2024-01-01",
-                                   half_life_years=3.0)
+    weights = rank.recency_weights(
+        ["2024-01-01", "2021-01-01", None], today="2024-01-01", half_life_years=3.0
+    )
     assert weights[0] == pytest.approx(1.0)
     assert weights[1] == pytest.approx(0.5, abs=1e-3)
     assert weights[2] == pytest.approx(np.median(weights[:2]))
@@ -67,8 +68,9 @@ def test_feedback_model_with_only_dislikes_uses_own_papers_as_positives() -> Non
     disliked = np.array([0.7, 0.7, 0, 0]) + 0.05 * rng.standard_normal((5, 4))
     background = rng.standard_normal((50, 4))
     none_liked = np.zeros((0, 4))
-    scores = rank.feedback_scores(none_liked, disliked, background,
-                                  np.array([[1.0, 0, 0, 0], [0.7, 0.7, 0, 0]]), own=own)
+    scores = rank.feedback_scores(
+        none_liked, disliked, background, np.array([[1.0, 0, 0, 0], [0.7, 0.7, 0, 0]]), own=own
+    )
     assert scores[0] > scores[1]
     empty = rank.feedback_scores(none_liked, none_liked, none_liked, np.eye(4)[:2])
     assert empty.tolist() == [0.0, 0.0]
@@ -78,8 +80,9 @@ def test_lexical_model_weights_the_terms_own_papers_keep_using() -> None:
     import scipy.sparse as sp
 
     own = sp.csr_matrix(np.array([[1.0, 0, 0, 0.2], [0.9, 0, 0.1, 0.3]]))
-    candidates = sp.csr_matrix(np.array([[0.8, 0.1, 0, 0], [0, 1.0, 0, 0], [0, 0, 0.2, 1.0],
-                                         [0, 0.9, 0.1, 0]]))
+    candidates = sp.csr_matrix(
+        np.array([[0.8, 0.1, 0, 0], [0, 1.0, 0, 0], [0, 0, 0.2, 1.0], [0, 0.9, 0.1, 0]])
+    )
     scores = rank.lexical_model_scores(candidates, own, c=1.0)
     assert int(np.argmax(scores)) == 0
     assert rank.lexical_model_scores(candidates, own[:0]).tolist() == [0.0] * 4
@@ -136,8 +139,14 @@ def test_select_diverse_skips_near_duplicates_and_covers_groups() -> None:
     picks = rank.select_diverse(scores, vectors, 3)
     assert picks[0] == 0 and 1 not in picks  # the near-duplicate of the best is left out
     groups = [0, 0, 0, 1]
-    covered = rank.select_diverse(np.array([3.0, 2.0, 1.9, 1.7]), np.eye(4, dtype=np.float32),
-                                  2, groups=groups, coverage=1.0, redundancy=0.0)
+    covered = rank.select_diverse(
+        np.array([3.0, 2.0, 1.9, 1.7]),
+        np.eye(4, dtype=np.float32),
+        2,
+        groups=groups,
+        coverage=1.0,
+        redundancy=0.0,
+    )
     assert covered == [0, 3]
     assert rank.select_diverse(scores, vectors, 2, eligible=np.array([0, 0, 1, 1])) == [2, 3]
 
@@ -146,8 +155,9 @@ def test_lexical_model_learns_against_history_and_weighted_candidates() -> None:
     import scipy.sparse as sp
 
     own = sp.csr_matrix(np.array([[1.0, 0.5, 0, 0], [0.9, 0.4, 0, 0]]))
-    candidates = sp.csr_matrix(np.array([[0.7, 0.7, 0, 0], [0.1, 0, 1.0, 0], [0, 0, 0, 1.0],
-                                         [0, 1.0, 0, 0]]))
+    candidates = sp.csr_matrix(
+        np.array([[0.7, 0.7, 0, 0], [0.1, 0, 1.0, 0], [0, 0, 0, 1.0], [0, 1.0, 0, 0]])
+    )
     history = sp.csr_matrix(np.array([[0, 1.0, 0, 0]] * 20))
     plain = rank.lexical_model_scores(candidates, own)
     learned = rank.lexical_model_scores(candidates, own, history_rows=history)

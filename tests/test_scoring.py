@@ -32,8 +32,12 @@ def prepared() -> tuple[EmbeddingCache, api.CandidateIndex]:
 
 
 def test_ratings_of_keeps_the_latest_rating_of_known_papers() -> None:
-    votes = [Feedback("u", "p", 1), Feedback("u", "s", -1), Feedback("u", "p", -1),
-             Feedback("u", "unknown", 1)]
+    votes = [
+        Feedback("u", "p", 1),
+        Feedback("u", "s", -1),
+        Feedback("u", "p", -1),
+        Feedback("u", "unknown", 1),
+    ]
     ratings = ratings_of(votes, CANDIDATES)
     assert ratings is not None
     assert [p.id for p in ratings.liked] == []
@@ -45,8 +49,10 @@ def test_a_paper_rated_up_joins_the_profile_and_is_named() -> None:
     cache, index = prepared()
     before = compute(OWN, index, cache)
     after = compute(OWN, index, cache, ratings=Ratings(liked=(CANDIDATES[1],)))
-    rank_of = {name: list(np.argsort(-s.scores)).index(2) for name, s in
-               (("before", before), ("after", after))}
+    rank_of = {
+        name: list(np.argsort(-s.scores)).index(2)
+        for name, s in (("before", before), ("after", after))
+    }
     assert rank_of["after"] < rank_of["before"]  # "p2", like the liked "p", moves up
     # explanations still see own papers only; the liked paper is reported apart
     assert after.dense.shape == (len(CANDIDATES), len(OWN))
@@ -59,8 +65,9 @@ def test_a_paper_rated_down_weighs_more_as_a_negative_of_the_lexical_model() -> 
     cache, index = prepared()
     alone = dataclasses.replace(DEFAULTS, weights={"lexical_model": 1.0})
     plain = compute(OWN, index, cache, settings=alone)
-    disliked = compute(OWN, index, cache, settings=alone,
-                       ratings=Ratings(disliked=(CANDIDATES[0],)))
+    disliked = compute(
+        OWN, index, cache, settings=alone, ratings=Ratings(disliked=(CANDIDATES[0],))
+    )
     drop = plain.signals["lexical_model"][0] - disliked.signals["lexical_model"][0]
     assert drop > 0
 

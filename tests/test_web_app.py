@@ -40,8 +40,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def app(store: Store, tmp_path: Path) -> Starlette:
-    return create_app(store, settings_for(tmp_path / "web.db"), embedder=fake_embedder(),
-                      secret="test-secret")
+    return create_app(
+        store, settings_for(tmp_path / "web.db"), embedder=fake_embedder(), secret="test-secret"
+    )
 
 
 def client_for(app: Starlette) -> TestClient:
@@ -56,8 +57,9 @@ def csrf_of(client: TestClient, path: str = "/signin") -> str:
 
 def signed_in(app: Starlette, user: str) -> TestClient:
     client = client_for(app)
-    response = client.post("/signin", data={"user": user, "password": PASSWORD,
-                                            "csrf": csrf_of(client)})
+    response = client.post(
+        "/signin", data={"user": user, "password": PASSWORD, "csrf": csrf_of(client)}
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -71,11 +73,13 @@ def test_sign_up_sign_in_sign_out(app: Starlette, store: Store) -> None:
     assert client.get("/profile").status_code == 200
     client.post("/signout", data={"csrf": csrf_of(client, "/profile")})
     assert client.get("/profile").headers["location"] == "/signin"
-    wrong = client.post("/signin", data={"user": "carol", "password": "wrong password",
-                                         "csrf": csrf_of(client)})
+    wrong = client.post(
+        "/signin", data={"user": "carol", "password": "wrong password", "csrf": csrf_of(client)}
+    )
     assert wrong.status_code == 400 and "Wrong user name or password" in wrong.text
-    right = client.post("/signin", data={"user": "carol", "password": "long enough pw",
-                                         "csrf": csrf_of(client)})
+    right = client.post(
+        "/signin", data={"user": "carol", "password": "long enough pw", "csrf": csrf_of(client)}
+    )
     assert right.status_code == 303 and client.get("/").status_code == 200
 
 
@@ -83,8 +87,10 @@ def test_sign_up_sign_in_sign_out(app: Starlette, store: Store) -> None:
 def test_sign_up_with_a_taken_name_fails(app: Starlette, store: Store, name: str) -> None:
     client = client_for(app)
     before = store.password_hash("alice")
-    response = client.post("/signup", data={"user": name, "password": "another password",
-                                            "csrf": csrf_of(client, "/signup")})
+    response = client.post(
+        "/signup",
+        data={"user": name, "password": "another password", "csrf": csrf_of(client, "/signup")},
+    )
     assert response.status_code == 400 and "is taken" in response.text
     assert store.password_hash("alice") == before
 
@@ -136,26 +142,34 @@ def test_feedback_is_stored_and_shown_after_reload(app: Starlette, store: Store)
     page = client.get("/")
     assert "Equivariant graph networks" in page.text and "shared terms: graph networks" in page.text
     pid = LISTING[0].id
-    response = client.post("/feedback", data={"paper_id": pid, "rating": "up", "next": "/",
-                                              "csrf": csrf_of(client, "/")})
+    response = client.post(
+        "/feedback",
+        data={"paper_id": pid, "rating": "up", "next": "/", "csrf": csrf_of(client, "/")},
+    )
     assert response.status_code == 303 and response.headers["location"] == "/"
     assert [(f.paper_id, f.rating) for f in store.feedback("alice")] == [(pid, 1)]
     article = _article(client.get("/").text, pid)
-    assert re.search(r'data-rating="up" value="clear"\s+class="thumb up" aria-pressed="true"',
-                     article)
+    assert re.search(
+        r'data-rating="up" value="clear"\s+class="thumb up" aria-pressed="true"', article
+    )
     assert 'class="thumb down" aria-pressed="false"' in article
-    as_json = client.post("/feedback", headers={"Accept": "application/json"},
-                          data={"paper_id": pid, "rating": "down", "csrf": csrf_of(client, "/")})
+    as_json = client.post(
+        "/feedback",
+        headers={"Accept": "application/json"},
+        data={"paper_id": pid, "rating": "down", "csrf": csrf_of(client, "/")},
+    )
     assert as_json.json() == {"ok": True, "paper_id": pid, "rating": -1}
     assert store.feedback("alice")[0].rating == -1
-    client.post("/feedback", data={"paper_id": pid, "rating": "clear",
-                                   "csrf": csrf_of(client, "/")})
+    client.post(
+        "/feedback", data={"paper_id": pid, "rating": "clear", "csrf": csrf_of(client, "/")}
+    )
     assert store.feedback("alice") == []
 
 
 def _article(html: str, paper_id: str) -> str:
-    match = re.search(rf'<article class="paper" id="p-{re.escape(paper_id)}".*?</article>', html,
-                      re.S)
+    match = re.search(
+        rf'<article class="paper" id="p-{re.escape(paper_id)}".*?</article>', html, re.S
+    )
     assert match, f"paper {paper_id} not on the page"
     return match.group(0)
 
@@ -163,12 +177,15 @@ def _article(html: str, paper_id: str) -> str:
 def test_feedback_rejects_unknown_papers_and_foreign_redirects(app: Starlette) -> None:
     client = signed_in(app, "alice")
     token = csrf_of(client, "/")
-    unknown = client.post("/feedback", data={"paper_id": "9999.99999", "rating": "up",
-                                             "csrf": token})
+    unknown = client.post(
+        "/feedback", data={"paper_id": "9999.99999", "rating": "up", "csrf": token}
+    )
     assert unknown.status_code == 400
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
-        response = client.post("/feedback", data={"paper_id": LISTING[0].id, "rating": "up",
-                                                  "next": target, "csrf": token})
+        response = client.post(
+            "/feedback",
+            data={"paper_id": LISTING[0].id, "rating": "up", "next": target, "csrf": token},
+        )
         assert response.headers["location"] == "/"
 
 
@@ -231,7 +248,8 @@ def test_atom_feed_with_token_and_404_without(app: Starlette, store: Store) -> N
     anonymous = client_for(app)
     feed = anonymous.get(url)
     assert feed.status_code == 200 and feed.headers["content-type"].startswith(
-        "application/atom+xml")
+        "application/atom+xml"
+    )
     root = ET.fromstring(feed.content)
     assert root.tag == f"{ATOM}feed"
     titles = {e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")}
@@ -248,22 +266,32 @@ def test_profile_page_and_its_forms(app: Starlette, store: Store) -> None:
     page = client.get("/profile").text
     assert all(title in page for title in ALICE_ONLY)
     token = csrf_of(client, "/profile")
-    client.post("/profile/include", data={"paper_id": ALICE_OWN[1].id, "included": "no",
-                                          "csrf": token})
+    client.post(
+        "/profile/include", data={"paper_id": ALICE_OWN[1].id, "included": "no", "csrf": token}
+    )
     assert dict((p.id, inc) for p, inc in store.profile_links("alice"))[ALICE_OWN[1].id] is False
     assert "Left out" in client.get("/profile").text
-    client.post("/profile/rules", data={"include_keywords": "diffusion\nprotein",
-                                        "exclude_keywords": "survey",
-                                        "followed_authors": "Ada Lovelace", "csrf": token})
+    client.post(
+        "/profile/rules",
+        data={
+            "include_keywords": "diffusion\nprotein",
+            "exclude_keywords": "survey",
+            "followed_authors": "Ada Lovelace",
+            "csrf": token,
+        },
+    )
     assert store.rules("alice")["include_keywords"] == ("diffusion", "protein")
     assert store.rules("alice")["followed_authors"] == ("Ada Lovelace",)
-    client.post("/profile/settings", data={"top": "7", "schedule": "weekly",
-                                           "email": "alice@example.org", "csrf": token})
+    client.post(
+        "/profile/settings",
+        data={"top": "7", "schedule": "weekly", "email": "alice@example.org", "csrf": token},
+    )
     assert store.get_setting("alice", "top") == 7
     assert store.get_setting("alice", "schedule") == "weekly"
     assert store.email("alice") == "alice@example.org"
-    bad = client.post("/profile/settings", data={"top": "0", "schedule": "weekly",
-                                                 "email": "x", "csrf": token})
+    bad = client.post(
+        "/profile/settings", data={"top": "0", "schedule": "weekly", "email": "x", "csrf": token}
+    )
     assert bad.status_code == 303 and store.get_setting("alice", "top") == 7
     assert "Not saved" in client.get("/profile").text
 
@@ -273,8 +301,11 @@ def test_profile_import_by_upload(app: Starlette, store: Store) -> None:
     client = signed_in(app, "bob")
     listing = Path(__file__).parent / "fixtures" / "files" / "listing.txt"
     before = len(store.profile_links("bob"))
-    response = client.post("/profile/import", data={"csrf": csrf_of(client, "/profile")},
-                           files={"file": ("mine.txt", listing.read_bytes(), "text/plain")})
+    response = client.post(
+        "/profile/import",
+        data={"csrf": csrf_of(client, "/profile")},
+        files={"file": ("mine.txt", listing.read_bytes(), "text/plain")},
+    )
     assert response.status_code == 303
     assert len(store.profile_links("bob")) > before
     assert "new in your profile" in client.get("/profile").text
@@ -288,14 +319,24 @@ def test_sign_out_everywhere_ends_other_sessions(app: Starlette) -> None:
 
 def test_one_user_cannot_reach_another_users_data(app: Starlette, store: Store) -> None:
     alice = signed_in(app, "alice")
-    alice.post("/feedback", data={"paper_id": LISTING[0].id, "rating": "up",
-                                  "csrf": csrf_of(alice, "/")})
+    alice.post(
+        "/feedback", data={"paper_id": LISTING[0].id, "rating": "up", "csrf": csrf_of(alice, "/")}
+    )
     alice.get("/profile")
     alice_token = store.get_setting("alice", "feed_token")
     assert alice_token
     bob = signed_in(app, "bob")
-    for path in ("/", f"/?date={DAY}", f"/?date={EARLIER}", "/profile", "/map",
-                 "/search?q=Alice", "/search?q=graph", "/?user=alice", "/profile?user=alice"):
+    for path in (
+        "/",
+        f"/?date={DAY}",
+        f"/?date={EARLIER}",
+        "/profile",
+        "/map",
+        "/search?q=Alice",
+        "/search?q=graph",
+        "/?user=alice",
+        "/profile?user=alice",
+    ):
         page = bob.get(path).text
         assert not any(title in page for title in ALICE_ONLY if "search" not in path), path
         assert "Equivariant graph networks" not in page or path.startswith("/search"), path
@@ -303,14 +344,22 @@ def test_one_user_cannot_reach_another_users_data(app: Starlette, store: Store) 
         assert alice_token not in page, path
     assert BOB_OWN[0].title in bob.get("/profile").text
     token = csrf_of(bob, "/profile")
-    bob.post("/feedback", data={"paper_id": LISTING[0].id, "rating": "down", "user": "alice",
-                                "csrf": token})
+    bob.post(
+        "/feedback",
+        data={"paper_id": LISTING[0].id, "rating": "down", "user": "alice", "csrf": token},
+    )
     assert [(f.paper_id, f.rating) for f in store.feedback("alice")] == [(LISTING[0].id, 1)]
-    assert bob.post("/profile/include", data={"paper_id": ALICE_OWN[0].id, "included": "no",
-                                              "user": "alice", "csrf": token}).status_code == 404
+    assert (
+        bob.post(
+            "/profile/include",
+            data={"paper_id": ALICE_OWN[0].id, "included": "no", "user": "alice", "csrf": token},
+        ).status_code
+        == 404
+    )
     assert all(included for _, included in store.profile_links("alice"))
-    bob.post("/profile/rules", data={"include_keywords": "bob-rule", "user": "alice",
-                                     "csrf": token})
+    bob.post(
+        "/profile/rules", data={"include_keywords": "bob-rule", "user": "alice", "csrf": token}
+    )
     assert store.rules("alice")["include_keywords"] == ()
     bob_token = store.get_setting("bob", "feed_token")
     assert bob.get(f"/feed/alice.atom?token={bob_token}").status_code == 404
@@ -325,27 +374,40 @@ def test_healthz(app: Starlette) -> None:
 def test_todays_digest_is_ranked_when_none_is_saved(app: Starlette, store: Store) -> None:
     pytest.importorskip("paperfeed.api", reason="the ranking layer (paperfeed.api) is not built")
     new_day = "2026-07-01"
-    store.upsert_papers([
-        paper("2607.00001", "Graph networks predict molecule properties",
-              "message passing graph networks for molecules", new_day),
-        paper("2607.00002", "Speech recognition on phones",
-              "streaming speech recognition with transducers", new_day),
-    ])
+    store.upsert_papers(
+        [
+            paper(
+                "2607.00001",
+                "Graph networks predict molecule properties",
+                "message passing graph networks for molecules",
+                new_day,
+            ),
+            paper(
+                "2607.00002",
+                "Speech recognition on phones",
+                "streaming speech recognition with transducers",
+                new_day,
+            ),
+        ]
+    )
     client = signed_in(app, "alice")
     page = client.get("/").text
     assert new_day in store.digest_dates("alice") and f"for {new_day}" in page
     picks = [r.paper.id for r in store.load_digest("alice", new_day)]
     assert picks and picks[0] == "2607.00001"
-    client.post("/feedback", data={"paper_id": "2607.00002", "rating": "down",
-                                   "csrf": csrf_of(client, "/")})
+    client.post(
+        "/feedback", data={"paper_id": "2607.00002", "rating": "down", "csrf": csrf_of(client, "/")}
+    )
     rated = {f.paper_id: f.rating for f in store.load_profile("alice").feedback}
     assert rated == {"2607.00002": -1}  # what the next ranking reads
 
 
 def test_a_new_user_without_papers_is_told_what_to_do(app: Starlette) -> None:
     client = client_for(app)
-    client.post("/signup", data={"user": "erin", "password": "long enough pw",
-                                 "csrf": csrf_of(client, "/signup")})
+    client.post(
+        "/signup",
+        data={"user": "erin", "password": "long enough pw", "csrf": csrf_of(client, "/signup")},
+    )
     page = client.get("/").text
     assert "Your profile holds no papers yet" in page
     assert "Nothing to draw yet" in client.get("/map").text
@@ -363,9 +425,13 @@ def test_repeated_wrong_passwords_are_throttled(app: Starlette) -> None:
 
 
 def test_profile_shows_interests_and_flags_a_namesakes_paper(app: Starlette, store: Store) -> None:
-    stranger = Paper(id="2403.00009", title="Medieval poetry and rhyme in old manuscripts",
-                     abstract="verse meter rhyme scribes parchment", authors=("Zed Quill",),
-                     date="2024-03-01")
+    stranger = Paper(
+        id="2403.00009",
+        title="Medieval poetry and rhyme in old manuscripts",
+        abstract="verse meter rhyme scribes parchment",
+        authors=("Zed Quill",),
+        date="2024-03-01",
+    )
     store.upsert_papers([stranger], listed=False)
     store.add_profile_papers("alice", [stranger.id])
     page = signed_in(app, "alice").get("/profile").text

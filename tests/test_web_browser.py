@@ -21,13 +21,20 @@ from tests.web_data import LISTING, PASSWORD, fake_embedder, seed_store, setting
 
 CHROMIUM = os.environ.get("PAPERFEED_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    pytest.skip(f"chromium is not installed at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        f"chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -46,8 +53,12 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, Store]]:
     store = seed_store(tmp_path / "browser.db")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    app = create_app(store, settings_for(tmp_path / "browser.db", base),
-                     embedder=fake_embedder(), secret="browser-test-secret")
+    app = create_app(
+        store,
+        settings_for(tmp_path / "browser.db", base),
+        embedder=fake_embedder(),
+        secret="browser-test-secret",
+    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -111,9 +122,7 @@ def test_sign_in_rate_reload_and_screenshot(
     assert (tmp_path / "digest.png").stat().st_size > 10_000
 
 
-def test_thumbs_work_without_javascript(
-    live_server: tuple[str, Store], browser: object
-) -> None:
+def test_thumbs_work_without_javascript(live_server: tuple[str, Store], browser: object) -> None:
     base, store = live_server
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     page = context.new_page()

@@ -47,13 +47,17 @@ def test_fit_to_box_stays_inside_the_padding() -> None:
 
 
 def test_map_groups_own_papers_by_interest_and_marks_picks() -> None:
-    own = [(Paper("a1", "Graphs <b>"), True), (Paper("a2", "Speech"), True),
-           (Paper("a3", "Old namesake"), False)]
+    own = [
+        (Paper("a1", "Graphs <b>"), True),
+        (Paper("a2", "Speech"), True),
+        (Paper("a3", "Old namesake"), False),
+    ]
     picks = [Recommendation(Paper("p1", "New graphs"), 0.9, 1, interest="graphs")]
     interests = [Interest("graphs", ("graph",), ("a1",)), Interest("speech", ("speech",), ("a2",))]
     vectors = {"a1": [1, 0, 0], "a2": [0, 1, 0], "a3": [0, 0, 1], "p1": [0.9, 0.1, 0]}
-    picture = build_topic_map(own, picks, interests,
-                              lambda papers: np.array([vectors[p.id] for p in papers], float))
+    picture = build_topic_map(
+        own, picks, interests, lambda papers: np.array([vectors[p.id] for p in papers], float)
+    )
     kinds = [(p.kind, p.group) for p in picture.points]
     assert kinds == [("own", 0), ("own", 1), ("excluded", NO_GROUP), ("pick", 0)]
     assert picture.points[0].label == "Your paper: Graphs <b>"  # escaped by the template
@@ -66,6 +70,7 @@ def test_a_pick_without_a_known_interest_takes_its_nearest_own_papers_color() ->
     picks = [Recommendation(Paper("p1", "Talking"), 0.5, 1, interest="something else")]
     interests = [Interest("graphs", (), ("a1",)), Interest("speech", (), ("a2",))]
     vectors = {"a1": [1.0, 0.0], "a2": [0.0, 1.0], "p1": [0.2, 0.98]}
-    picture = build_topic_map(own, picks, interests,
-                              lambda papers: np.array([vectors[p.id] for p in papers]))
+    picture = build_topic_map(
+        own, picks, interests, lambda papers: np.array([vectors[p.id] for p in papers])
+    )
     assert picture.points[-1].kind == "pick" and picture.points[-1].group == 1

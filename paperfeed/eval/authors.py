@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,10 +66,15 @@ def _paper(row: dict[str, Any], *, with_authors: bool) -> Paper:
     )
 
 
-def load_split(split_path: Path, corpus_path: Path) -> AuthorSplit:
-    """Tasks with their profile papers, and the month's candidates stripped of authors."""
+def load_split(
+    split_path: Path, corpus_path: Path, rows: Mapping[str, dict[str, Any]] | None = None
+) -> AuthorSplit:
+    """Tasks with their profile papers, and the month's candidates stripped of authors.
+
+    ``rows`` is the corpus when the caller has read it already (``read_corpus``).
+    """
     spec = json.loads(split_path.read_text())
-    rows = read_corpus(corpus_path)
+    rows = read_corpus(corpus_path) if rows is None else rows
     candidates = [
         _paper(r, with_authors=False)
         for r in rows.values()

@@ -8,7 +8,7 @@ baselines in the same run; ``ablations=True`` adds paperfeed with each signal re
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from paperfeed.ids import paper_text
 from paperfeed.index import HISTORY_PAPERS, CandidateIndex
 
 DEFAULT_NAME = "paperfeed (default)"
+CORPUS = "arxiv-cs-2025.jsonl.gz"
 
 
 class Indexes:
@@ -75,7 +76,10 @@ def paperfeed_scorer(
     def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
         if not history:
             return api.score(
-                own, candidates, store=indexes.store, embedder=indexes.embedder,
+                own,
+                candidates,
+                store=indexes.store,
+                embedder=indexes.embedder,
                 settings=settings,
             )
         signals = indexes.signals(own, candidates, settings)
@@ -87,7 +91,14 @@ def paperfeed_scorer(
 def read_history(data_dir: str | Path, before: str, size: int = HISTORY_PAPERS) -> list[str]:
     """Texts of the ``size`` newest corpus papers listed before ``before``: what the store
     of a running paperfeed holds when it ranks that day."""
-    rows = authors.read_corpus(Path(data_dir) / "arxiv-cs-2025.jsonl.gz").values()
+    rows = authors.read_corpus(Path(data_dir) / CORPUS)
+    return history_from_rows(rows.values(), before, size)
+
+
+def history_from_rows(
+    rows: Iterable[dict[str, Any]], before: str, size: int = HISTORY_PAPERS
+) -> list[str]:
+    """``read_history`` of corpus rows already read."""
     earlier = sorted(
         (r for r in rows if (r.get("date") or "") < before),
         key=lambda r: (r.get("date") or "", str(r["id"])),
@@ -191,10 +202,9 @@ def run_authors(
 ) -> Table:
     """Every method on the author split, plus the feedback simulation for paperfeed."""
     data = Path(data_dir)
-    split = authors.load_split(
-        data / "author-split" / "march-2026.json", data / "arxiv-cs-2025.jsonl.gz"
-    )
-    history = read_history(data_dir, split.cutoff)
+    rows = authors.read_corpus(data / CORPUS)  # read once: for the split and the history
+    split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
+    history = history_from_rows(rows.values(), split.cutoff)
     indexes = Indexes(history, embedder, store)
     results = []
     all_methods = methods(embedder, store, history=history, ablations=ablations)

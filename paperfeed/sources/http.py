@@ -173,8 +173,9 @@ def _raise_unless_retryable(target: httpx.URL, response: httpx.Response) -> None
 Resolver = Callable[[str], list[str]]
 
 
-def check_feed_url(url: str, allow_private: bool = False, *, resolve: Resolver | None = None
-                   ) -> str:
+def check_feed_url(
+    url: str, allow_private: bool = False, *, resolve: Resolver | None = None
+) -> str:
     """``url`` if a user may add it as a feed, else InputError naming the URL and the reason.
 
     Only http(s) with a host; every address the host resolves to must be public unless
@@ -193,14 +194,17 @@ def check_feed_url(url: str, allow_private: bool = False, *, resolve: Resolver |
         for address in (resolve or _resolve)(target.host):
             if not _is_public(address):
                 raise InputError(
-                    url, f"{target.host} is a loopback, private, link-local or reserved address "
+                    url,
+                    f"{target.host} is a loopback, private, link-local or reserved address "
                     f"({address}); the operator can allow it with sources.allow_private_feeds",
-                    field="url")
+                    field="url",
+                )
     return str(target)
 
 
-def feed_url_hook(allow_private: bool = False, *, resolve: Resolver | None = None
-                  ) -> Callable[[httpx.Request], None]:
+def feed_url_hook(
+    allow_private: bool = False, *, resolve: Resolver | None = None
+) -> Callable[[httpx.Request], None]:
     """An httpx ``request`` event hook that applies ``check_feed_url`` to every request."""
 
     def check(request: httpx.Request) -> None:
@@ -225,5 +229,6 @@ def _is_public(address: str) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback
-                                 or ip.is_link_local or ip.is_private)
+    return ip.is_global and not (
+        ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local or ip.is_private
+    )

@@ -45,7 +45,6 @@ class VectorsMixin(StoreBase):
             return int(self._one("SELECT count(*) FROM vectors")[0])
         return int(self._one("SELECT count(*) FROM vectors WHERE model = ?", (model,))[0])
 
-
     def get_lexicon(self, key: str) -> bytes | None:
         """The cached lexicon bytes under ``key``, or None."""
         row = self._one("SELECT data FROM lexicon_cache WHERE key = ?", (key,))

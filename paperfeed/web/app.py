@@ -133,8 +133,12 @@ def create_app(
             https_only=settings.base_url.startswith("https://"),
         ),
     ]
-    handlers = {HTTPException: _http_error, FormError: _http_error,
-                PaperfeedError: _http_error, 500: _http_error}
+    handlers = {
+        HTTPException: _http_error,
+        FormError: _http_error,
+        PaperfeedError: _http_error,
+        500: _http_error,
+    }
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.store = store
     app.state.web = WebContext(store, settings, embedder)
@@ -149,7 +153,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
 
     store = Store.open(Path(settings.db).expanduser())
     try:
-        uvicorn.run(create_app(store, settings), host=host, port=port,
-                    log_level="info", proxy_headers=False)
+        uvicorn.run(
+            create_app(store, settings), host=host, port=port, log_level="info", proxy_headers=False
+        )
     finally:
         store.close()

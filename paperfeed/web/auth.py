@@ -131,8 +131,10 @@ def check_csrf(request: Request, form: Any) -> None:
     """Reject (403) a POST whose form does not carry this session's CSRF token."""
     expected = request.session.get("csrf")
     given = form.get("csrf") if form is not None else None
-    if not isinstance(expected, str) or not isinstance(given, str) or not hmac.compare_digest(
-        expected.encode(), given.encode()
+    if (
+        not isinstance(expected, str)
+        or not isinstance(given, str)
+        or not hmac.compare_digest(expected.encode(), given.encode())
     ):
         raise HTTPException(403, "The form expired or did not come from this site; reload it.")
 

@@ -39,8 +39,9 @@ class SignUpForm(_Form):
     def _name(cls, value: str) -> str:
         value = value.lower()
         if not USER_NAME.match(value):
-            raise ValueError("use 2-32 letters, digits, '.', '_' or '-', starting with a letter "
-                             "or digit")
+            raise ValueError(
+                "use 2-32 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            )
         return value
 
 

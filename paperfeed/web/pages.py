@@ -215,8 +215,14 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
         from paperfeed.pipeline import build_digest
 
         try:
-            return build_digest(store, user, day=latest, top=context.top(user),
-                                threshold=context.settings.threshold, embedder=context.embedder)
+            return build_digest(
+                store,
+                user,
+                day=latest,
+                top=context.top(user),
+                threshold=context.settings.threshold,
+                embedder=context.embedder,
+            )
         except PaperfeedError as exc:
             problem = f"Today's listing ({latest}) could not be ranked: {exc}"
             if not dates:

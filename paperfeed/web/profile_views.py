@@ -95,8 +95,9 @@ async def set_included(request: Request) -> Response:
     form = parse(IncludeForm, await _checked_form(request))
     store = web(request).store
     try:
-        await run_in_threadpool(store.set_included, request.state.user, form.paper_id,
-                                form.included == "yes")
+        await run_in_threadpool(
+            store.set_included, request.state.user, form.paper_id, form.included == "yes"
+        )
     except KeyError as exc:
         raise HTTPException(404, "That paper is not in your profile.") from exc
     verb = "included in" if form.included == "yes" else "left out of"
@@ -170,8 +171,9 @@ def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | 
             report = import_profile(context.store, path, user, kind=kind)
         except PaperfeedError as exc:
             return "Not imported: " + str(exc).replace(str(path), name or "the file")
-    return (f"Read {report.read} papers from {name or 'the file'}; "
-            f"{report.linked} new in your profile.")
+    return (
+        f"Read {report.read} papers from {name or 'the file'}; {report.linked} new in your profile."
+    )
 
 
 @login_required
@@ -185,7 +187,12 @@ async def import_papers(request: Request) -> Response:
     if len(data) > MAX_UPLOAD:
         return _back(request, "Not imported: the file is larger than 5 MB.")
     kind = str(form_data.get("kind") or "")
-    message = await run_in_threadpool(_import, web(request), request.state.user,
-                                      Path(upload.filename).name, data,
-                                      kind if kind in IMPORT_KINDS else None)
+    message = await run_in_threadpool(
+        _import,
+        web(request),
+        request.state.user,
+        Path(upload.filename).name,
+        data,
+        kind if kind in IMPORT_KINDS else None,
+    )
     return _back(request, message)

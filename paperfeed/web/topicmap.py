@@ -110,14 +110,23 @@ def build_topic_map(
         kind = "own" if included else "excluded"
         prefix = "Your paper: " if included else "Your paper (left out): "
         group = group_of_paper.get(paper.id, NO_GROUP)
-        points.append(MapPoint(float(x), float(y), kind, group, _label(paper, prefix),
-                               paper_link(paper)))
+        points.append(
+            MapPoint(float(x), float(y), kind, group, _label(paper, prefix), paper_link(paper))
+        )
     for n, (rec, (x, y)) in enumerate(zip(picks, placed[len(own) :], strict=True)):
         group = group_of_label.get(display_text(rec.interest), NO_GROUP)
         if group == NO_GROUP:
             group = nearest_group(vectors[len(own) + n], vectors[: len(own)], own_groups)
-        points.append(MapPoint(float(x), float(y), "pick", group,
-                               _label(rec.paper, f"Pick #{rec.rank}: "), paper_link(rec.paper)))
+        points.append(
+            MapPoint(
+                float(x),
+                float(y),
+                "pick",
+                group,
+                _label(rec.paper, f"Pick #{rec.rank}: "),
+                paper_link(rec.paper),
+            )
+        )
     legend = tuple((index % COLORS, display_text(i.label)) for index, i in enumerate(interests))
     # Picks last, so that they are drawn on top of the own papers.
     return TopicMap(tuple(points), legend, explained)

@@ -114,8 +114,9 @@ def _topic_map(context: WebContext, user: str) -> tuple[TopicMap, Digest]:
     picks = sorted(digest.recommendations, key=lambda r: r.rank)[:MAP_PICKS]
     interests = _interests(context, user) or digest.interests
     cache = EmbeddingCache(context.embedder, store)
-    picture = build_topic_map(own, picks, interests,
-                              lambda papers: cache.embed_papers(papers, progress=False))
+    picture = build_topic_map(
+        own, picks, interests, lambda papers: cache.embed_papers(papers, progress=False)
+    )
     return picture, digest
 
 

@@ -179,8 +179,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(status, ctype, body)
 
-    def _send(self, status: int, ctype: str, body: bytes, headers: dict[str, str] | None = None
-              ) -> None:
+    def _send(
+        self, status: int, ctype: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         headers = {"Content-Length": str(len(body)), **(headers or {})}
         self.send_response(status)
         self.send_header("Content-Type", f"{ctype}; charset=utf-8")
@@ -322,9 +323,18 @@ def rss_feed(papers: list[Paper]) -> str:
 
 def hf_json(papers: list[Paper]) -> str:
     """A Hugging Face daily_papers response."""
-    return json.dumps([
-        {"paper": {"id": p.id, "title": p.title, "summary": p.abstract,
-                   "authors": [{"name": a} for a in p.authors]},
-         "publishedAt": f"{p.date}T00:00:00.000Z", "title": p.title}
-        for p in papers
-    ])
+    return json.dumps(
+        [
+            {
+                "paper": {
+                    "id": p.id,
+                    "title": p.title,
+                    "summary": p.abstract,
+                    "authors": [{"name": a} for a in p.authors],
+                },
+                "publishedAt": f"{p.date}T00:00:00.000Z",
+                "title": p.title,
+            }
+            for p in papers
+        ]
+    )

@@ -16,14 +16,26 @@ DAY = "2026-06-30"
 SCRIPT_TITLE = '<script>alert("title")</script> Robust <img src=x onerror=alert(1)> learning'
 INJECT = "Evil\r\nBcc: victim@evil.example\r\nX-Injected: yes"
 HOSTILE = [
-    Paper(id="2606.66601", title=SCRIPT_TITLE + " " + INJECT,
-          abstract='<a href="javascript:alert(2)">click</a></textarea><script>alert(3)</script>',
-          authors=("Eve <script>alert(4)</script>", "Mallory\r\nBcc: evil@evil.example"),
-          categories=("cs.LG",), date=DAY, source="rss", url="javascript:alert(5)"),
-    Paper(id="title:hostile-2", title='"><svg onload=alert(6)> Second paper',
-          abstract="<iframe src=//evil.example></iframe> abstract", authors=("Trudy",),
-          categories=("cs.CL",), date=DAY, source="rss",
-          url="data:text/html,<script>alert(7)</script>"),
+    Paper(
+        id="2606.66601",
+        title=SCRIPT_TITLE + " " + INJECT,
+        abstract='<a href="javascript:alert(2)">click</a></textarea><script>alert(3)</script>',
+        authors=("Eve <script>alert(4)</script>", "Mallory\r\nBcc: evil@evil.example"),
+        categories=("cs.LG",),
+        date=DAY,
+        source="rss",
+        url="javascript:alert(5)",
+    ),
+    Paper(
+        id="title:hostile-2",
+        title='"><svg onload=alert(6)> Second paper',
+        abstract="<iframe src=//evil.example></iframe> abstract",
+        authors=("Trudy",),
+        categories=("cs.CL",),
+        date=DAY,
+        source="rss",
+        url="data:text/html,<script>alert(7)</script>",
+    ),
 ]
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 ALLOWED_SCRIPTS = ("/static/",)
@@ -34,8 +46,13 @@ def hostile_digest(user: str = "jane") -> Digest:
     """A digest of the hostile papers with hostile reasons and interest labels."""
     reason = Reason("terms", '<b onmouseover="alert(8)">shared</b> terms', terms=("<i>x</i>",))
     recs = tuple(
-        Recommendation(paper=p, score=0.9 - n / 10, rank=n + 1, reasons=(reason,),
-                       interest='<script>alert("interest")</script>')
+        Recommendation(
+            paper=p,
+            score=0.9 - n / 10,
+            rank=n + 1,
+            reasons=(reason,),
+            interest='<script>alert("interest")</script>',
+        )
         for n, p in enumerate(HOSTILE)
     )
     interest = Interest('<script>alert("interest")</script>', ("<b>",), (HOSTILE[0].id,))
@@ -57,8 +74,11 @@ class _Tags(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"event handler {name}={value!r} on <{tag}>")
-            if name in ("href", "src", "action", "formaction") and value and \
-                    "".join(value.split()).lower().startswith(UNSAFE_SCHEMES):
+            if (
+                name in ("href", "src", "action", "formaction")
+                and value
+                and "".join(value.split()).lower().startswith(UNSAFE_SCHEMES)
+            ):
                 self.problems.append(f"unsafe {name}={value!r} on <{tag}>")
 
     def handle_data(self, data: str) -> None:

@@ -28,8 +28,14 @@ class Ledger:
     rows: dict[str, Row] = field(default_factory=dict)
 
     def record(
-        self, scenario: str, *, inputs: int = 0, faults: int = 0, lost: int = 0,
-        duplicates: int = 0, note: str = "",
+        self,
+        scenario: str,
+        *,
+        inputs: int = 0,
+        faults: int = 0,
+        lost: int = 0,
+        duplicates: int = 0,
+        note: str = "",
     ) -> None:
         row = self.rows.setdefault(scenario, Row(scenario))
         row.inputs += inputs
@@ -47,8 +53,10 @@ class Ledger:
             for r in self.rows.values()
         ]
         widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
-                 for line in [header, *body]]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
+            for line in [header, *body]
+        ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         notes = [f"  {r.scenario}: {r.note}" for r in self.rows.values() if r.note]
         return lines + (["notes:", *notes] if notes else [])

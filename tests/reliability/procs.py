@@ -48,17 +48,18 @@ class Finished:
 def run(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> Finished:
     """Run to completion."""
     started = time.monotonic()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
-    return Finished(done.returncode, done.stdout, done.stderr, False,
-                    time.monotonic() - started)
+    done = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    return Finished(done.returncode, done.stdout, done.stderr, False, time.monotonic() - started)
 
 
 def kill_after(cmd: list[str], delay: float, env: dict[str, str] | None = None) -> Finished:
     """Start ``cmd``, SIGKILL it after ``delay`` seconds unless it has ended by then."""
     started = time.monotonic()
-    with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as proc:
+    with subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
         try:
             proc.wait(timeout=delay)
             killed = False

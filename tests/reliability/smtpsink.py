@@ -31,8 +31,9 @@ class Inbox:
         self.messages: list[tuple[tuple[str, ...], EmailMessage]] = []
         self._lock = threading.Lock()
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         self.rcpt_seen.set()
         if self.hold_rcpt:
             await asyncio.sleep(60)

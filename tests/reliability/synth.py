@@ -38,28 +38,43 @@ DUMP_COLUMNS = {
 }
 
 
-def synthetic_papers(count: int, day: str = "2026-06-30", seed: int = 0,
-                     prefix: str = "2606") -> list[Paper]:
+def synthetic_papers(
+    count: int, day: str = "2026-06-30", seed: int = 0, prefix: str = "2606"
+) -> list[Paper]:
     """``count`` distinct arXiv-like papers listed on ``day``."""
     rng = random.Random(seed)
     papers = []
     for n in range(count):
         title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize() + f" {n}"
         abstract = " ".join(rng.choice(WORDS) for _ in range(40)) + "."
-        authors = tuple(f"Author{rng.randrange(500)} Lastname{rng.randrange(500)}"
-                        for _ in range(rng.randint(1, 4)))
-        papers.append(Paper(
-            id=f"{prefix}.{n + 1:05d}", title=title, abstract=abstract, authors=authors,
-            categories=(rng.choice(["cs.LG", "cs.CL", "cs.CV"]),), date=day, source="arxiv",
-        ))
+        authors = tuple(
+            f"Author{rng.randrange(500)} Lastname{rng.randrange(500)}"
+            for _ in range(rng.randint(1, 4))
+        )
+        papers.append(
+            Paper(
+                id=f"{prefix}.{n + 1:05d}",
+                title=title,
+                abstract=abstract,
+                authors=authors,
+                categories=(rng.choice(["cs.LG", "cs.CL", "cs.CV"]),),
+                date=day,
+                source="arxiv",
+            )
+        )
     return papers
 
 
 def paper_record(paper: Paper) -> dict[str, Any]:
     """A paper as one JSONL record of the kind `paperfeed ingest` reads."""
-    return {"id": paper.id, "title": paper.title, "abstract": paper.abstract,
-            "authors": list(paper.authors), "categories": list(paper.categories),
-            "date": paper.date}
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": list(paper.authors),
+        "categories": list(paper.categories),
+        "date": paper.date,
+    }
 
 
 def write_jsonl(path: Path, papers: list[Paper]) -> Path:
@@ -75,8 +90,7 @@ def dump(db: Path | str, tables: tuple[str, ...] | None = None) -> dict[str, lis
         tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
         names = {row[0] for row in conn.execute(tables_sql)}
         return {
-            table: sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall(),
-                          key=repr)
+            table: sorted(conn.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
             for table, columns in DUMP_COLUMNS.items()
             if (tables is None or table in tables) and table in names
         }
@@ -84,8 +98,9 @@ def dump(db: Path | str, tables: tuple[str, ...] | None = None) -> dict[str, lis
         conn.close()
 
 
-def lost_and_duplicated(expected: dict[str, list[tuple]], got: dict[str, list[tuple]]
-                        ) -> tuple[int, int]:
+def lost_and_duplicated(
+    expected: dict[str, list[tuple]], got: dict[str, list[tuple]]
+) -> tuple[int, int]:
     """Rows of ``expected`` missing from ``got``, and rows of ``got`` beyond ``expected``."""
     lost = duplicates = 0
     for table, rows in expected.items():

@@ -57,18 +57,23 @@ def seeded_db(folder: Path) -> Path:
     db = folder / "pf.db"
     good = folder / "good.txt"
     good.write_text(GOOD_PROFILE, "utf-8")
-    result = CliRunner(env=CLEAN_ENV).invoke(cli, ["--db", str(db), "profile", "import",
-                                                   str(good), "--user", "jane"])
+    result = CliRunner(env=CLEAN_ENV).invoke(
+        cli, ["--db", str(db), "profile", "import", str(good), "--user", "jane"]
+    )
     assert result.exit_code == 0, result.output
     return db
 
 
 def invoke(db: Path, command: str, path: Path) -> tuple[int, str]:
-    args = (["profile", "import", str(path), "--user", "jane"] if command == "profile"
-            else ["ingest", str(path)])
+    args = (
+        ["profile", "import", str(path), "--user", "jane"]
+        if command == "profile"
+        else ["ingest", str(path)]
+    )
     result = CliRunner(env=CLEAN_ENV).invoke(cli, ["--db", str(db), *args])
     assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit), result.exception  # no traceback
+        result.exception, SystemExit
+    ), result.exception  # no traceback
     return result.exit_code, result.stderr
 
 
@@ -97,8 +102,13 @@ def test_fuzzed_files_through_the_cli_fail_cleanly(kind: str) -> None:
     db = seeded_db(folder)
     tried = {"accepted": 0, "refused": 0}
 
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(text=mutated(sample), gz=st.booleans())
     def fuzz(text: str, gz: bool) -> None:
         path = folder / f"input{suffix}{'.gz' if gz else ''}"

@@ -42,15 +42,20 @@ def seed(db: Path) -> list[str]:
         store.upsert_papers(listing)
         for n, user in enumerate(USERS):
             add_web_user(store, user, f"{user}@example.org")
-            own = Paper(id=f"2301.{n:05d}", title=f"Own work {n} on graph kernels",
-                        abstract="graph kernels and sparse attention", date="2023-01-01")
+            own = Paper(
+                id=f"2301.{n:05d}",
+                title=f"Own work {n} on graph kernels",
+                abstract="graph kernels and sparse attention",
+                date="2023-01-01",
+            )
             store.upsert_papers([own], listed=False)
             store.add_profile_papers(user, [own.id])
     return [p.id for p in listing]
 
 
-async def one_client(base: str, n: int, paper_ids: list[str],
-                     latencies: list[float]) -> list[tuple[str, str, int]]:
+async def one_client(
+    base: str, n: int, paper_ids: list[str], latencies: list[float]
+) -> list[tuple[str, str, int]]:
     """Sign in, post REQUESTS ratings; the (user, paper, rating) of each one accepted."""
     user = USERS[n % len(USERS)]
     client, token = await asign_in(base, user)
@@ -61,8 +66,10 @@ async def one_client(base: str, n: int, paper_ids: list[str],
             paper_id, rating = rng.choice(paper_ids), rng.choice(["up", "down"])
             started = time.perf_counter()
             answer = await client.post(
-                "/feedback", data={"paper_id": paper_id, "rating": rating, "csrf": token},
-                headers={"Accept": "application/json"})
+                "/feedback",
+                data={"paper_id": paper_id, "rating": rating, "csrf": token},
+                headers={"Accept": "application/json"},
+            )
             latencies.append(time.perf_counter() - started)
             assert answer.status_code == 200, answer.text[:300]
             assert answer.json()["ok"] is True
@@ -72,10 +79,12 @@ async def one_client(base: str, n: int, paper_ids: list[str],
     return accepted
 
 
-async def all_clients(base: str, paper_ids: list[str], latencies: list[float]
-                      ) -> list[tuple[str, str, int]]:
-    results = await asyncio.gather(*(one_client(base, n, paper_ids, latencies)
-                                     for n in range(CLIENTS)))
+async def all_clients(
+    base: str, paper_ids: list[str], latencies: list[float]
+) -> list[tuple[str, str, int]]:
+    results = await asyncio.gather(
+        *(one_client(base, n, paper_ids, latencies) for n in range(CLIENTS))
+    )
     return [item for result in results for item in result]
 
 
@@ -87,11 +96,19 @@ def test_every_rating_is_stored_once_while_the_daily_job_writes(tmp_path: Path) 
     latencies: list[float] = []
     inbox = Inbox()
     with smtp_server(inbox) as port, Store.open(db) as store, serving(store) as base:
-        cfg.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
-                       '[sources]\narxiv_categories = []\n', "utf-8")
+        cfg.write_text(
+            f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+            "[sources]\narxiv_categories = []\n",
+            "utf-8",
+        )
         cmd = paperfeed_cmd(db, "run", "--date", DAY, "--source", str(day_listing), config=cfg)
-        with subprocess.Popen(cmd, env=child_env(PAPERFEED_EMBEDDER="hashing"),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as job:
+        with subprocess.Popen(
+            cmd,
+            env=child_env(PAPERFEED_EMBEDDER="hashing"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as job:
             sent = asyncio.run(all_clients(base, paper_ids, latencies))
             overlapped = job.poll() is None
             out, err = job.communicate(timeout=300)
@@ -102,11 +119,15 @@ def test_every_rating_is_stored_once_while_the_daily_job_writes(tmp_path: Path) 
     ordered = sorted(latencies)
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-    record("concurrent: web feedback during daily run", inputs=len(sent), lost=lost,
-           duplicates=doubled,
-           note=f"{CLIENTS} clients x {REQUESTS} posts, latency p50 {p50 * 1000:.0f} ms, "
-                f"p99 {p99 * 1000:.0f} ms; daily job still running at the end: {overlapped}; "
-                f"mails sent {sum(inbox.per_recipient().values())}")
+    record(
+        "concurrent: web feedback during daily run",
+        inputs=len(sent),
+        lost=lost,
+        duplicates=doubled,
+        note=f"{CLIENTS} clients x {REQUESTS} posts, latency p50 {p50 * 1000:.0f} ms, "
+        f"p99 {p99 * 1000:.0f} ms; daily job still running at the end: {overlapped}; "
+        f"mails sent {sum(inbox.per_recipient().values())}",
+    )
     assert len(sent) == CLIENTS * REQUESTS
     assert (lost, doubled) == (0, 0)
     assert sorted(inbox.per_recipient().values()) == [1] * len(USERS), out

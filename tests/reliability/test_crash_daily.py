@@ -32,11 +32,24 @@ pytest.importorskip("paperfeed.api", reason="the daily run needs the ranking (pa
 
 
 def own_papers(n: int) -> list[Paper]:
-    words = ["graph neural networks", "speech recognition", "diffusion models",
-             "robot policy", "protein molecule", "sparse kernel"][n]
-    return [Paper(id=f"24{n:02d}.{k:05d}", title=f"{words.capitalize()} study {k}",
-                  abstract=f"we study {words} with {words} methods", authors=(f"Own {n}",),
-                  date="2024-01-02") for k in range(1, 3)]
+    words = [
+        "graph neural networks",
+        "speech recognition",
+        "diffusion models",
+        "robot policy",
+        "protein molecule",
+        "sparse kernel",
+    ][n]
+    return [
+        Paper(
+            id=f"24{n:02d}.{k:05d}",
+            title=f"{words.capitalize()} study {k}",
+            abstract=f"we study {words} with {words} methods",
+            authors=(f"Own {n}",),
+            date="2024-01-02",
+        )
+        for k in range(1, 3)
+    ]
 
 
 def seed(db: Path) -> None:
@@ -54,7 +67,9 @@ def config(folder: Path, port: int) -> Path:
     path = folder / f"config-{port}.toml"
     path.write_text(
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
-        'sender = "paperfeed@example.org"\n[sources]\narxiv_categories = []\n', "utf-8")
+        'sender = "paperfeed@example.org"\n[sources]\narxiv_categories = []\n',
+        "utf-8",
+    )
     return path
 
 
@@ -89,8 +104,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Clean:
 
 
 @pytest.mark.parametrize("seed_value", SEEDS)
-def test_killed_daily_run_sends_nothing_twice(clean: Clean, tmp_path: Path,
-                                              seed_value: int) -> None:
+def test_killed_daily_run_sends_nothing_twice(
+    clean: Clean, tmp_path: Path, seed_value: int
+) -> None:
     db = tmp_path / "crash.db"
     seed(db)
     feedback_before = dump(db, ("feedback_events",))
@@ -110,12 +126,17 @@ def test_killed_daily_run_sends_nothing_twice(clean: Clean, tmp_path: Path,
     twice = sum(max(0, counts[f"{u}@example.org"] - 1) for u in USERS)
     never = [u for u in USERS if counts[f"{u}@example.org"] == 0]
     lost, dups = lost_and_duplicated(clean.expected, dump(db))
-    record("crash: kill -9 paperfeed run (daily)", inputs=1, faults=int(crashed.killed),
-           lost=len(never) + lost, duplicates=twice + dups,
-           note=f"seed {seed_value}: kill at {delay:.2f}s "
-                f"({'mid-run' if crashed.killed else 'after the end'}), "
-                f"{sent_before_rerun} mails before the rerun"
-                + (f", {resent} re-sent with the same Message-ID" if resent else ""))
+    record(
+        "crash: kill -9 paperfeed run (daily)",
+        inputs=1,
+        faults=int(crashed.killed),
+        lost=len(never) + lost,
+        duplicates=twice + dups,
+        note=f"seed {seed_value}: kill at {delay:.2f}s "
+        f"({'mid-run' if crashed.killed else 'after the end'}), "
+        f"{sent_before_rerun} mails before the rerun"
+        + (f", {resent} re-sent with the same Message-ID" if resent else ""),
+    )
     assert twice == 0 and dups == 0
     assert never == [] and lost == 0, (counts, rerun.stdout)
 
@@ -125,8 +146,7 @@ def test_crash_between_claim_and_send_still_delivers(clean: Clean, tmp_path: Pat
     seed(db)
     stalled = Inbox(hold_rcpt=True)
     with smtp_server(stalled) as port:
-        crashed = kill_after_event(run_cmd(db, config(tmp_path, port), clean.listing),
-                                   stalled, ENV)
+        crashed = kill_after_event(run_cmd(db, config(tmp_path, port), clean.listing), stalled, ENV)
     assert crashed, "the run never reached the mail server"
     with Store.open(db) as store:
         claimed = [u for u in USERS if store.delivery_state(u, DAY, "email")]
@@ -137,9 +157,14 @@ def test_crash_between_claim_and_send_still_delivers(clean: Clean, tmp_path: Pat
     assert rerun.returncode == 0, rerun.stderr
     counts = healthy.per_recipient()
     never = [u for u in USERS if counts[f"{u}@example.org"] == 0]
-    record("crash: kill between claim and SMTP send", inputs=1, faults=1, lost=len(never),
-           duplicates=sum(max(0, c - 1) for c in counts.values()),
-           note=f"users left without their digest: {never}")
+    record(
+        "crash: kill between claim and SMTP send",
+        inputs=1,
+        faults=1,
+        lost=len(never),
+        duplicates=sum(max(0, c - 1) for c in counts.values()),
+        note=f"users left without their digest: {never}",
+    )
     assert all(c == 1 for c in counts.values())
     assert never == [], "a claim left by the killed run must be taken over by the rerun"
 
@@ -148,8 +173,9 @@ def kill_after_event(cmd: list[str], inbox: Inbox, env: dict[str, str]) -> bool:
     """Start ``cmd``; SIGKILL it once the mail server has seen a RCPT TO from it."""
     import subprocess
 
-    with subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL) as proc:
+    with subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as proc:
         reached = inbox.rcpt_seen.wait(timeout=120)
         proc.kill()
         proc.wait(timeout=60)

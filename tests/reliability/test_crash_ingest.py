@@ -23,9 +23,16 @@ from .synth import dump, lost_and_duplicated, synthetic_papers, write_jsonl
 
 PAPERS = 3000
 SEEDS = range(5)
-OWN = [Paper(id=f"2401.{n:05d}", title=f"Own paper number {n} about sparse kernels",
-             abstract="sparse kernels for graph learning", authors=("Jane Doe",),
-             date="2024-01-02") for n in range(1, 4)]
+OWN = [
+    Paper(
+        id=f"2401.{n:05d}",
+        title=f"Own paper number {n} about sparse kernels",
+        abstract="sparse kernels for graph learning",
+        authors=("Jane Doe",),
+        date="2024-01-02",
+    )
+    for n in range(1, 4)
+]
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Clean:
 
 
 @pytest.mark.parametrize("seed_value", SEEDS)
-def test_killed_ingest_reruns_to_the_clean_result(clean: Clean, tmp_path: Path,
-                                                  seed_value: int) -> None:
+def test_killed_ingest_reruns_to_the_clean_result(
+    clean: Clean, tmp_path: Path, seed_value: int
+) -> None:
     db = tmp_path / "crash.db"
     seed(db)
     feedback_before = dump(db, ("feedback_events",))
@@ -78,9 +86,14 @@ def test_killed_ingest_reruns_to_the_clean_result(clean: Clean, tmp_path: Path,
     rerun = run(paperfeed_cmd(db, "ingest", str(clean.listing)), env=child_env())
     assert rerun.returncode == 0, rerun.stderr
     lost, dups = lost_and_duplicated(clean.expected, dump(db))
-    record("crash: kill -9 paperfeed ingest", inputs=1, faults=int(crashed.killed),
-           lost=lost, duplicates=dups,
-           note=f"seed {seed_value}: {PAPERS} papers, kill at {delay:.2f}s, "
-                f"{'mid-run' if crashed.killed else 'after the end'}, "
-                f"{papers_after_crash - len(OWN)} papers committed before the rerun")
+    record(
+        "crash: kill -9 paperfeed ingest",
+        inputs=1,
+        faults=int(crashed.killed),
+        lost=lost,
+        duplicates=dups,
+        note=f"seed {seed_value}: {PAPERS} papers, kill at {delay:.2f}s, "
+        f"{'mid-run' if crashed.killed else 'after the end'}, "
+        f"{papers_after_crash - len(OWN)} papers committed before the rerun",
+    )
     assert (lost, dups) == (0, 0)

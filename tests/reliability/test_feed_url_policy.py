@@ -24,17 +24,40 @@ from .ledger import record
 
 PUBLIC_IP = "93.184.216.34"
 REFUSED = [
-    "file:///etc/passwd", "ftp://example.org/feed", "javascript:alert(1)", "gopher://x/",
-    "data:text/xml,<rss/>", "http:///no-host", "feed://example.org/rss",
-    "http://127.0.0.1/", "http://127.1.2.3:8080/feed", "http://localhost/", "http://2130706433/",
-    "http://0x7f.0.0.1/", "http://0177.0.0.1/", "http://0.0.0.0/", "http://[::1]/",
-    "http://[::ffff:127.0.0.1]/", "http://[::ffff:a9fe:a9fe]/", "http://169.254.169.254/latest",
-    "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/", "http://100.64.0.1/",
-    "http://[fc00::1]/", "http://[fe80::1]/", "http://224.0.0.1/", "http://240.0.0.1/",
-    "http://198.18.0.1/", "http://192.0.2.1/",
+    "file:///etc/passwd",
+    "ftp://example.org/feed",
+    "javascript:alert(1)",
+    "gopher://x/",
+    "data:text/xml,<rss/>",
+    "http:///no-host",
+    "feed://example.org/rss",
+    "http://127.0.0.1/",
+    "http://127.1.2.3:8080/feed",
+    "http://localhost/",
+    "http://2130706433/",
+    "http://0x7f.0.0.1/",
+    "http://0177.0.0.1/",
+    "http://0.0.0.0/",
+    "http://[::1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:a9fe:a9fe]/",
+    "http://169.254.169.254/latest",
+    "http://10.0.0.1/",
+    "http://172.16.5.4/",
+    "http://192.168.1.1/",
+    "http://100.64.0.1/",
+    "http://[fc00::1]/",
+    "http://[fe80::1]/",
+    "http://224.0.0.1/",
+    "http://240.0.0.1/",
+    "http://198.18.0.1/",
+    "http://192.0.2.1/",
 ]
-ACCEPTED = [f"http://{PUBLIC_IP}/feed.xml", f"https://{PUBLIC_IP}:8443/rss",
-            "https://[2606:2800:220:1:248:1893:25c8:1946]/atom"]
+ACCEPTED = [
+    f"http://{PUBLIC_IP}/feed.xml",
+    f"https://{PUBLIC_IP}:8443/rss",
+    "https://[2606:2800:220:1:248:1893:25c8:1946]/atom",
+]
 
 
 @pytest.mark.parametrize("url", REFUSED)
@@ -52,8 +75,11 @@ def test_public_http_urls_are_accepted(url: str) -> None:
 
 
 def test_names_are_judged_by_every_address_they_resolve_to() -> None:
-    table = {"feeds.example": [PUBLIC_IP], "rebind.example": [PUBLIC_IP, "127.0.0.1"],
-             "intranet.example": ["10.1.2.3"]}
+    table = {
+        "feeds.example": [PUBLIC_IP],
+        "rebind.example": [PUBLIC_IP, "127.0.0.1"],
+        "intranet.example": ["10.1.2.3"],
+    }
     assert check_feed_url("https://feeds.example/rss", resolve=table.__getitem__)
     for host in ("rebind.example", "intranet.example"):
         with pytest.raises(InputError, match="allow_private_feeds"):
@@ -121,9 +147,14 @@ def test_a_public_feed_cannot_redirect_the_fetcher_inside() -> None:
     with redirecting_server() as server:
         port = server.server_address[1]
         hook = feed_url_hook(resolve=resolve)
-        with httpx.Client(transport=_PublicNameToLoopback(port), follow_redirects=True,
-                          event_hooks={"request": [hook]}) as client, \
-                pytest.raises(InputError, match=r"127\.0\.0\.1"):
+        with (
+            httpx.Client(
+                transport=_PublicNameToLoopback(port),
+                follow_redirects=True,
+                event_hooks={"request": [hook]},
+            ) as client,
+            pytest.raises(InputError, match=r"127\.0\.0\.1"),
+        ):
             client.get("http://feeds.example/feed")
         assert server.reached_internal is False  # type: ignore[attr-defined]
     record("security: feed URL policy", inputs=1, faults=1)

@@ -22,9 +22,18 @@ pytest.importorskip("atheris", reason="atheris is not installed (pip install ath
 RUNS = 20000
 HARNESS = Path(__file__).with_name("atheris_harness.py")
 # The harness's reader order (sorted names); a sample file seeds each of them.
-SEEDS = {"arxiv-atom": "arxiv-atom", "bibtex": "bibtex", "csl-json": "csl-json", "csv": "csv",
-         "feed": "rss-feed", "hf-json": "hf-json", "hf-page": "hf-page", "jsonl": "jsonl",
-         "listing": "listing", "oai-page": "oai-page"}
+SEEDS = {
+    "arxiv-atom": "arxiv-atom",
+    "bibtex": "bibtex",
+    "csl-json": "csl-json",
+    "csv": "csv",
+    "feed": "rss-feed",
+    "hf-json": "hf-json",
+    "hf-page": "hf-page",
+    "jsonl": "jsonl",
+    "listing": "listing",
+    "oai-page": "oai-page",
+}
 
 
 def test_atheris_finds_no_crash_in_any_reader(tmp_path: Path) -> None:
@@ -36,9 +45,22 @@ def test_atheris_finds_no_crash_in_any_reader(tmp_path: Path) -> None:
         (corpus / name).write_bytes(bytes([index]) + sample)
     counts_file = tmp_path / "counts.json"
     done = subprocess.run(
-        [sys.executable, str(HARNESS), str(counts_file), f"-runs={RUNS}", "-seed=12345",
-         "-max_len=20000", "-rss_limit_mb=2048", str(corpus)],
-        capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
+        [
+            sys.executable,
+            str(HARNESS),
+            str(counts_file),
+            f"-runs={RUNS}",
+            "-seed=12345",
+            "-max_len=20000",
+            "-rss_limit_mb=2048",
+            str(corpus),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     ran = re.search(r"Done (\d+) runs", done.stderr)
     assert ran and int(ran.group(1)) >= RUNS, done.stderr[-2000:]

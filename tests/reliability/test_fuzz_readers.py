@@ -24,8 +24,13 @@ from .ledger import record
 from .readers import FILE_KINDS, READERS, check_batch, check_outcome
 
 EXAMPLES = 120
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 HUGE = 5 * 1024 * 1024
 
 
@@ -41,11 +46,11 @@ def mutated(draw: st.DrawFn, sample: str) -> str:
         elif edit == "insert":
             text = text[:at] + draw(st.text(max_size=40)) + text[at:]
         elif edit == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 200)):]
+            text = text[:at] + text[at + draw(st.integers(1, 200)) :]
         elif edit == "repeat":
             text = text[:at] + text[at : at + 300] * draw(st.integers(2, 5)) + text[at:]
         else:
-            text = text[:at] + chr(draw(st.integers(0, 0x2FFF))) + text[at + 1:]
+            text = text[:at] + chr(draw(st.integers(0, 0x2FFF))) + text[at + 1 :]
     return text
 
 
@@ -64,8 +69,7 @@ def test_reader_survives_mutated_and_random_text(name: str) -> None:
         outcomes[check_outcome(parse, text, f"fuzz-{name}")] += 1
 
     fuzz()
-    record(f"fuzz (hypothesis): {name}", inputs=sum(outcomes.values()),
-           faults=outcomes["error"])
+    record(f"fuzz (hypothesis): {name}", inputs=sum(outcomes.values()), faults=outcomes["error"])
     assert outcomes["ok"] + outcomes["error"] >= EXAMPLES // 2
 
 
@@ -77,8 +81,11 @@ def encodings(sample: str) -> st.SearchStrategy[bytes]:
         st.just(sample.encode("utf-16-le")),
         st.just(sample.encode("utf-16-be")),
         st.just(sample.encode("utf-16")),  # with a BOM: accepted
-        st.builds(lambda at, b: latin[:at] + b + latin[at:], st.integers(0, len(latin)),
-                  st.sampled_from([b"\x00", b"\xff\xfe", b"\xc3", b"\xed\xa0\x80"])),
+        st.builds(
+            lambda at, b: latin[:at] + b + latin[at:],
+            st.integers(0, len(latin)),
+            st.sampled_from([b"\x00", b"\xff\xfe", b"\xc3", b"\xed\xa0\x80"]),
+        ),
         st.binary(max_size=300),
         mutated(sample).map(lambda t: t.encode("utf-8", "surrogatepass")),
     )
@@ -105,8 +112,11 @@ def test_read_path_survives_wrong_encodings_and_binary(name: str) -> None:
         outcomes["ok"] += 1
 
     fuzz()
-    record(f"fuzz (hypothesis): {name} file bytes", inputs=sum(outcomes.values()),
-           faults=outcomes["error"])
+    record(
+        f"fuzz (hypothesis): {name} file bytes",
+        inputs=sum(outcomes.values()),
+        faults=outcomes["error"],
+    )
 
 
 def test_utf16_without_bom_and_nul_bytes_name_the_file(tmp_path: Path) -> None:
@@ -130,8 +140,7 @@ def huge_inputs(name: str, sample: str) -> list[str]:
         "csv": "title,abstract\nBig," + blob + "\n",
         "bibtex": "@article{big, title={Big}, abstract={" + blob + "}}\n",
         "csl-json": '[{"title": "Big", "abstract": "' + blob + '"}]',
-        "hf-json": '[{"paper": {"id": "2501.00001", "title": "Big", "summary": "'
-                   + blob + '"}}]',
+        "hf-json": '[{"paper": {"id": "2501.00001", "title": "Big", "summary": "' + blob + '"}}]',
         "listing": "Jane Doe\nBig\nJane Doe\n" + blob + "\n",
     }
     xml_blob = sample.replace("</title>", blob + "</title>", 1)
@@ -150,10 +159,10 @@ BOMBS = {
     "deep JSON": "[" * 100_000 + "]" * 100_000,
     "deep JSON object": '{"a":' * 50_000 + "1" + "}" * 50_000,
     "entity bomb": '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                   '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-                   "<feed>&lol2;</feed>",
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    "<feed>&lol2;</feed>",
     "external entity": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                       "<rss><channel><item><title>&e;</title></item></channel></rss>",
+    "<rss><channel><item><title>&e;</title></item></channel></rss>",
 }
 
 

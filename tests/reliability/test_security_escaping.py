@@ -38,15 +38,24 @@ def test_html_digest_escapes_everything() -> None:
 def test_email_has_no_injected_header_or_recipient() -> None:
     inbox = Inbox()
     with smtp_server(inbox) as port:
-        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none",
-                            sender="paperfeed@example.org")
+        smtp = SmtpSettings(
+            host="127.0.0.1", port=port, security="none", sender="paperfeed@example.org"
+        )
         message = build_message(hostile_digest(), "jane@example.org", smtp)
         send_digest(message, smtp, retries=0)
     [(recipients, received)] = inbox.messages
     assert recipients == ("jane@example.org",)
     names = {name.lower() for name in received}
-    assert names == {"subject", "from", "to", "date", "message-id", "auto-submitted",
-                     "mime-version", "content-type"}, names
+    assert names == {
+        "subject",
+        "from",
+        "to",
+        "date",
+        "message-id",
+        "auto-submitted",
+        "mime-version",
+        "content-type",
+    }, names
     assert "\r" not in received["Subject"] and "\n" not in received["Subject"]
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
@@ -55,12 +64,16 @@ def test_email_has_no_injected_header_or_recipient() -> None:
     record("security: escaping (e-mail)", inputs=HOSTILE_FIELDS, faults=HOSTILE_FIELDS)
 
 
-@pytest.mark.parametrize("address", ["jane@example.org\r\nBcc: evil@evil.example",
-                                     "jane@example.org, evil@evil.example",
-                                     "<evil@evil.example>\njane@example.org"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jane@example.org\r\nBcc: evil@evil.example",
+        "jane@example.org, evil@evil.example",
+        "<evil@evil.example>\njane@example.org",
+    ],
+)
 def test_hostile_recipient_address_is_refused(address: str) -> None:
-    smtp = SmtpSettings(host="127.0.0.1", port=25, security="none",
-                        sender="paperfeed@example.org")
+    smtp = SmtpSettings(host="127.0.0.1", port=25, security="none", sender="paperfeed@example.org")
     with pytest.raises(InputError):
         build_message(hostile_digest(), address, smtp)
     record("security: header injection via address", inputs=1, faults=1)
@@ -74,8 +87,9 @@ def test_atom_feed_is_inert_xml() -> None:
     hrefs = [link.get("href", "") for link in root.iter(f"{ATOM}link")]
     assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
     for element in root.iter():
-        assert element.get("type") in (None, "text", "application/atom+xml", "text/html"), \
+        assert element.get("type") in (None, "text", "application/atom+xml", "text/html"), (
             element.attrib
+        )
     titles = [e.findtext(f"{ATOM}title") or "" for e in root.iter(f"{ATOM}entry")]
     assert any('<script>alert("title")</script>' in t for t in titles)
     assert not any("\r" in t or "\n" in t for t in titles)
@@ -87,12 +101,24 @@ def test_web_pages_escape_everything(tmp_path: Path) -> None:
         store.upsert_papers(HOSTILE)
         add_web_user(store, "jane", "jane@example.org")
         store.add_profile_papers("jane", [HOSTILE[1].id])
-        store.set_rules("jane", include_keywords=["<script>alert(9)</script>"],
-                        exclude_keywords=[], followed_authors=['"><img src=x onerror=1>'])
+        store.set_rules(
+            "jane",
+            include_keywords=["<script>alert(9)</script>"],
+            exclude_keywords=[],
+            followed_authors=['"><img src=x onerror=1>'],
+        )
         store.save_digest("jane", hostile_digest().date or "", hostile_digest().recommendations)
         with serving(store) as base, closing(sign_in(base, "jane")) as client:
-            pages = {path: client.get(path) for path in
-                     ("/", "/search?q=robust", "/profile", "/map", f"/?date={HOSTILE[0].date}")}
+            pages = {
+                path: client.get(path)
+                for path in (
+                    "/",
+                    "/search?q=robust",
+                    "/profile",
+                    "/map",
+                    f"/?date={HOSTILE[0].date}",
+                )
+            }
             token = store.get_setting("jane", "feed_token")
             feed = client.get(f"/feed/jane.atom?token={token}")
     for path, answer in pages.items():

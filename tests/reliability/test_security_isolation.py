@@ -27,14 +27,29 @@ from .webserver import add_web_user, csrf_of, serving, sign_in
 DAY, EARLIER = "2026-06-30", "2026-06-29"
 ALICE_EMAIL = "alice.secret@example.org"
 ALICE_RULE = "alicesecretkeyword"
-ALICE_ONLY = Paper(id="2606.77701", title="Canary paper only in Alice's digest",
-                   abstract="graph kernels", date=EARLIER, source="arxiv")
-ALICE_OWN = Paper(id="2301.00001", title="Alice own graph kernels", abstract="graph kernels",
-                  date="2023-01-01")
-BOB_OWN = Paper(id="2302.00001", title="Bob own speech recognition",
-                abstract="speech recognition", date="2023-02-01")
-LISTED = Paper(id="2606.77702", title="Graph kernels for speech", abstract="graph speech",
-               date=DAY, source="arxiv")
+ALICE_ONLY = Paper(
+    id="2606.77701",
+    title="Canary paper only in Alice's digest",
+    abstract="graph kernels",
+    date=EARLIER,
+    source="arxiv",
+)
+ALICE_OWN = Paper(
+    id="2301.00001", title="Alice own graph kernels", abstract="graph kernels", date="2023-01-01"
+)
+BOB_OWN = Paper(
+    id="2302.00001",
+    title="Bob own speech recognition",
+    abstract="speech recognition",
+    date="2023-02-01",
+)
+LISTED = Paper(
+    id="2606.77702",
+    title="Graph kernels for speech",
+    abstract="graph speech",
+    date=DAY,
+    source="arxiv",
+)
 
 
 @dataclass
@@ -53,8 +68,7 @@ class World:
         self.answers.append(self.bob.get(path, params=params))
 
     def post(self, path: str, data: dict[str, str], **extra: object) -> httpx.Response:
-        answer = self.bob.post(path, data={**data, "user": "alice", "csrf": self.csrf()},
-                               **extra)  # type: ignore[arg-type]
+        answer = self.bob.post(path, data={**data, "user": "alice", "csrf": self.csrf()}, **extra)  # type: ignore[arg-type]
         self.answers.append(answer)
         return answer
 
@@ -66,8 +80,9 @@ def seed(store: Store) -> str:
     add_web_user(store, "bob", "bob@example.org")
     store.add_profile_papers("alice", [ALICE_OWN.id])
     store.add_profile_papers("bob", [BOB_OWN.id])
-    store.set_rules("alice", include_keywords=[ALICE_RULE], exclude_keywords=[],
-                    followed_authors=[])
+    store.set_rules(
+        "alice", include_keywords=[ALICE_RULE], exclude_keywords=[], followed_authors=[]
+    )
     store.add_feedback(Feedback("alice", LISTED.id, 1, "2026-06-30T00:00:00+00:00"))
     store.save_digest("alice", EARLIER, [Recommendation(ALICE_ONLY, 0.9, 1)])
     store.set_setting("alice", "feed_token", "alice-feed-token-secret")
@@ -79,13 +94,16 @@ def alice_rows(db: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         out = {}
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                     "AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'"):
+        for (table,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' "
+            "AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'"
+        ):
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
             key = "user" if "user" in columns else "name" if table == "users" else None
             if key:
-                out[table] = sorted(conn.execute(
-                    f"SELECT * FROM {table} WHERE {key} = 'alice'").fetchall())
+                out[table] = sorted(
+                    conn.execute(f"SELECT * FROM {table} WHERE {key} = 'alice'").fetchall()
+                )
         return out
     finally:
         conn.close()
@@ -105,18 +123,22 @@ PROBES: dict[str, Probe] = {
     "/search": lambda w: w.get("/search", q="canary"),
     "/map": lambda w: w.get("/map"),
     "/feed/{user}.atom": lambda w: (  # type: ignore[func-returns-value]
-        w.get("/feed/alice.atom"), w.get("/feed/alice.atom", token="bob-guess"),
-        w.get("/feed/alice.atom", token=str(w.store.get_setting("bob", "feed_token")))),
+        w.get("/feed/alice.atom"),
+        w.get("/feed/alice.atom", token="bob-guess"),
+        w.get("/feed/alice.atom", token=str(w.store.get_setting("bob", "feed_token"))),
+    ),
     "/healthz": lambda w: w.get("/healthz"),
     "/signup": lambda w: w.post("/signup", {"password": "another password 123"}),
     "/signin": lambda w: w.post("/signin", {"password": "wrong password"}),
     "/signout": lambda w: None,  # run last, by the test: it ends Bob's session
     "/profile": lambda w: w.get("/profile"),
-    "/profile/include": lambda w: w.post("/profile/include",
-                                         {"paper_id": ALICE_OWN.id, "included": "no"}),
+    "/profile/include": lambda w: w.post(
+        "/profile/include", {"paper_id": ALICE_OWN.id, "included": "no"}
+    ),
     "/profile/rules": lambda w: w.post("/profile/rules", {"include_keywords": "bobword"}),
-    "/profile/settings": lambda w: w.post("/profile/settings", {
-        "top": "5", "schedule": "weekly", "email": "bob2@example.org"}),
+    "/profile/settings": lambda w: w.post(
+        "/profile/settings", {"top": "5", "schedule": "weekly", "email": "bob2@example.org"}
+    ),
     "/profile/feed-token": lambda w: w.post("/profile/feed-token", {}),
     "/profile/import": _import,
     "/profile/signout-everywhere": lambda w: None,  # run last, like /signout
@@ -142,8 +164,11 @@ def test_bob_cannot_reach_alice_through_any_route(tmp_path: Path) -> None:
     with Store.open(db) as store:
         alice_token = seed(store)
         before = alice_rows(db)
-        with serving(store) as base, closing(sign_in(base, "alice")) as alice, \
-                closing(sign_in(base, "bob")) as bob:
+        with (
+            serving(store) as base,
+            closing(sign_in(base, "alice")) as alice,
+            closing(sign_in(base, "bob")) as bob,
+        ):
             world = World(store, bob, alice_token, [])
             for path in sorted(routes - set(SESSION_ENDERS)):
                 PROBES[path](world)
@@ -155,11 +180,18 @@ def test_bob_cannot_reach_alice_through_any_route(tmp_path: Path) -> None:
             world.bob.close()
             after = alice_rows(db)  # before Alice's own visit, which builds her digest
             alice_after = alice.get("/")
-    leaks = [str(a.url) for a in world.answers
-             if any(s in a.text for s in (ALICE_EMAIL, alice_token, ALICE_RULE, ALICE_ONLY.title))]
-    record("security: isolation (web routes)", inputs=len(world.answers), faults=len(routes),
-           lost=sum(len(set(before[t]) - set(after.get(t, []))) for t in before),
-           duplicates=sum(len(set(after[t]) - set(before.get(t, []))) for t in after))
+    leaks = [
+        str(a.url)
+        for a in world.answers
+        if any(s in a.text for s in (ALICE_EMAIL, alice_token, ALICE_RULE, ALICE_ONLY.title))
+    ]
+    record(
+        "security: isolation (web routes)",
+        inputs=len(world.answers),
+        faults=len(routes),
+        lost=sum(len(set(before[t]) - set(after.get(t, []))) for t in before),
+        duplicates=sum(len(set(after[t]) - set(before.get(t, []))) for t in after),
+    )
     assert leaks == []
     assert all(a.status_code == 404 for a in feed_answers), [a.status_code for a in feed_answers]
     assert after == before
@@ -168,4 +200,3 @@ def test_bob_cannot_reach_alice_through_any_route(tmp_path: Path) -> None:
         assert [(f.paper_id, f.rating) for f in store.feedback_events("bob")] == [(LISTED.id, -1)]
         assert tuple(store.rules("bob")["include_keywords"]) == ("bobword",)
         assert store.email("bob") == "bob2@example.org"
-

@@ -54,15 +54,21 @@ class Source:
 
 
 SOURCES = [
-    Source("arxiv-api", "arxiv:cs.LG", "2026-06-01", "/api/query", "100",
-           Raw(atom_page([], total=0))),
-    Source("oai-pmh", "oai:cs", None, "/oai", "t2",
-           Raw(oai_error("noRecordsMatch", "no records"))),
+    Source(
+        "arxiv-api", "arxiv:cs.LG", "2026-06-01", "/api/query", "100", Raw(atom_page([], total=0))
+    ),
+    Source("oai-pmh", "oai:cs", None, "/oai", "t2", Raw(oai_error("noRecordsMatch", "no records"))),
     Source("arxiv-rss", "arxiv:cs.LG", None, "/rss/cs.LG", "", Raw(rss_feed([]))),
     Source("hf-daily", f"hf:{DAY}", None, "/api/daily_papers", "", Raw("[]", "application/json")),
 ]
-TRANSIENT = [Slow(), Reset(), Status(429, "7"), Status(503, "2"), Truncated(honest=False),
-             Status(500)]
+TRANSIENT = [
+    Slow(),
+    Reset(),
+    Status(429, "7"),
+    Status(503, "2"),
+    Truncated(honest=False),
+    Status(500),
+]
 
 
 @dataclass
@@ -93,14 +99,14 @@ def ingest(site: Running, db: Path, source: Source) -> Outcome:
     """``pipeline.ingest`` of ``source`` with a real client pointed at the site; no real sleeps."""
     sleeps: list[float] = []
     with redirecting_client(site.port) as http:
-        fetcher = PoliteFetcher(http, min_interval=0.0, retries=RETRIES, sleep=sleeps.append,
-                                jitter=lambda: 0.0)
+        fetcher = PoliteFetcher(
+            http, min_interval=0.0, retries=RETRIES, sleep=sleeps.append, jitter=lambda: 0.0
+        )
         with Store.open(db) as store:
             try:
                 # pipeline.ingest is typed for an httpx.Client; every fetcher also takes a
                 # PoliteFetcher, the only way to inject a no-op sleep through the pipeline.
-                report = pipeline.ingest(store, source.spec, since=source.since,
-                                         client=fetcher)  # type: ignore[arg-type]
+                report = pipeline.ingest(store, source.spec, since=source.since, client=fetcher)  # type: ignore[arg-type]
             except PaperfeedError as exc:
                 return Outcome(error=str(exc), sleeps=sleeps)
     return Outcome(problems=report.problems, read=report.read, sleeps=sleeps)
@@ -134,8 +140,13 @@ def test_transient_faults_are_retried_and_change_nothing(
         if isinstance(fault, Status) and fault.retry_after:
             assert outcome.sleeps.count(float(fault.retry_after)) == 3, outcome.sleeps
         lost, dups = lost_and_duplicated(expected, dump(db))
-        record(f"source faults, transient ({source.name})", inputs=1, faults=3, lost=lost,
-               duplicates=dups)
+        record(
+            f"source faults, transient ({source.name})",
+            inputs=1,
+            faults=3,
+            lost=lost,
+            duplicates=dups,
+        )
         assert (lost, dups) == (0, 0), fault
     assert faults == 3 * len(TRANSIENT)
 
@@ -165,13 +176,17 @@ def test_lasting_faults_are_reported_and_a_rerun_fills_the_gap(
     second = ingest(site, db, source)
     assert not second.error and not second.problems, second
     lost, dups = lost_and_duplicated(expected, dump(db))
-    record(f"source faults, lasting + rerun ({source.name})", inputs=2, faults=len(faults),
-           lost=lost, duplicates=dups)
+    record(
+        f"source faults, lasting + rerun ({source.name})",
+        inputs=2,
+        faults=len(faults),
+        lost=lost,
+        duplicates=dups,
+    )
     assert (lost, dups) == (0, 0)
 
 
-def test_expired_resumption_token_keeps_the_harvested_pages(site: Running, tmp_path: Path
-                                                            ) -> None:
+def test_expired_resumption_token_keeps_the_harvested_pages(site: Running, tmp_path: Path) -> None:
     source = SOURCES[1]
     expected = clean_dump(site, tmp_path, source)
     db = tmp_path / "expired.db"
@@ -184,8 +199,9 @@ def test_expired_resumption_token_keeps_the_harvested_pages(site: Running, tmp_p
     second = ingest(site, db, source)
     assert not second.problems
     lost, dups = lost_and_duplicated(expected, dump(db))
-    record("source faults, OAI token expires halfway", inputs=2, faults=1, lost=lost,
-           duplicates=dups)
+    record(
+        "source faults, OAI token expires halfway", inputs=2, faults=1, lost=lost, duplicates=dups
+    )
     assert (lost, dups) == (0, 0)
 
 
@@ -201,8 +217,7 @@ def test_an_empty_listing_is_no_error_and_stores_nothing(
     record("source faults, empty listing", inputs=1, faults=1)
 
 
-def test_arxiv_api_empty_page_before_the_total_is_reported(site: Running, tmp_path: Path
-                                                           ) -> None:
+def test_arxiv_api_empty_page_before_the_total_is_reported(site: Running, tmp_path: Path) -> None:
     source = SOURCES[0]
     site.site.inject(source.path, "100", Raw(atom_page([], total=230)))
     outcome = ingest(site, tmp_path / "hiccup.db", source)
@@ -212,16 +227,16 @@ def test_arxiv_api_empty_page_before_the_total_is_reported(site: Running, tmp_pa
     record("source faults, empty listing", inputs=1, faults=1)
 
 
-def test_daily_job_reports_a_dead_source_and_ingests_the_others(site: Running, tmp_path: Path
-                                                                ) -> None:
+def test_daily_job_reports_a_dead_source_and_ingests_the_others(
+    site: Running, tmp_path: Path
+) -> None:
     from paperfeed import daily
 
     dead, alive = SOURCES[3], SOURCES[1]  # Hugging Face down for good, OAI-PMH healthy
     site.site.inject(dead.path, "", *[Status(503)] * (RETRIES + 1))
     with redirecting_client(site.port) as http, Store.open(tmp_path / "daily.db") as store:
         fetcher = PoliteFetcher(http, min_interval=0.0, retries=RETRIES, sleep=lambda _: None)
-        problems = daily.ingest_all(store, [dead.spec, alive.spec],
-                                    client=fetcher)  # type: ignore[arg-type]
+        problems = daily.ingest_all(store, [dead.spec, alive.spec], client=fetcher)  # type: ignore[arg-type]
         stored = store.count_papers()
     assert len(problems) == 1 and problems[0].startswith(dead.spec) and "503" in problems[0]
     assert stored == served_papers(alive)

@@ -39,11 +39,16 @@ def add_web_user(store: Store, user: str, email: str | None = None) -> None:
 @contextmanager
 def serving(store: Store, settings: Settings | None = None) -> Iterator[str]:
     """Run the app over ``store`` with uvicorn until the block ends; yields the base URL."""
-    app = create_app(store, settings or Settings(db=store.path), embedder=HashingEmbedder(),
-                     secret="reliability-tests")
+    app = create_app(
+        store,
+        settings or Settings(db=store.path),
+        embedder=HashingEmbedder(),
+        secret="reliability-tests",
+    )
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -76,8 +81,7 @@ async def asign_in(base: str, user: str) -> tuple[httpx.AsyncClient, str]:
     """An async client signed in as ``user``, and its session's CSRF token."""
     client = httpx.AsyncClient(base_url=base, timeout=120)
     token = csrf_of((await client.get("/signin")).text)
-    answer = await client.post("/signin", data={"user": user, "password": PASSWORD,
-                                                 "csrf": token})
+    answer = await client.post("/signin", data={"user": user, "password": PASSWORD, "csrf": token})
     assert answer.status_code == 303, answer.text[:300]
     page = await client.get("/search", params={"q": "graph"})
     return client, csrf_of(page.text)
