@@ -127,64 +127,73 @@ def compute(
     liked = list(ratings.liked) if ratings else []
     profile = [*own, *liked]
     profile_vectors = cache.embed_papers(profile, progress=False)
-    candidate_vectors, lexicon, candidate_rows = prepared.vectors, prepared.lexicon, prepared.rows
-    profile_rows = lexicon.tfidf(texts_of(profile))
+    profile_rows = prepared.lexicon.tfidf(texts_of(profile))
     recency = (
         rank.recency_weights([p.date for p in profile], today, settings.half_life_years)
         if settings.half_life_years
         else None
     )
-    dense = candidate_vectors @ profile_vectors.T
+    dense = prepared.vectors @ profile_vectors.T
     signals = {
         "dense": rank.top_k_mean(dense, settings.dense_k, recency),
         "lexical": rank.top_k_mean(
-            lexical.cosine(candidate_rows, profile_rows), settings.lexical_k, recency
+            lexical.cosine(prepared.rows, profile_rows), settings.lexical_k, recency
         ),
     }
-    background = _background(candidate_vectors, settings.background_size)
+    background = _background(prepared.vectors, settings.background_size)
+    signals |= _model_signals(
+        profile_vectors, profile_rows, prepared, background, settings, recency, ratings
+    )
     weights = dict(settings.weights)
-    if weights.get("dense_model"):
+    n_own = len(own)
+    if ratings is not None and settings.feedback_weight:
+        feedback = _feedback_model(ratings, cache, background, prepared, profile_vectors[:n_own])
+        if feedback is not None:
+            signals["feedback"], strength = feedback
+            weights["feedback"] = strength * settings.feedback_weight
+    to_liked = dense[:, n_own:]
+    return Scoring(
+        combine(signals, weights, settings),
+        signals,
+        profile_vectors[:n_own],
+        prepared.vectors,
+        dense[:, :n_own],
+        prepared.lexicon,
+        profile_rows[:n_own],
+        prepared.rows,
+        liked=to_liked.max(axis=1) if liked else None,
+        liked_index=to_liked.argmax(axis=1) if liked else None,
+    )
+
+
+def _model_signals(
+    profile_vectors: np.ndarray,
+    profile_rows: sp.csr_matrix,
+    prepared: CandidateIndex,
+    background: np.ndarray,
+    settings: Settings,
+    recency: np.ndarray | None,
+    ratings: Ratings | None,
+) -> dict[str, np.ndarray]:
+    """The discriminative signals whose weight is not 0: the dense LR and the lexical SVM."""
+    signals = {}
+    if settings.weights.get("dense_model"):
         signals["dense_model"] = rank.discriminative_scores(
             profile_vectors,
             background,
-            candidate_vectors,
+            prepared.vectors,
             c=settings.model_c,
             positive_weights=recency,
         )
-    if weights.get("lexical_model"):
+    if settings.weights.get("lexical_model"):
         signals["lexical_model"] = rank.lexical_model_scores(
-            candidate_rows,
+            prepared.rows,
             profile_rows,
             c=settings.lexical_model_c,
             history_rows=prepared.history_rows,
             candidate_weights=_negative_weights(prepared, ratings, settings.disliked_weight),
         )
-    n_own = len(own)
-    if ratings is not None and settings.feedback_weight:
-        _add_feedback_model(
-            signals,
-            weights,
-            ratings,
-            cache,
-            background,
-            candidate_vectors,
-            profile_vectors[:n_own],
-            settings.feedback_weight,
-        )
-    scores = combine(signals, weights, settings)
-    to_liked = dense[:, n_own:]
-    return Scoring(
-        scores,
-        signals,
-        profile_vectors[:n_own],
-        candidate_vectors,
-        dense[:, :n_own],
-        lexicon,
-        profile_rows[:n_own],
-        candidate_rows,
-        liked=to_liked.max(axis=1) if liked else None,
-        liked_index=to_liked.argmax(axis=1) if liked else None,
-    )
+    return signals
 
 
 def combine(
@@ -199,22 +208,18 @@ def combine(
     return scores
 
 
-def _add_feedback_model(
-    signals: dict[str, np.ndarray],
-    weights: dict[str, float],
+def _feedback_model(
     ratings: Ratings,
     cache: EmbeddingCache,
     background: np.ndarray,
-    candidate_vectors: np.ndarray,
+    prepared: CandidateIndex,
     own_vectors: np.ndarray,
-    full_weight: float,
-) -> None:
-    """Blend in the embedding model of the ratings, weighted by how many there are."""
+) -> tuple[np.ndarray, float] | None:
+    """The embedding model of the ratings and how much it counts (more with more ratings)."""
     strength = rank.feedback_weight(len(ratings.liked), len(ratings.disliked))
-    if strength > 0:
-        liked = cache.embed_papers(ratings.liked, progress=False)
-        disliked = cache.embed_papers(ratings.disliked, progress=False)
-        signals["feedback"] = rank.feedback_scores(
-            liked, disliked, background, candidate_vectors, own=own_vectors
-        )
-        weights["feedback"] = strength * full_weight
+    if strength == 0:
+        return None
+    liked = cache.embed_papers(ratings.liked, progress=False)
+    disliked = cache.embed_papers(ratings.disliked, progress=False)
+    scores = rank.feedback_scores(liked, disliked, background, prepared.vectors, own=own_vectors)
+    return scores, strength
