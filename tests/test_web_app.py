@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from paperfeed.records import Paper
 from paperfeed.store import Store
-from paperfeed.web.app import create_app
+from paperfeed.web.app import create_app, warm_up
 from tests.web_data import (
     ALICE_OWN,
     BOB_OWN,
@@ -441,3 +441,16 @@ def test_profile_shows_interests_and_flags_a_namesakes_paper(app: Starlette, sto
     assert row and "Possibly a namesake" in row.group(0)
     first = re.search(r"Alice graph neural networks.*?</tr>", page, re.S)
     assert first and "namesake" not in first.group(0)
+
+
+def test_warm_up_prepares_the_newest_day_in_the_store(app: Starlette, store: Store) -> None:
+    from paperfeed.index import clear_lexicons
+
+    clear_lexicons()  # another test may have fitted this day in this process already
+    store.upsert_papers([paper("2606.00001", "Earlier graph paper", "Graphs.", day=EARLIER)])
+    before = store.counts()
+    warm_up(app.state.web).join(timeout=60)
+    after = store.counts()
+    assert before["lexicon_cache"] == 0
+    assert after["lexicon_cache"] == 1
+    assert after["vectors"] - before["vectors"] == len(store.papers_on(DAY))

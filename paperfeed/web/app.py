@@ -6,8 +6,10 @@ headers (a strict Content-Security-Policy: everything from this site only, no in
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,6 +147,27 @@ def create_app(
     return app
 
 
+def warm_up(context: WebContext) -> threading.Thread:
+    """Prepare the newest day's index in the background (embeddings, fitted lexicon).
+
+    Both are kept in the store, so the day's first digest view does not pay for them; the
+    daily job does the same when it runs first, and then this finds everything done.
+    """
+    from paperfeed.pipeline import prepare_day
+
+    def work() -> None:
+        day = context.store.latest_date()
+        try:
+            if day:
+                prepare_day(context.store, day, context.embedder)
+        except Exception:  # a failed warm-up only means a slower first view
+            logging.getLogger(__name__).exception("preparing %s in the background failed", day)
+
+    thread = threading.Thread(target=work, name="paperfeed-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Open the configured database and serve the app with uvicorn until interrupted."""
     import uvicorn
@@ -153,8 +176,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
 
     store = Store.open(Path(settings.db).expanduser())
     try:
-        uvicorn.run(
-            create_app(store, settings), host=host, port=port, log_level="info", proxy_headers=False
-        )
+        app = create_app(store, settings)
+        warm_up(app.state.web)
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         store.close()

@@ -7,6 +7,7 @@ Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -52,10 +53,15 @@ class WebContext:
     _embedder: Embedder | None = field(default=None, init=False, repr=False)
     _marked: set[tuple[str, str | None, int]] = field(default_factory=set, init=False, repr=False)
     throttle: SignInThrottle = field(default_factory=SignInThrottle, init=False, repr=False)
+    _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def embedder(self) -> Embedder:
-        """The embedder passed in, else the default model (loaded lazily)."""
+        """The embedder passed in, else the default model (loaded lazily, once)."""
+        with self._loading:  # the warm-up thread and a request may ask at once
+            return self._load_embedder()
+
+    def _load_embedder(self) -> Embedder:
         if self._embedder is None:
             if self.embedder_given is not None:
                 self._embedder = self.embedder_given
