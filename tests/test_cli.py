@@ -1,5 +1,6 @@
 """The command line: help everywhere, the main flow end to end, clear errors that change nothing."""
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -119,3 +120,20 @@ def test_demo_without_data_says_how_to_point_it(db: Path, tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["--db", str(db), "demo", "--data", str(tmp_path / "nothing")])
     assert result.exit_code == 2
     assert "--data" in result.output and "paperfeed ingest arxiv:" in result.output
+
+
+def test_demo_replays_a_day_and_points_at_namesakes(db: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "profiles").mkdir(parents=True)
+    namesake = (
+        "Sourdough Fermentation Kinetics in Rye Bread\nDoe, Jane, Baker, Bob\n"
+        "We measure how lactic acid bacteria and wild yeast shape the rise of rye sourdough.\n"
+    )
+    profile = (FIXTURES / "profile.txt").read_text().rstrip("\n") + "\n" + namesake
+    (data / "profiles" / "fang-han.txt").write_text(profile)
+    with gzip.open(data / "arxiv-cs-2025.jsonl.gz", "wt") as handle:
+        handle.write((FIXTURES / "listing.jsonl").read_text())
+    result = _run(db, "demo", "--data", str(data), "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert "paperfeed for fang-han: 3 papers for 2026-06-30" in result.output
+    assert "1 of fang-han's papers may be a namesake's" in result.output

@@ -6,11 +6,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors
 from paperfeed.errors import PaperfeedError
+
+if TYPE_CHECKING:
+    from paperfeed.store import Store
 
 
 @cli.group()
@@ -201,7 +205,21 @@ def demo(ctx: click.Context, data: str | None, day: str, top: int) -> None:
     ctx.invoke(profile_import, file=str(profile_file), user="fang-han", kind=None)
     ctx.invoke(ingest, source=str(listing), since=None, day=day)
     ctx.invoke(digest, user="fang-han", day=day, top=top, threshold=None, fmt="text")
+    _namesake_hint(ctx.obj.store, "fang-han")
     click.echo(f"(demo took {time.perf_counter() - started:.1f} s)", err=True)
+
+
+def _namesake_hint(store: Store, user: str) -> None:
+    """Say how many own papers look like a namesake's, and how to see and drop them."""
+    from paperfeed.insight import profile_insight
+
+    flagged = profile_insight(store, user).namesakes
+    if flagged:
+        click.echo(
+            f"\n{len(flagged)} of {user}'s papers may be a namesake's: "
+            f"`paperfeed profile show --user {user}` says which and why, "
+            f"`paperfeed profile exclude --user {user} PAPER_ID` drops one."
+        )
 
 
 DEMO_HELP = """No sample data in {folder}.
