@@ -449,8 +449,10 @@ def test_warm_up_prepares_the_newest_day_in_the_store(app: Starlette, store: Sto
     clear_lexicons()  # another test may have fitted this day in this process already
     store.upsert_papers([paper("2606.00001", "Earlier graph paper", "Graphs.", day=EARLIER)])
     before = store.counts()
-    warm_up(app.state.web).join(timeout=60)
+    lines: list[str] = []
+    warm_up(app.state.web, report=lines.append).join(timeout=60)
     after = store.counts()
+    assert lines and lines[0].startswith(f"paperfeed: {DAY} prepared (")
     assert before["lexicon_cache"] == 0
     assert after["lexicon_cache"] == 1
     assert after["vectors"] - before["vectors"] == len(store.papers_on(DAY))

@@ -10,6 +10,8 @@ import logging
 import os
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -147,11 +149,12 @@ def create_app(
     return app
 
 
-def warm_up(context: WebContext) -> threading.Thread:
+def warm_up(context: WebContext, report: Callable[[str], object] | None = None) -> threading.Thread:
     """Prepare the newest day's index in the background (embeddings, fitted lexicon).
 
     Both are kept in the store, so the day's first digest view does not pay for them; the
     daily job does the same when it runs first, and then this finds everything done.
+    ``report`` gets one line when it is done.
     """
     from paperfeed.pipeline import prepare_day
 
@@ -159,7 +162,11 @@ def warm_up(context: WebContext) -> threading.Thread:
         day = context.store.latest_date()
         try:
             if day:
-                prepare_day(context.store, day, context.embedder)
+                started = time.perf_counter()
+                prepared = prepare_day(context.store, day, context.embedder)
+                if report is not None:
+                    seconds = time.perf_counter() - started
+                    report(f"paperfeed: {day} prepared ({len(prepared)} papers) in {seconds:.1f} s")
         except Exception:  # a failed warm-up only means a slower first view
             logging.getLogger(__name__).exception("preparing %s in the background failed", day)
 
@@ -177,7 +184,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     store = Store.open(Path(settings.db).expanduser())
     try:
         app = create_app(store, settings)
-        warm_up(app.state.web)
+        warm_up(app.state.web, report=logging.getLogger("uvicorn.error").info)
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         store.close()
