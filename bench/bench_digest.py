@@ -64,6 +64,9 @@ def main() -> None:
         more = run(db, "ingest", listing, "--since", since)
         with_history = run(db, *digest)
         history_again = run(db, *digest)
+        web = run_measured(
+            [sys.executable, str(ROOT / "bench" / "web_views.py"), str(db), args.date, "fang-han"]
+        )
         with Store(db) as store:
             earlier = len(store.history_texts(args.date, HISTORY_PAPERS))
     import json
@@ -84,6 +87,29 @@ def main() -> None:
     )
     rows.append(
         ("digest with history again: the day's fit read back from the store", *history_again[:2])
+    )
+    views = json.loads(web.stdout)
+    rows.append(
+        (
+            "web app (one process, model loaded): warm-up prepares the day once",
+            views["warm_up"],
+            web.peak_mb,
+        )
+    )
+    rows.append(
+        (
+            f"web app: a user's first view of the day from the warm-up's index "
+            f"(mean of {len(views['views'])} users)",
+            sum(views["views"]) / len(views["views"]),
+            web.peak_mb,
+        )
+    )
+    rows.append(
+        (
+            "web app: the same view preparing the day itself (before the index was shared)",
+            views["unshared"],
+            web.peak_mb,
+        )
     )
     table = Table(
         key="bench-digest",

@@ -456,3 +456,34 @@ def test_warm_up_prepares_the_newest_day_in_the_store(app: Starlette, store: Sto
     assert before["lexicon_cache"] == 0
     assert after["lexicon_cache"] == 1
     assert after["vectors"] - before["vectors"] == len(store.papers_on(DAY))
+
+
+def test_views_share_the_day_prepared_by_the_warm_up(
+    app: Starlette, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperfeed import pipeline
+
+    new_day = "2026-07-01"
+    store.upsert_papers(
+        [
+            paper("2607.00001", "Graph networks for molecules", "message passing graphs", new_day),
+            paper("2607.00002", "Speech recognition on phones", "speech transducers", new_day),
+        ]
+    )
+    calls: list[str] = []
+    real_prepare = pipeline.prepare_day
+
+    def counted(store: Store, day: str, embedder: object = None) -> object:
+        calls.append(day)
+        return real_prepare(store, day, embedder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "prepare_day", counted)
+    warm_up(app.state.web).join(timeout=60)
+    assert signed_in(app, "alice").get("/").status_code == 200
+    assert signed_in(app, "bob").get("/").status_code == 200
+    assert calls == [new_day]  # both digests were ranked from the warm-up's index
+    assert store.load_digest("alice", new_day)[0].paper.id == "2607.00001"
+    assert store.load_digest("bob", new_day)[0].paper.id == "2607.00002"
+    store.upsert_papers([paper("2607.00003", "A later graph paper", "Graphs.", day=new_day)])
+    app.state.web.prepared(new_day)
+    assert calls == [new_day, new_day]  # an ingest makes it prepare the day again

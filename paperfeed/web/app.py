@@ -152,18 +152,17 @@ def create_app(
 def warm_up(context: WebContext, report: Callable[[str], object] | None = None) -> threading.Thread:
     """Prepare the newest day's index in the background (embeddings, fitted lexicon).
 
-    Both are kept in the store, so the day's first digest view does not pay for them; the
-    daily job does the same when it runs first, and then this finds everything done.
-    ``report`` gets one line when it is done.
+    The index stays in ``context`` for the views to share, and its embeddings and lexicon
+    are kept in the store; a view that comes before it is done waits for it instead of
+    preparing the day a second time. ``report`` gets one line when it is done.
     """
-    from paperfeed.pipeline import prepare_day
 
     def work() -> None:
         day = context.store.latest_date()
         try:
             if day:
                 started = time.perf_counter()
-                prepared = prepare_day(context.store, day, context.embedder)
+                prepared = context.prepared(day)
                 if report is not None:
                     seconds = time.perf_counter() - started
                     report(f"paperfeed: {day} prepared ({len(prepared)} papers) in {seconds:.1f} s")

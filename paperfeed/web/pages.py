@@ -35,6 +35,7 @@ from paperfeed.web.auth import SignInThrottle, csrf_token
 if TYPE_CHECKING:
     from paperfeed.config import Settings
     from paperfeed.embed import Embedder
+    from paperfeed.index import CandidateIndex
     from paperfeed.store import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -54,6 +55,10 @@ class WebContext:
     _marked: set[tuple[str, str | None, int]] = field(default_factory=set, init=False, repr=False)
     throttle: SignInThrottle = field(default_factory=SignInThrottle, init=False, repr=False)
     _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _preparing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _day: tuple[tuple[str, int], CandidateIndex] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def embedder(self) -> Embedder:
@@ -70,6 +75,17 @@ class WebContext:
 
                 self._embedder = default_embedder()
         return self._embedder
+
+    def prepared(self, day: str) -> CandidateIndex:
+        """``pipeline.prepare_day`` of ``day``, built once and shared by the warm-up and every
+        view; built again when the store's paper count changes (an ingest ran)."""
+        from paperfeed.pipeline import prepare_day
+
+        key = (day, self.store.count_papers())
+        with self._preparing:  # a view arriving during the warm-up waits for its index
+            if self._day is None or self._day[0] != key:
+                self._day = (key, prepare_day(self.store, day, self.embedder))
+            return self._day[1]
 
     def mark_shown(self, digest: Digest) -> None:
         """Record a displayed digest as shown (once per process; the store keeps the first)."""
@@ -228,6 +244,7 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
                 top=context.top(user),
                 threshold=context.settings.threshold,
                 embedder=context.embedder,
+                prepared=context.prepared(latest),
             )
         except PaperfeedError as exc:
             problem = f"Today's listing ({latest}) could not be ranked: {exc}"
