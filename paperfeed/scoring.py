@@ -128,18 +128,9 @@ def compute(
     profile = [*own, *liked]
     profile_vectors = cache.embed_papers(profile, progress=False)
     profile_rows = prepared.lexicon.tfidf(texts_of(profile))
-    recency = (
-        rank.recency_weights([p.date for p in profile], today, settings.half_life_years)
-        if settings.half_life_years
-        else None
-    )
+    recency = _recency_of(profile, today, settings)
     dense = prepared.vectors @ profile_vectors.T
-    signals = {
-        "dense": rank.top_k_mean(dense, settings.dense_k, recency),
-        "lexical": rank.top_k_mean(
-            lexical.cosine(prepared.rows, profile_rows), settings.lexical_k, recency
-        ),
-    }
+    signals = _similarity_signals(dense, prepared, profile_rows, settings, recency)
     background = _background(prepared.vectors, settings.background_size)
     signals |= _model_signals(
         profile_vectors, profile_rows, prepared, background, settings, recency, ratings
@@ -164,6 +155,30 @@ def compute(
         liked=to_liked.max(axis=1) if liked else None,
         liked_index=to_liked.argmax(axis=1) if liked else None,
     )
+
+
+def _recency_of(
+    profile: Sequence[Paper], today: str | None, settings: Settings
+) -> np.ndarray | None:
+    """Weights of the profile papers by age, when the settings ask for recency."""
+    if not settings.half_life_years:
+        return None
+    return rank.recency_weights([p.date for p in profile], today, settings.half_life_years)
+
+
+def _similarity_signals(
+    dense: np.ndarray,
+    prepared: CandidateIndex,
+    profile_rows: sp.csr_matrix,
+    settings: Settings,
+    recency: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    """Closeness to the profile's nearest papers: embedding cosine and TF-IDF cosine."""
+    lexical_sims = lexical.cosine(prepared.rows, profile_rows)
+    return {
+        "dense": rank.top_k_mean(dense, settings.dense_k, recency),
+        "lexical": rank.top_k_mean(lexical_sims, settings.lexical_k, recency),
+    }
 
 
 def _model_signals(
