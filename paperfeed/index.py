@@ -14,7 +14,7 @@ import io
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,8 +24,9 @@ from paperfeed.embed import EmbeddingCache
 from paperfeed.ids import paper_text
 from paperfeed.records import Paper
 
-_Fitted = tuple[lexical.Lexicon, sp.csr_matrix, sp.csr_matrix]
-_LEXICONS: OrderedDict[str, _Fitted] = OrderedDict()
+_Fitted = tuple[lexical.Lexicon, sp.csr_matrix, sp.csr_matrix]  # lexicon, rows, history rows
+_Fits = tuple[_Fitted, _Fitted]  # words, character 4-grams
+_LEXICONS: OrderedDict[str, _Fits] = OrderedDict()
 _LEXICON_SLOTS = 4
 #: Earlier listings (newest first) the day's TF-IDF is fitted on and the lexical model
 #: learns against: about four weeks of arXiv CS. docs/relevance.md measures what it adds.
@@ -44,13 +45,17 @@ class LexiconStore(Protocol):
 @dataclass(frozen=True, slots=True, eq=False)
 class CandidateIndex:
     """Candidates with their unit vectors (rows match) and TF-IDF rows under their lexicon,
-    and the TF-IDF rows of the history (earlier listings) the lexicon was also fitted on."""
+    and the TF-IDF rows of the history (earlier listings) the lexicon was also fitted on;
+    the same for character 4-grams (``char_*``)."""
 
     papers: tuple[Paper, ...]
     vectors: np.ndarray
     lexicon: lexical.Lexicon
     rows: sp.csr_matrix
     history_rows: sp.csr_matrix | None = None
+    char_lexicon: lexical.Lexicon | None = None
+    char_rows: sp.csr_matrix | None = None
+    char_history_rows: sp.csr_matrix | None = None
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -63,11 +68,11 @@ def texts_of(papers: Sequence[Paper]) -> list[str]:
 
 def candidate_lexicon(
     texts: Sequence[str], background: Sequence[str] = (), saved: LexiconStore | None = None
-) -> _Fitted:
-    """Lexicon fitted on the candidate texts plus ``background`` (earlier listings), the
-    candidates' TF-IDF rows and the background's; cached per (candidates, background) in
-    the process, and in ``saved`` when there is a background."""
-    digest = hashlib.sha1("\x00".join(texts).encode())
+) -> _Fits:
+    """Lexicons (words, character 4-grams) fitted on the candidate texts plus ``background``
+    (earlier listings), each with the candidates' TF-IDF rows and the background's; cached
+    per (candidates, background) in the process, and in ``saved`` when there is a background."""
+    digest = hashlib.sha1(b"words+chars4\x01" + "\x00".join(texts).encode())
     digest.update(b"\x01" + "\x00".join(background).encode())
     key = digest.hexdigest()
     if key in _LEXICONS:
@@ -77,14 +82,23 @@ def candidate_lexicon(
     if data is not None:
         entry = fitted_from_bytes(data)
     else:
-        lexicon, rows = lexical.fit_lexicon_with_rows([*background, *texts])
-        entry = (lexicon, rows[len(background) :], rows[: len(background)])
+        entry = _fit_both([*background, *texts], len(background))
         if saved is not None and background:
             saved.put_lexicon(key, fitted_to_bytes(entry))
     _LEXICONS[key] = entry
     while len(_LEXICONS) > _LEXICON_SLOTS:
         _LEXICONS.popitem(last=False)
     return entry
+
+
+def _fit_both(texts: Sequence[str], n_background: int) -> _Fits:
+    """Word and character lexicons of ``texts``; their rows split into (candidates, history)."""
+    words, word_rows = lexical.fit_lexicon_with_rows(texts)
+    chars, char_rows = lexical.fit_char_lexicon_with_rows(texts)
+    return (
+        (words, word_rows[n_background:], word_rows[:n_background]),
+        (chars, char_rows[n_background:], char_rows[:n_background]),
+    )
 
 
 def clear_lexicons() -> None:
@@ -101,42 +115,48 @@ def build_index(
     """Embed (or look up) the candidates and fit the day's TF-IDF on them and ``background``
     (texts of earlier listings: with months of history, term rarity is judged better)."""
     vectors = cache.embed_papers(papers, progress=len(papers) > 2000)
-    lexicon, rows, history_rows = candidate_lexicon(texts_of(papers), background, saved)
-    return CandidateIndex(tuple(papers), vectors, lexicon, rows, history_rows)
+    words, chars = candidate_lexicon(texts_of(papers), background, saved)
+    return CandidateIndex(tuple(papers), vectors, *words, *chars)
 
 
-def fitted_to_bytes(fitted: _Fitted) -> bytes:
-    """A fitted lexicon and its rows as npz bytes (plain arrays: no pickle)."""
-    lexicon, rows, history_rows = fitted
-    arrays: dict[str, np.ndarray] = {
-        "terms": np.frombuffer("\n".join(lexicon.terms).encode(), dtype=np.uint8),
-        "idf": lexicon.idf,
-        "bigrams": np.array([lexicon.bigrams]),
-    }
-    for name, matrix in (("rows", rows), ("history", history_rows)):
-        arrays |= {f"{name}_{part}": getattr(matrix, part) for part in _CSR_PARTS}
-        arrays[f"{name}_shape"] = np.array(matrix.shape)
+def fitted_to_bytes(fits: _Fits) -> bytes:
+    """Fitted lexicons and their rows as npz bytes (plain arrays: no pickle)."""
+    arrays: dict[str, np.ndarray] = {}
+    for prefix, (lexicon, rows, history_rows) in zip(_PREFIXES, fits, strict=True):
+        arrays[f"{prefix}terms"] = np.frombuffer("\n".join(lexicon.terms).encode(), np.uint8)
+        arrays[f"{prefix}idf"] = lexicon.idf
+        arrays[f"{prefix}kind"] = np.array([lexicon.bigrams, lexicon.chars])
+        for name, matrix in (("rows", rows), ("history", history_rows)):
+            arrays |= {f"{prefix}{name}_{part}": getattr(matrix, part) for part in _CSR_PARTS}
+            arrays[f"{prefix}{name}_shape"] = np.array(matrix.shape)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]  # (numpy types **kwds as bool)
     return buffer.getvalue()
 
 
-def fitted_from_bytes(data: bytes) -> _Fitted:
+def fitted_from_bytes(data: bytes) -> _Fits:
     """The inverse of :func:`fitted_to_bytes`."""
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-        text = arrays["terms"].tobytes().decode()
-        terms = text.split("\n") if text else []
-        lexicon = lexical.Lexicon(
-            {t: i for i, t in enumerate(terms)}, arrays["idf"], bool(arrays["bigrams"][0])
+        words, chars = (_fitted_from(arrays, prefix) for prefix in _PREFIXES)
+    return words, chars
+
+
+def _fitted_from(arrays: Any, prefix: str) -> _Fitted:
+    text = arrays[f"{prefix}terms"].tobytes().decode()
+    terms = text.split("\n") if text else []
+    bigrams, chars = (int(v) for v in arrays[f"{prefix}kind"])
+    lexicon = lexical.Lexicon(
+        {t: i for i, t in enumerate(terms)}, arrays[f"{prefix}idf"], bool(bigrams), chars
+    )
+    rows, history = (
+        sp.csr_matrix(
+            tuple(arrays[f"{prefix}{name}_{part}"] for part in _CSR_PARTS),
+            shape=tuple(arrays[f"{prefix}{name}_shape"]),
         )
-        rows, history = (
-            sp.csr_matrix(
-                tuple(arrays[f"{name}_{part}"] for part in _CSR_PARTS),
-                shape=tuple(arrays[f"{name}_shape"]),
-            )
-            for name in ("rows", "history")
-        )
+        for name in ("rows", "history")
+    )
     return lexicon, rows, history
 
 
 _CSR_PARTS = ("data", "indices", "indptr")
+_PREFIXES = ("", "chars_")

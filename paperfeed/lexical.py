@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -137,11 +138,16 @@ def analyze(text: str, bigrams: bool = True) -> list[str]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Vocabulary and IDF of a background corpus: turns texts into TF-IDF rows."""
+    """Vocabulary and IDF of a background corpus: turns texts into TF-IDF rows.
+
+    Its terms are words and bigrams, or with ``chars`` = n the character n-grams inside
+    words (the spelling of a text: method names, compounds, inflections).
+    """
 
     vocabulary: dict[str, int]
     idf: np.ndarray
     bigrams: bool = True
+    chars: int = 0
 
     @property
     def terms(self) -> list[str]:
@@ -153,6 +159,10 @@ class Lexicon:
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw term counts of ``texts`` over this vocabulary (unknown terms dropped)."""
+        if self.chars and not self.vocabulary:
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        if self.chars:
+            return _char_counter(self.chars, self.vocabulary).transform(texts).tocsr()
         return count_matrix([analyze(t, self.bigrams) for t in texts], self.vocabulary)
 
     def tfidf(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -196,6 +206,34 @@ def fit_lexicon_with_rows(
     docs = [_analyzed.__wrapped__(text, bigrams) for text in texts]  # not through the memo
     lexicon = _fit_terms(docs, min_df=1, max_df=0.5, bigrams=bigrams)
     return lexicon, tfidf_rows(count_matrix(docs, lexicon.vocabulary), lexicon.idf)
+
+
+def fit_char_lexicon_with_rows(texts: Sequence[str], n: int = 4) -> tuple[Lexicon, sp.csr_matrix]:
+    """A lexicon of the character ``n``-grams within words (lower-cased, a word padded with
+    a space each side) found in at least two ``texts``, and the TF-IDF rows of the texts."""
+    counter = _char_counter(n)
+    try:
+        counts = counter.fit_transform(texts).tocsr()
+    except ValueError:  # no n-gram in two texts: an empty vocabulary
+        empty = sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        return Lexicon({}, np.zeros(0, np.float32), False, n), empty
+    doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1.0 + len(texts)) / (1.0 + doc_freq)) + 1.0
+    lexicon = Lexicon(dict(counter.vocabulary_), idf.astype(np.float32), False, n)
+    return lexicon, tfidf_rows(counts, lexicon.idf)
+
+
+def _char_counter(n: int, vocabulary: dict[str, int] | None = None) -> Any:
+    """scikit-learn's counter of in-word character n-grams (imported only when used)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(
+        analyzer="char_wb",
+        ngram_range=(n, n),
+        min_df=1 if vocabulary else 2,
+        vocabulary=vocabulary,
+        dtype=np.float32,
+    )
 
 
 def _fit_terms(

@@ -3,7 +3,8 @@
 Signals (docs/relevance.md says what each adds): ``dense`` and ``lexical`` (mean of the
 closest own papers by embedding / TF-IDF cosine), ``dense_model`` (logistic regression on
 embeddings, own papers vs a background sample) and ``lexical_model`` (linear SVM on TF-IDF
-rows, own papers vs the candidates and the history of earlier listings). Ratings take part
+rows, own papers vs the candidates and the history of earlier listings), and ``char_model``
+(the same SVM on character 4-grams, counted only in its far tail). Ratings take part
 in three ways: papers rated up join the profile for every signal, papers rated down become
 weighted negatives of the SVM, and an embedding model of the ratings is blended in.
 """
@@ -36,6 +37,11 @@ class Settings:
     #: own rare words): above ``lexical_tail_from`` σ it counts ``lexical_tail_weight`` more.
     lexical_tail_from: float = 1.5
     lexical_tail_weight: float = 1.0
+    #: ``char_model``, the same SVM on character 4-grams (the spelling of the owner's words:
+    #: method names, compounds, word forms), only counts in its farthest tail: above
+    #: ``char_tail_from`` σ it adds ``char_tail_weight`` times the excess.
+    char_tail_from: float = 3.0
+    char_tail_weight: float = 1.5
     model_c: float = 1.0
     lexical_model_c: float = 1.0
     background_size: int = 2000
@@ -135,6 +141,8 @@ def compute(
     signals |= _model_signals(
         profile_vectors, profile_rows, prepared, background, settings, recency, ratings
     )
+    if settings.char_tail_weight or settings.weights.get("char_model"):
+        signals |= _spelling_signal(profile, prepared, settings, ratings)
     weights = dict(settings.weights)
     n_own = len(own)
     if ratings is not None and settings.feedback_weight:
@@ -211,14 +219,38 @@ def _model_signals(
     return signals
 
 
+def _spelling_signal(
+    profile: Sequence[Paper],
+    prepared: CandidateIndex,
+    settings: Settings,
+    ratings: Ratings | None,
+) -> dict[str, np.ndarray]:
+    """``char_model``: the lexical SVM on the character 4-gram rows (none without them)."""
+    if prepared.char_lexicon is None or prepared.char_rows is None:
+        return {}
+    return {
+        "char_model": rank.lexical_model_scores(
+            prepared.char_rows,
+            prepared.char_lexicon.tfidf(texts_of(profile)),
+            c=settings.lexical_model_c,
+            history_rows=prepared.char_history_rows,
+            candidate_weights=_negative_weights(prepared, ratings, settings.disliked_weight),
+        )
+    }
+
+
 def combine(
     signals: Mapping[str, np.ndarray], weights: Mapping[str, float], settings: Settings
 ) -> np.ndarray:
-    """The weighted sum of the z-scored signals, plus the lexical SVM's tail bonus."""
+    """The weighted sum of the z-scored signals, plus the tail bonus of the two SVMs."""
     scores = rank.combine(signals, weights)
     if weights.get("lexical_model") and settings.lexical_tail_weight:
         scores += settings.lexical_tail_weight * rank.tail(
             signals["lexical_model"], settings.lexical_tail_from
+        )
+    if "char_model" in signals and settings.char_tail_weight:
+        scores += settings.char_tail_weight * rank.tail(
+            signals["char_model"], settings.char_tail_from
         )
     return scores
 

@@ -38,7 +38,9 @@ def test_candidate_lexicon_is_cached_per_candidates_and_history() -> None:
     first = candidate_lexicon(texts, HISTORY)
     assert candidate_lexicon(texts, HISTORY) is first
     assert candidate_lexicon(texts) is not first
-    np.testing.assert_allclose(first[1].sum(axis=1).A.ravel() > 0, [True, True])
+    words, chars = first
+    np.testing.assert_allclose(words[1].sum(axis=1).A.ravel() > 0, [True, True])
+    assert chars[0].chars == 4 and chars[1].shape[0] == 2
 
 
 def test_a_fit_with_history_is_saved_and_read_back_instead_of_fitted_again() -> None:
@@ -53,14 +55,17 @@ def test_a_fit_with_history_is_saved_and_read_back_instead_of_fitted_again() -> 
         clear_lexicons()  # a new process: nothing in memory
         again = candidate_lexicon(texts, HISTORY, store)
         assert again is not first
-        assert again[0].vocabulary == first[0].vocabulary
-        np.testing.assert_array_equal(again[0].idf, first[0].idf)
-        for mine, theirs in zip(again[1:], first[1:], strict=True):
-            assert (mine != theirs).nnz == 0 and mine.shape == theirs.shape
+        for read, fitted in zip(again, first, strict=True):  # words, then characters
+            assert read[0].vocabulary == fitted[0].vocabulary
+            assert (read[0].bigrams, read[0].chars) == (fitted[0].bigrams, fitted[0].chars)
+            np.testing.assert_array_equal(read[0].idf, fitted[0].idf)
+            for mine, theirs in zip(read[1:], fitted[1:], strict=True):
+                assert (mine != theirs).nnz == 0 and mine.shape == theirs.shape
         candidate_lexicon(texts, (), store)  # no history: quick to fit, not saved
         assert store.counts()["lexicon_cache"] == 1
         for n in range(3):
             candidate_lexicon([f"day {n}"], HISTORY, store)
         assert store.counts()["lexicon_cache"] == 2  # only the newest are kept
-    empty = fitted_from_bytes(fitted_to_bytes(candidate_lexicon([], ())))
-    assert empty[0].vocabulary == {} and empty[1].shape[0] == 0
+    empty_words, empty_chars = fitted_from_bytes(fitted_to_bytes(candidate_lexicon([], ())))
+    assert empty_words[0].vocabulary == {} and empty_words[1].shape[0] == 0
+    assert empty_chars[0].vocabulary == {} and empty_chars[0].tfidf(["x"]).shape == (1, 0)

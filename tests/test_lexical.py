@@ -111,3 +111,26 @@ def test_fit_lexicon_with_rows_matches_fit_then_tfidf() -> None:
     assert lexicon.vocabulary == again.vocabulary
     np.testing.assert_allclose(lexicon.idf, again.idf)
     np.testing.assert_allclose(rows.toarray(), again.tfidf(texts).toarray(), atol=1e-6)
+
+
+def test_char_lexicon_matches_spelling_across_word_forms() -> None:
+    texts = [
+        "Segmentation with SegFormer-XL",
+        "segmenting images",
+        "speech recognition",
+        "speech synthesis with SegFormer",
+    ]
+    lexicon, rows = lexical.fit_char_lexicon_with_rows(texts)
+    assert lexicon.chars == 4 and " seg" in lexicon.vocabulary  # a 4-gram at a word's start
+    assert "r-xl" not in lexicon.vocabulary  # in one text only: dropped
+    np.testing.assert_allclose(lexical.cosine(rows, rows).diagonal(), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(lexicon.tfidf(texts).toarray(), rows.toarray(), rtol=1e-5)
+    query = lexicon.tfidf(["segments"])
+    # the word tokens "segments" and "segmentation" share nothing; their spelling does
+    assert (query @ rows[0].T).toarray()[0, 0] > 0 == (query @ rows[2].T).toarray()[0, 0]
+
+
+def test_char_lexicon_of_texts_without_shared_spelling_is_empty() -> None:
+    lexicon, rows = lexical.fit_char_lexicon_with_rows(["abcd", "wxyz"])
+    assert lexicon.vocabulary == {} and rows.shape == (2, 0)
+    assert lexicon.tfidf(["abcd"]).shape == (1, 0)

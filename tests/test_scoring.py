@@ -90,3 +90,21 @@ def test_combine_adds_the_lexical_tail_bonus_only_with_the_lexical_model() -> No
     assert bonus[4] > plain[4] and bonus[:4].tolist() == plain[:4].tolist()
     unweighted = combine(signals, {"dense": 1.0, "lexical_model": 0.0}, DEFAULTS)
     assert unweighted.tolist() == combine(signals, {"dense": 1.0}, DEFAULTS).tolist()
+
+
+def test_the_spelling_svm_lifts_a_candidate_in_another_form_of_the_owners_words() -> None:
+    own = [
+        paper("o1", "QuokkaNet: burrow mapping"),
+        paper("o2", "QuokkaNets for marsupial census"),
+    ]
+    topics = ["protein folding", "speech audio", "compiler loops", "graph coloring", "sorting"]
+    candidates = [paper(f"c{n}", f"{topics[n % 5]} study {n}") for n in range(40)]
+    candidates.append(paper("q", "quokkanetting the outback"))  # no word token in common
+    cache = EmbeddingCache(HashingEmbedder())
+    index = build_index(candidates, cache)
+    result = compute(own, index, cache)
+    spelling = result.signals["char_model"]
+    assert int(np.argmax(spelling)) == len(candidates) - 1
+    without = compute(own, index, cache, settings=dataclasses.replace(DEFAULTS, char_tail_weight=0))
+    lift = result.scores - without.scores
+    assert lift[-1] > 0 and np.all(lift[:-1] == 0)  # only the far tail counts

@@ -47,6 +47,8 @@ class Indexes:
             weights=api.DEFAULTS.weights,
             lexical_tail_from=api.DEFAULTS.lexical_tail_from,
             lexical_tail_weight=api.DEFAULTS.lexical_tail_weight,
+            char_tail_from=api.DEFAULTS.char_tail_from,
+            char_tail_weight=api.DEFAULTS.char_tail_weight,
         )
         key = (tuple(p.id for p in papers), id(prepared), repr(variant))
         if key not in self._signals:
@@ -120,6 +122,9 @@ def ablation_settings() -> dict[str, api.Settings]:
         variants[f"paperfeed: {name} only"] = dataclasses.replace(api.DEFAULTS, weights=alone)
     variants["paperfeed: without the lexical tail bonus"] = dataclasses.replace(
         api.DEFAULTS, lexical_tail_weight=0.0
+    )
+    variants["paperfeed: without the character 4-gram SVM"] = dataclasses.replace(
+        api.DEFAULTS, char_tail_weight=0.0
     )
     variants["paperfeed: + recency (half-life 4 years)"] = dataclasses.replace(
         api.DEFAULTS, half_life_years=4.0
