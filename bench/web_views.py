@@ -1,10 +1,11 @@
 """The web app's first digest views of a day, run as its own process by bench_digest.py.
 
 Usage: .venv/bin/python bench/web_views.py DB DATE USER [--users 5]
-Makes ``--users`` copies of USER's profile, then times what `paperfeed serve` does: the
-warm-up (prepare the day once), each copy's first view of the day from that shared index,
-and for comparison one view that prepares the day itself (what every view did before the
-index was shared). Prints the timings as JSON.
+Makes ``--users`` copies of USER's profile, then times what `paperfeed serve` does for a
+day without saved digests: the warm-up (``WebContext.prepared``: the day prepared once),
+each copy's first digest of the day ranked from that shared index, and for comparison one
+digest that prepares the day itself (what every view did before the index was shared).
+Prints the timings as JSON.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from paperfeed.config import Settings
 from paperfeed.pipeline import build_digest
 from paperfeed.store import Store
-from paperfeed.web.pages import WebContext, current_digest
+from paperfeed.web.pages import WebContext
 
 
 def main() -> None:
@@ -41,7 +42,13 @@ def main() -> None:
         views = []
         for name in copies[1:]:
             started = time.perf_counter()
-            digest = current_digest(context, name)
+            digest = build_digest(
+                store,
+                name,
+                day=args.date,
+                embedder=context.embedder,
+                prepared=context.prepared(args.date),
+            )
             views.append(time.perf_counter() - started)
             assert digest.date == args.date and digest.recommendations, digest.note
         started = time.perf_counter()
