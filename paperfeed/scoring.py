@@ -133,16 +133,18 @@ def compute(
     liked = list(ratings.liked) if ratings else []
     profile = [*own, *liked]
     profile_vectors = cache.embed_papers(profile, progress=False)
-    profile_rows = prepared.lexicon.tfidf(texts_of(profile))
+    profile_texts = texts_of(profile)
+    profile_rows = prepared.lexicon.tfidf(profile_texts)
+    negatives = _negative_weights(prepared, ratings, settings.disliked_weight)
     recency = _recency_of(profile, today, settings)
     dense = prepared.vectors @ profile_vectors.T
     signals = _similarity_signals(dense, prepared, profile_rows, settings, recency)
     background = _background(prepared.vectors, settings.background_size)
     signals |= _model_signals(
-        profile_vectors, profile_rows, prepared, background, settings, recency, ratings
+        profile_vectors, profile_rows, prepared, background, settings, recency, negatives
     )
     if settings.char_tail_weight or settings.weights.get("char_model"):
-        signals |= _spelling_signal(profile, prepared, settings, ratings)
+        signals |= _spelling_signal(profile_texts, prepared, settings, negatives)
     weights = dict(settings.weights)
     n_own = len(own)
     if ratings is not None and settings.feedback_weight:
@@ -196,7 +198,7 @@ def _model_signals(
     background: np.ndarray,
     settings: Settings,
     recency: np.ndarray | None,
-    ratings: Ratings | None,
+    negative_weights: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
     """The discriminative signals whose weight is not 0: the dense LR and the lexical SVM."""
     signals = {}
@@ -214,16 +216,16 @@ def _model_signals(
             profile_rows,
             c=settings.lexical_model_c,
             history_rows=prepared.history_rows,
-            candidate_weights=_negative_weights(prepared, ratings, settings.disliked_weight),
+            candidate_weights=negative_weights,
         )
     return signals
 
 
 def _spelling_signal(
-    profile: Sequence[Paper],
+    profile_texts: Sequence[str],
     prepared: CandidateIndex,
     settings: Settings,
-    ratings: Ratings | None,
+    negative_weights: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
     """``char_model``: the lexical SVM on the character 4-gram rows (none without them)."""
     if prepared.char_lexicon is None or prepared.char_rows is None:
@@ -231,10 +233,10 @@ def _spelling_signal(
     return {
         "char_model": rank.lexical_model_scores(
             prepared.char_rows,
-            prepared.char_lexicon.tfidf(texts_of(profile)),
+            prepared.char_lexicon.tfidf(profile_texts),
             c=settings.lexical_model_c,
             history_rows=prepared.char_history_rows,
-            candidate_weights=_negative_weights(prepared, ratings, settings.disliked_weight),
+            candidate_weights=negative_weights,
         )
     }
 
