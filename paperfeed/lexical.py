@@ -203,24 +203,68 @@ def fit_lexicon_with_rows(
 ) -> tuple[Lexicon, sp.csr_matrix]:
     """:func:`fit_lexicon` plus the TF-IDF rows of the same texts, each text analyzed once
     (a background of tens of thousands of papers would not fit the analysis memo)."""
-    docs = [_analyzed.__wrapped__(text, bigrams) for text in texts]  # not through the memo
-    lexicon = _fit_terms(docs, min_df=1, max_df=0.5, bigrams=bigrams)
-    return lexicon, tfidf_rows(count_matrix(docs, lexicon.vocabulary), lexicon.idf)
+    docs = (_analyzed.__wrapped__(text, bigrams) for text in texts)  # not through the memo
+    vocabulary, doc_freq, counts = _fit_counts(docs, min_df=1, max_df=0.5)
+    idf = np.log((1.0 + counts.shape[0]) / (1.0 + doc_freq)) + 1.0
+    lexicon = Lexicon(vocabulary, idf.astype(np.float32), bigrams)
+    return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
 
 
 def fit_char_lexicon_with_rows(texts: Sequence[str], n: int = 4) -> tuple[Lexicon, sp.csr_matrix]:
     """A lexicon of the character ``n``-grams within words (lower-cased, a word padded with
     a space each side) found in at least two ``texts``, and the TF-IDF rows of the texts."""
-    counter = _char_counter(n)
-    try:
-        counts = counter.fit_transform(texts).tocsr()
-    except ValueError:  # no n-gram in two texts: an empty vocabulary
-        empty = sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        return Lexicon({}, np.zeros(0, np.float32), False, n), empty
-    doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log((1.0 + len(texts)) / (1.0 + doc_freq)) + 1.0
-    lexicon = Lexicon(dict(counter.vocabulary_), idf.astype(np.float32), False, n)
-    return lexicon, tfidf_rows(counts, lexicon.idf)
+    analyzer = _char_counter(n).build_analyzer()
+    vocabulary, doc_freq, counts = _fit_counts(map(analyzer, texts), min_df=2, max_df=1.0)
+    idf = np.log((1.0 + counts.shape[0]) / (1.0 + doc_freq)) + 1.0
+    lexicon = Lexicon(vocabulary, idf.astype(np.float32), False, n)
+    return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
+
+
+def _fit_counts(
+    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float
+) -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
+    """The kept terms of ``docs`` (as :func:`_fit_terms` keeps them) with their document
+    frequencies, and the docs' term counts over them."""
+    ids_of, ids, values, sizes = _term_ids(docs)
+    doc_freq = np.bincount(ids, minlength=len(ids_of))
+    kept = _kept_terms(((t, doc_freq[i]) for t, i in ids_of.items()), len(sizes), min_df, max_df)
+    old_id = np.array([ids_of[t] for t in kept], dtype=np.int64)
+    del ids_of
+    new_col = np.full(len(doc_freq), -1, dtype=np.int32)
+    new_col[old_id] = np.arange(len(kept), dtype=np.int32)
+    columns = new_col[ids]
+    del ids
+    keep = columns >= 0
+    lengths = np.zeros(len(sizes), dtype=np.int64)
+    if keep.size:
+        starts = np.r_[0, np.cumsum(sizes)[:-1]]
+        lengths[sizes > 0] = np.add.reduceat(keep, starts[sizes > 0], dtype=np.int64)
+    columns, values = columns[keep], values[keep]
+    indptr = np.r_[0, np.cumsum(lengths)]
+    counts = sp.csr_matrix((values, columns, indptr), shape=(len(sizes), len(kept)))
+    counts.sort_indices()
+    return {t: i for i, t in enumerate(kept)}, doc_freq[old_id], counts
+
+
+def _term_ids(
+    docs: Iterable[Sequence[str]],
+) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    """Every term of ``docs`` numbered; each doc's distinct term ids and their counts, all
+    docs end to end, and the number of distinct terms of each doc.
+
+    Each doc becomes numbers as it is analyzed: 21k analyzed abstracts held as strings took
+    ~300 MB, and scikit-learn's counter ~400 MB for their character n-grams."""
+    ids_of: dict[str, int] = {}
+    id_rows, count_rows = [], []
+    for doc in docs:
+        counted = Counter(doc)
+        id_rows.append(np.fromiter((ids_of.setdefault(t, len(ids_of)) for t in counted), np.int32))
+        count_rows.append(np.fromiter(counted.values(), np.float32, len(counted)))
+    sizes = np.array([len(row) for row in id_rows], dtype=np.int64)
+    ids = np.concatenate([np.zeros(0, np.int32), *id_rows])
+    del id_rows
+    values = np.concatenate([np.zeros(0, np.float32), *count_rows])
+    return ids_of, ids, values, sizes
 
 
 def _char_counter(n: int, vocabulary: dict[str, int] | None = None) -> Any:
@@ -230,7 +274,6 @@ def _char_counter(n: int, vocabulary: dict[str, int] | None = None) -> Any:
     return CountVectorizer(
         analyzer="char_wb",
         ngram_range=(n, n),
-        min_df=1 if vocabulary else 2,
         vocabulary=vocabulary,
         dtype=np.float32,
     )
@@ -244,24 +287,42 @@ def _fit_terms(
     for terms in docs:
         doc_freq.update(set(terms))
         n_docs += 1
-    ceiling = max_df * n_docs if n_docs > 10 else n_docs
-    kept = sorted(
-        t
-        for t, df in doc_freq.items()
-        if df <= ceiling and df >= (max(min_df, 2) if " " in t else min_df)
-    )
+    kept = _kept_terms(doc_freq.items(), n_docs, min_df, max_df)
     vocabulary = {t: i for i, t in enumerate(kept)}
     df = np.array([doc_freq[t] for t in kept], dtype=np.float64)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     return Lexicon(vocabulary, idf.astype(np.float32), bigrams)
 
 
-def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf (``1 + ln tf``) times IDF, each row scaled to unit length."""
-    weighted = counts.copy().astype(np.float32)
-    weighted.data = 1.0 + np.log(weighted.data)
-    weighted = weighted @ sp.diags(idf.astype(np.float32))
-    return normalize_sparse(sp.csr_matrix(weighted))
+def _kept_terms(
+    doc_freqs: Iterable[tuple[str, Any]], n_docs: int, min_df: int, max_df: float
+) -> list[str]:
+    """Terms in at least ``min_df`` docs (a bigram at least 2) and at most ``max_df`` of
+    them, sorted."""
+    ceiling = max_df * n_docs if n_docs > 10 else n_docs
+    return sorted(
+        t for t, df in doc_freqs if df <= ceiling and df >= (max(min_df, 2) if " " in t else min_df)
+    )
+
+
+def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, in_place: bool = False) -> sp.csr_matrix:
+    """Sublinear tf (``1 + ln tf``) times IDF, each row scaled to unit length.
+
+    Computed on the data array: scipy's copy-multiply-scale chain held three copies of the
+    matrix at once. ``in_place`` reuses the arrays of ``counts``, which the caller gives up.
+    """
+    rows = sp.csr_matrix(counts, copy=not in_place)
+    data = rows.data.astype(np.float32, copy=False)
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf.astype(np.float32)[rows.indices]
+    lengths = np.diff(rows.indptr)
+    squares = np.zeros(len(lengths), dtype=np.float32)
+    if data.size:
+        squares[lengths > 0] = np.add.reduceat(data * data, rows.indptr[:-1][lengths > 0])
+    data *= np.repeat((1.0 / np.maximum(np.sqrt(squares), 1e-12)).astype(np.float32), lengths)
+    rows.data = data
+    return rows
 
 
 def bm25_rows(

@@ -174,7 +174,8 @@ def lexical_model_scores(
     if history_rows is not None and history_rows.shape[0]:
         negatives.append(history_rows)
         negative_weights.append(np.ones(history_rows.shape[0]))
-    features = sp.vstack([*negatives, own_rows]).tocsr()
+    # float64 as liblinear wants it: a float32 stack would be copied once more inside fit
+    features = sp.vstack([*negatives, own_rows], format="csr", dtype=np.float64)
     n_negatives = features.shape[0] - own_rows.shape[0]
     labels = np.r_[np.zeros(n_negatives), np.ones(own_rows.shape[0])]
     sample_weight = np.r_[np.concatenate(negative_weights), np.ones(own_rows.shape[0])]

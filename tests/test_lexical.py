@@ -134,3 +134,42 @@ def test_char_lexicon_of_texts_without_shared_spelling_is_empty() -> None:
     lexicon, rows = lexical.fit_char_lexicon_with_rows(["abcd", "wxyz"])
     assert lexicon.vocabulary == {} and rows.shape == (2, 0)
     assert lexicon.tfidf(["abcd"]).shape == (1, 0)
+
+
+def test_fits_with_rows_count_exactly_as_their_references() -> None:
+    # the ids-based counting must keep the same terms and counts as the plain fit (words)
+    # and scikit-learn's counter (character n-grams), empty texts and df cut-offs included
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = [
+        "graph neural networks for graph molecules",
+        "",
+        "graph transformers and neural networks",
+        "QuokkaNet: quokka networks",
+        "the quokkanets of graph neural networks",
+        "",
+    ] * 3 + ["one-off unseen wording"]
+    words, word_rows = lexical.fit_lexicon_with_rows(texts)
+    reference = lexical.fit_lexicon(texts)
+    assert words.vocabulary == reference.vocabulary and "one-off unseen" not in words.vocabulary
+    np.testing.assert_array_equal(word_rows.toarray(), reference.tfidf(texts).toarray())
+
+    chars, char_rows = lexical.fit_char_lexicon_with_rows(texts)
+    counter = CountVectorizer(analyzer="char_wb", ngram_range=(4, 4), min_df=2).fit(texts)
+    assert chars.vocabulary == counter.vocabulary_
+    np.testing.assert_allclose(char_rows.toarray(), chars.tfidf(texts).toarray(), atol=1e-7)
+    assert char_rows.has_sorted_indices and word_rows.has_sorted_indices
+
+
+def test_tfidf_rows_leaves_its_input_unless_told_to_reuse_it() -> None:
+    counts = sp.csr_matrix(np.array([[2.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 3.0, 0.0]]))
+    before = counts.toarray().copy()
+    rows = lexical.tfidf_rows(counts, np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(counts.toarray(), before)
+    expected = np.array([[1 + np.log(2), 0, 3], [0, 0, 0], [0, 1, 0]], dtype=np.float32)
+    expected[0] /= np.linalg.norm(expected[0])
+    np.testing.assert_allclose(rows.toarray(), expected, rtol=1e-6)
+    given_up = counts.astype(np.float32)
+    assert np.shares_memory(
+        lexical.tfidf_rows(given_up, np.ones(3), in_place=True).data, given_up.data
+    )

@@ -119,7 +119,9 @@ def ablation_settings() -> dict[str, api.Settings]:
         if name in ("dense", "lexical"):
             continue  # alone, these rank exactly as the MiniLM / TF-IDF best-3 baselines
         alone = {k: (v if k == name else 0.0) for k, v in weights.items()}
-        variants[f"paperfeed: {name} only"] = dataclasses.replace(api.DEFAULTS, weights=alone)
+        variants[f"paperfeed: {name} only"] = dataclasses.replace(
+            api.DEFAULTS, weights=alone, char_tail_weight=0.0
+        )
     variants["paperfeed: without the lexical tail bonus"] = dataclasses.replace(
         api.DEFAULTS, lexical_tail_weight=0.0
     )
