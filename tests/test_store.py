@@ -645,3 +645,17 @@ def test_claim_race_between_processes_on_a_new_file(db: Path) -> None:
     for worker in workers:
         worker.join(timeout=120)
     assert claims == [False, True]
+
+
+def test_lexicon_blobs_larger_than_a_chunk_round_trip_and_replace(tmp_path: Path) -> None:
+    data = np.random.default_rng(0).bytes(2_500_000)  # 2.4 chunks
+    with Store(tmp_path / "p.db") as store:
+        assert store.get_lexicon("day") is None
+        store.put_lexicon("day", b"an older fit")
+        store.put_lexicon("day", data)
+        assert store.get_lexicon("day") == data
+        assert store.counts()["lexicon_cache"] == 1
+        store.put_lexicon("other", b"")
+        assert store.get_lexicon("other") == b""
+    with Store(tmp_path / "p.db") as store:  # committed, read by a new connection
+        assert store.get_lexicon("day") == data

@@ -46,22 +46,38 @@ class VectorsMixin(StoreBase):
         return int(self._one("SELECT count(*) FROM vectors WHERE model = ?", (model,))[0])
 
     def get_lexicon(self, key: str) -> bytes | None:
-        """The cached lexicon bytes under ``key``, or None."""
-        row = self._one("SELECT data FROM lexicon_cache WHERE key = ?", (key,))
-        return bytes(row[0]) if row else None
+        """The cached lexicon bytes under ``key``, or None (read straight into one bytes
+        object: a plain SELECT materializes the blob in SQLite first, then copies it)."""
+        row = self._one("SELECT rowid FROM lexicon_cache WHERE key = ?", (key,))
+        if row is None:
+            return None
+        with self._conn.blobopen("lexicon_cache", "data", row[0], readonly=True) as blob:
+            return blob.read()
 
     def put_lexicon(self, key: str, data: bytes, keep: int = 2) -> None:
-        """Cache lexicon bytes under ``key``; only the ``keep`` newest entries stay."""
+        """Cache lexicon bytes under ``key``; only the ``keep`` newest entries stay.
+
+        The bytes (~170 MB with 20k history) are written into a zeroblob in chunks: bound
+        as one parameter, SQLite copied them whole, and the process kept that memory."""
         with self.transaction():
-            self._conn.execute(
-                "INSERT OR REPLACE INTO lexicon_cache (key, created, data) VALUES (?, ?, ?)",
-                (key, utc_now(), data),
-            )
+            self._conn.execute("DELETE FROM lexicon_cache WHERE key = ?", (key,))
+            (rowid,) = self._conn.execute(
+                "INSERT INTO lexicon_cache (key, created, data) VALUES (?, ?, zeroblob(?)) "
+                "RETURNING rowid",
+                (key, utc_now(), len(data)),
+            ).fetchone()
+            with self._conn.blobopen("lexicon_cache", "data", rowid) as blob:
+                view = memoryview(data)
+                for start in range(0, len(data), _BLOB_CHUNK):
+                    blob.write(view[start : start + _BLOB_CHUNK])
             self._conn.execute(
                 "DELETE FROM lexicon_cache WHERE key NOT IN "
                 "(SELECT key FROM lexicon_cache ORDER BY created DESC LIMIT ?)",
                 (keep,),
             )
+
+
+_BLOB_CHUNK = 1 << 20
 
 
 def _to_blob(key: str, vector: np.ndarray) -> tuple[int, bytes]:
