@@ -48,11 +48,12 @@ class VectorsMixin(StoreBase):
     def get_lexicon(self, key: str) -> bytes | None:
         """The cached lexicon bytes under ``key``, or None (read straight into one bytes
         object: a plain SELECT materializes the blob in SQLite first, then copies it)."""
-        row = self._one("SELECT rowid FROM lexicon_cache WHERE key = ?", (key,))
-        if row is None:
-            return None
-        with self._conn.blobopen("lexicon_cache", "data", row[0], readonly=True) as blob:
-            return blob.read()
+        with self._read() as conn:  # one snapshot: the row cannot change in between
+            row = conn.execute("SELECT rowid FROM lexicon_cache WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            with conn.blobopen("lexicon_cache", "data", row[0], readonly=True) as blob:
+                return blob.read()
 
     def put_lexicon(self, key: str, data: bytes, keep: int = 2) -> None:
         """Cache lexicon bytes under ``key``; only the ``keep`` newest entries stay.
