@@ -62,11 +62,11 @@ class VectorsMixin(StoreBase):
         as one parameter, SQLite copied them whole, and the process kept that memory."""
         with self.transaction():
             self._conn.execute("DELETE FROM lexicon_cache WHERE key = ?", (key,))
-            (rowid,) = self._conn.execute(
-                "INSERT INTO lexicon_cache (key, created, data) VALUES (?, ?, zeroblob(?)) "
-                "RETURNING rowid",
+            self._conn.execute(
+                "INSERT INTO lexicon_cache (key, created, data) VALUES (?, ?, zeroblob(?))",
                 (key, utc_now(), len(data)),
-            ).fetchone()
+            )
+            (rowid,) = self._one("SELECT rowid FROM lexicon_cache WHERE key = ?", (key,))
             with self._conn.blobopen("lexicon_cache", "data", rowid) as blob:
                 view = memoryview(data)
                 for start in range(0, len(data), _BLOB_CHUNK):
