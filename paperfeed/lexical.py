@@ -204,20 +204,27 @@ def fit_lexicon_with_rows(
     """:func:`fit_lexicon` plus the TF-IDF rows of the same texts, each text analyzed once
     (a background of tens of thousands of papers would not fit the analysis memo)."""
     docs = (_analyzed.__wrapped__(text, bigrams) for text in texts)  # not through the memo
-    vocabulary, doc_freq, counts = _fit_counts(docs, min_df=1, max_df=0.5)
-    idf = np.log((1.0 + counts.shape[0]) / (1.0 + doc_freq)) + 1.0
-    lexicon = Lexicon(vocabulary, idf.astype(np.float32), bigrams)
-    return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
+    return _lexicon_with_rows(docs, min_df=1, max_df=0.5, bigrams=bigrams, chars=0)
 
 
 def fit_char_lexicon_with_rows(texts: Sequence[str], n: int = 4) -> tuple[Lexicon, sp.csr_matrix]:
     """A lexicon of the character ``n``-grams within words (lower-cased, a word padded with
     a space each side) found in at least two ``texts``, and the TF-IDF rows of the texts."""
-    analyzer = _char_counter(n).build_analyzer()
-    vocabulary, doc_freq, counts = _fit_counts(map(analyzer, texts), min_df=2, max_df=1.0)
-    idf = np.log((1.0 + counts.shape[0]) / (1.0 + doc_freq)) + 1.0
-    lexicon = Lexicon(vocabulary, idf.astype(np.float32), False, n)
+    docs = map(_char_counter(n).build_analyzer(), texts)
+    return _lexicon_with_rows(docs, min_df=2, max_df=1.0, bigrams=False, chars=n)
+
+
+def _lexicon_with_rows(
+    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float, bigrams: bool, chars: int
+) -> tuple[Lexicon, sp.csr_matrix]:
+    vocabulary, doc_freq, counts = _fit_counts(docs, min_df=min_df, max_df=max_df)
+    lexicon = Lexicon(vocabulary, _idf(doc_freq, counts.shape[0]), bigrams, chars)
     return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
+
+
+def _idf(doc_freq: np.ndarray, n_docs: int) -> np.ndarray:
+    """Smoothed IDF, ``ln((1 + n) / (1 + df)) + 1``."""
+    return (np.log((1.0 + n_docs) / (1.0 + doc_freq)) + 1.0).astype(np.float32)
 
 
 def _fit_counts(
@@ -290,8 +297,7 @@ def _fit_terms(
     kept = _kept_terms(doc_freq.items(), n_docs, min_df, max_df)
     vocabulary = {t: i for i, t in enumerate(kept)}
     df = np.array([doc_freq[t] for t in kept], dtype=np.float64)
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    return Lexicon(vocabulary, idf.astype(np.float32), bigrams)
+    return Lexicon(vocabulary, _idf(df, n_docs), bigrams)
 
 
 def _kept_terms(
@@ -316,13 +322,8 @@ def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, in_place: bool = False
     np.log(data, out=data)
     data += 1.0
     data *= idf.astype(np.float32)[rows.indices]
-    lengths = np.diff(rows.indptr)
-    squares = np.zeros(len(lengths), dtype=np.float32)
-    if data.size:
-        squares[lengths > 0] = np.add.reduceat(data * data, rows.indptr[:-1][lengths > 0])
-    data *= np.repeat((1.0 / np.maximum(np.sqrt(squares), 1e-12)).astype(np.float32), lengths)
     rows.data = data
-    return rows
+    return normalize_sparse(rows, in_place=True)
 
 
 def bm25_rows(
@@ -343,11 +344,18 @@ def bm25_rows(
     return sp.csr_matrix(weighted @ sp.diags(idf.astype(np.float32)))
 
 
-def normalize_sparse(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit L2 length (empty rows stay empty)."""
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    scale = 1.0 / np.maximum(norms, 1e-12)
-    return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ matrix)
+def normalize_sparse(matrix: sp.csr_matrix, *, in_place: bool = False) -> sp.csr_matrix:
+    """Rows scaled to unit L2 length (empty rows stay empty), as float32; ``in_place``
+    scales the data array of ``matrix`` itself when it is already float32."""
+    rows = sp.csr_matrix(matrix, copy=not in_place)
+    data = rows.data.astype(np.float32, copy=False)
+    lengths = np.diff(rows.indptr)
+    squares = np.zeros(len(lengths), dtype=np.float32)
+    if data.size:
+        squares[lengths > 0] = np.add.reduceat(data * data, rows.indptr[:-1][lengths > 0])
+    data *= np.repeat((1.0 / np.maximum(np.sqrt(squares), 1e-12)).astype(np.float32), lengths)
+    rows.data = data
+    return rows
 
 
 def cosine(a: sp.spmatrix, b: sp.spmatrix) -> np.ndarray:
