@@ -16,9 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from measured import run_measured
+from paperfeed.index import HISTORY_PAPERS
 
 from paperfeed.eval.report import Table, write_section
-from paperfeed.index import HISTORY_PAPERS
 from paperfeed.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,8 +1,9 @@
 """paperfeed: a personalized daily reading list of new research papers.
 
-The stable library API is ``paperfeed.score(profile, candidates)`` and
-``paperfeed.recommend(profile, candidates, k=10)``, plus ``paperfeed.index(candidates)`` to
-prepare one candidate list for many profiles; all are imported on first use so that
+The stable library API: ``paperfeed.score(profile, candidates)``,
+``paperfeed.score_many(profiles, candidates)``, ``paperfeed.recommend(profile, candidates,
+k=10)``, ``paperfeed.rank_digest(...)`` and ``paperfeed.index(candidates, history=...)`` to
+prepare one candidate list for many profiles. They are imported on first use so that
 ``import paperfeed`` stays cheap.
 """
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from paperfeed.api import index, recommend, score
+    from paperfeed.api import index, rank_digest, recommend, score, score_many
 
-__all__ = ["index", "recommend", "score"]
+__all__ = ["index", "rank_digest", "recommend", "score", "score_many"]
 
 
 def __getattr__(name: str) -> Any:

@@ -54,6 +54,8 @@ class Settings(BaseModel):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
+    ranking: dict[str, object] = Field(default_factory=dict)
 
 
 def default_config_path() -> Path:

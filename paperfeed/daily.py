@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from paperfeed.deliver.email import SmtpSettings
     from paperfeed.embed import Embedder
-    from paperfeed.index import CandidateIndex
+    from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
@@ -49,12 +49,17 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
     )
 
 
-def configured_sources(settings: Settings) -> list[str]:
-    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, Hugging Face."""
+def configured_sources(settings: Settings, day: str | None = None) -> list[str]:
+    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, and Hugging Face's
+    daily papers of ``day`` (default today) when ``hf_daily`` is on."""
+    from datetime import date
+
     specs = []
     if settings.sources.arxiv_categories:
         specs.append("arxiv:" + ",".join(settings.sources.arxiv_categories))
     specs.extend(settings.sources.feeds)
+    if settings.sources.hf_daily:
+        specs.append(f"hf:{day or date.today().isoformat()}")
     return specs
 
 
@@ -156,13 +161,15 @@ def run_user(
     smtp: SmtpSettings | None,
     embedder: Embedder | None = None,
     prepare: Callable[[], CandidateIndex] | None = None,
+    ranker: Ranker | None = None,
 ) -> UserRun:
-    """Rank and deliver for one user (``prepare`` gives the day's index shared by all users)."""
+    """Rank and deliver for one user (``prepare`` gives the day's index shared by all users,
+    ``ranker`` the run's ranker)."""
     if day and store.was_sent(user, day, "email"):
         return UserRun(user, day, 0, "already sent")
     prepared = prepare() if prepare is not None else None
     digest = pipeline.build_digest(
-        store, user, day=day, top=top, embedder=embedder, prepared=prepared
+        store, user, day=day, top=top, embedder=embedder, prepared=prepared, ranker=ranker
     )
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
@@ -170,10 +177,10 @@ def run_user(
     return UserRun(user, digest.date, len(digest.recommendations), status)
 
 
-def _day_index(store: Store, day: str, embedder: Embedder | None) -> Callable[[], CandidateIndex]:
+def _day_index(store: Store, day: str, ranker: Ranker) -> Callable[[], CandidateIndex]:
     """The day's index, built when the first user needs it and shared by the rest (a
     failed build is tried again for the next user)."""
-    return functools.cache(lambda: pipeline.prepare_day(store, day, embedder))
+    return functools.cache(lambda: pipeline.prepare_day(store, day, ranker=ranker))
 
 
 def is_due(schedule: str, day: str | None) -> bool:
@@ -200,14 +207,15 @@ def run_all(
     embedder: Embedder | None = None,
 ) -> tuple[list[UserRun], list[str]]:
     """The whole daily job. Running it twice a day sends nothing twice."""
-    specs = configured_sources(settings) if sources is None else list(sources)
+    specs = configured_sources(settings, day) if sources is None else list(sources)
     problems = ingest_all(
         store, specs, day=day, client=client, allow_private=settings.sources.allow_private_feeds
     )
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None
     runs = []
-    prepare = _day_index(store, day, embedder) if day else None
+    ranker = pipeline.ranker_for(store, embedder, settings)
+    prepare = _day_index(store, day, ranker) if day else None
     for user in users if users is not None else store.users():
         if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
             runs.append(UserRun(user, day, 0, "not scheduled today"))
@@ -215,9 +223,7 @@ def run_all(
         top = int(store.get_setting(user, "top", settings.top) or settings.top)
         try:
             runs.append(
-                run_user(
-                    store, user, day=day, top=top, smtp=smtp, embedder=embedder, prepare=prepare
-                )
+                run_user(store, user, day=day, top=top, smtp=smtp, prepare=prepare, ranker=ranker)
             )
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))

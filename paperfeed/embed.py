@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,6 +15,8 @@ from paperfeed.ids import content_hash, paper_text
 from paperfeed.records import Paper
 
 PaperLike = Paper | Mapping[str, Any]
+#: Told how many of a long job's items are done, and of how many: ``progress(done, total)``.
+Progress = Callable[[int, int], None]
 
 
 class Embedder(Protocol):
@@ -131,7 +133,10 @@ class EmbeddingCache:
         self._memo: dict[str, np.ndarray] = {}
         self.model_calls = 0
 
-    def embed_papers(self, papers: Sequence[PaperLike], progress: bool = True) -> np.ndarray:
+    def embed_papers(
+        self, papers: Sequence[PaperLike], progress: Progress | None = None
+    ) -> np.ndarray:
+        """Unit vectors of ``papers`` (rows match); ``progress`` hears of the model's work."""
         pairs = [title_abstract(p) for p in papers]
         hashes = [content_hash(t, a) for t, a in pairs]
         missing = list(dict.fromkeys(h for h in hashes if h not in self._memo))
@@ -149,19 +154,23 @@ class EmbeddingCache:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._memo[h] for h in hashes])
 
-    def _embed_texts(self, texts: list[str], progress: bool) -> np.ndarray:
-        self.model_calls += len(texts)
-        chunk = 256
-        if not progress or len(texts) <= chunk:
-            return self.embedder.embed(texts)
-        from tqdm import tqdm
+    def remember(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Take vectors computed elsewhere (by content hash) into the memo."""
+        self._memo.update(vectors)
 
+    def _embed_texts(self, texts: list[str], progress: Progress | None) -> np.ndarray:
+        self.model_calls += len(texts)
+        chunk = EMBED_CHUNK
         parts = []
-        with tqdm(total=len(texts), desc="embedding", unit="paper", disable=None) as bar:
-            for start in range(0, len(texts), chunk):
-                parts.append(self.embedder.embed(texts[start : start + chunk]))
-                bar.update(len(parts[-1]))
-        return np.concatenate(parts)
+        for start in range(0, len(texts), chunk):
+            parts.append(self.embedder.embed(texts[start : start + chunk]))
+            if progress is not None:
+                progress(start + len(parts[-1]), len(texts))
+        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
+
+
+#: Texts embedded between two progress reports.
+EMBED_CHUNK = 64
 
 
 class NpyVectorStore:

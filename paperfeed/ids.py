@@ -46,18 +46,42 @@ def normalize_title(title: str) -> str:
     return fold(re.sub(r"[{}$]", "", re.sub(r"\\[a-zA-Z]+", " ", title)))
 
 
-def normalize_author(name: str) -> str:
-    """An author as a match key: "Han Fang", "Fang, Han" and "H. Fang" all give ``fang h``."""
+def author_key(name: str) -> tuple[str, str]:
+    """(folded last name, folded first names) of "First Last" or "Last, First": the one
+    parser of author names."""
     if "," in name:
         last, _, first = name.partition(",")
     else:
         parts = name.strip().split()
-        if not parts:
-            return ""
-        last, first = parts[-1], " ".join(parts[:-1])
-    last_key = fold(last)
-    initial = fold(first)[:1]
-    return f"{last_key} {initial}".strip()
+        last, first = (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
+    return fold(last), fold(first)
+
+
+def normalize_author(name: str) -> str:
+    """An author as a match key: "Han Fang", "Fang, Han" and "H. Fang" all give ``fang h``."""
+    last, first = author_key(name)
+    return f"{last} {first[:1]}".strip()
+
+
+def same_person(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two author keys may name one person: same last name and compatible first names.
+
+    Full first names must agree; an initial agrees with any name it starts ("H" ~ "Han").
+    ``normalize_author`` alone (last name + initial) is too loose for co-authorship:
+    "Hejia Zhang" and "Hao Zhang" share ``zhang h``.
+    """
+    (last_a, first_a), (last_b, first_b) = a, b
+    if not last_a or last_a != last_b:
+        return False
+    short, long = sorted((first_a.replace(" ", ""), first_b.replace(" ", "")), key=len)
+    if len(short) <= 2:  # initials only
+        return long.startswith(short[:1])
+    return short == long
+
+
+def is_owner(name: str, owner: str) -> bool:
+    """Whether ``name`` is the profile owner's name (same normalized key)."""
+    return bool(owner) and normalize_author(name) == normalize_author(owner)
 
 
 def paper_id(arxiv_id: str | None, doi: str | None, title: str) -> str:

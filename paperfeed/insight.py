@@ -1,8 +1,7 @@
 """What paperfeed sees in a profile: its interests and the own papers that look like a namesake's.
 
-Interests come from ``api.own_interests`` over the papers that take part in ranking, the
-same call the digest makes, so the CLI, the profile page, the topic map and the digest's
-group headings agree.
+Interests are those of the user's trained models (the same the digest uses), so the CLI,
+the profile page, the topic map and the digest's group headings agree.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from paperfeed.records import Interest
 
 if TYPE_CHECKING:
     from paperfeed.embed import Embedder
+    from paperfeed.ranking import Ranker
     from paperfeed.store import Store
 
 
@@ -28,18 +28,22 @@ class ProfileInsight:
     namesakes: dict[str, str] = field(default_factory=dict)
 
 
-def profile_insight(store: Store, user: str, embedder: Embedder | None = None) -> ProfileInsight:
+def profile_insight(
+    store: Store, user: str, embedder: Embedder | None = None, ranker: Ranker | None = None
+) -> ProfileInsight:
     """Interests and namesake flags of ``user``'s profile (empty when it holds no papers)."""
-    from paperfeed.api import embedding_cache, own_interests
     from paperfeed.profile import namesake_flags
+    from paperfeed.ranking import Ranker
+    from paperfeed.ranking.stored import current_space
 
     links = store.profile_links(user)
     if not links:
         return ProfileInsight()
+    ranker = ranker or Ranker(embedder, store)
+    profile = store.load_profile(user)
+    interests = ranker.interests(profile, current_space(ranker, store), user=user)
     papers = [paper for paper, _ in links]
-    matrix = np.asarray(embedding_cache(embedder, store).embed_papers(papers, progress=False))
-    active = [i for i, (_, included) in enumerate(links) if included]
-    interests, _ = own_interests([papers[i] for i in active], matrix[active])
+    matrix = np.asarray(ranker.vectors.embed_papers(papers))
     owner = store.get_setting(user, "owner_name") or user
     flags = namesake_flags(papers, str(owner), matrix)
     return ProfileInsight(

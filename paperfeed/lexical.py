@@ -1,139 +1,24 @@
-"""Lexical term statistics: tokenizing, TF-IDF and BM25 weights, sparse cosines, shared terms.
+"""Lexical term statistics: TF-IDF weights, sparse cosines and shared terms.
 
-Small pure functions in the spirit of bm25s: text goes in, scipy.sparse rows come out.
-A fitted :class:`Lexicon` holds the vocabulary and IDF of one background corpus; texts are
-turned into L2-normalized rows with sublinear term frequency, so a dot product is a cosine.
+Small pure functions in the spirit of bm25s: text goes in, scipy.sparse rows come out
+(tokenizing and stop words live in ``paperfeed.tokens``). A fitted :class:`Lexicon` holds
+the vocabulary and IDF of one background corpus; texts are turned into L2-normalized rows
+with sublinear term frequency, so a dot product is a cosine.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from paperfeed.ids import fold
-
-_BOILERPLATE = """
-    paper papers propose proposed proposes proposing present presents presented introduce
-    introduces introduced result results show shows shown showed demonstrate demonstrates
-    demonstrated novel new existing based using use uses used work works study studies
-    method methods approach approaches technique techniques experiment experiments
-    experimental extensive significantly significant outperform outperforms outperforming
-    achieve achieves achieved achieving state art sota effective effectiveness efficient
-    furthermore moreover however additionally address addresses challenge challenges
-    problem problems paradigm recent recently various different prior previous previously
-    finally specifically particular particularly respectively compared comparison
-    code available publicly github https http www com org url abstract article conference
-    evaluate evaluated evaluation evaluations benchmark benchmarks task tasks performance
-    superior improve improves improved improvement improvements key crucial important
-    leverage leverages leveraging enable enables enabling able provide provides providing
-    remain remains limited limitation limitations including include includes specific
-    well also via within across among toward towards et al ie eg wide widely
-"""
-
-#: Words of academic boilerplate that say little about a paper's topic. They are kept for
-#: scoring (dropping them measurably hurt both benchmarks: they carry a researcher's style)
-#: but never shown as shared terms or interest labels.
-ACADEMIC_STOPWORDS = frozenset(_BOILERPLATE.split())
-
-# The English stop words of scikit-learn (the Glasgow IR group list), inlined so that
-# importing paperfeed does not import scikit-learn (over a second on two cores).
-STOPWORDS = frozenset(
-    """
-    a about above across after afterwards again against all almost alone along already also
-    although always am among amongst amoungst amount an and another any anyhow anyone
-    anything anyway anywhere are around as at back be became because become becomes becoming
-    been before beforehand behind being below beside besides between beyond bill both bottom
-    but by call can cannot cant co con could couldnt cry de describe detail do done down due
-    during each eg eight either eleven else elsewhere empty enough etc even ever every
-    everyone everything everywhere except few fifteen fifty fill find fire first five for
-    former formerly forty found four from front full further get give go had has hasnt have
-    he hence her here hereafter hereby herein hereupon hers herself him himself his how
-    however hundred i ie if in inc indeed interest into is it its itself keep last latter
-    latterly least less ltd made many may me meanwhile might mill mine more moreover most
-    mostly move much must my myself name namely neither never nevertheless next nine no
-    nobody none noone nor not nothing now nowhere of off often on once one only onto or
-    other others otherwise our ours ourselves out over own part per perhaps please put
-    rather re same see seem seemed seeming seems serious several she should show side since
-    sincere six sixty so some somehow someone something sometime sometimes somewhere still
-    such system take ten than that the their them themselves then thence there thereafter
-    thereby therefore therein thereupon these they thick thin third this those though three
-    through throughout thru thus to together too top toward towards twelve twenty two un
-    under until up upon us very via was we well were what whatever when whence whenever
-    where whereafter whereas whereby wherein whereupon wherever whether which while whither
-    who whoever whole whom whose why will with within without would yet you your yours
-    yourself yourselves
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-
-
-def is_boilerplate(term: str) -> bool:
-    """Whether a term (unigram or bigram) has an academic boilerplate word in it."""
-    return any(stem_word in ACADEMIC_STOPWORDS for stem_word in term.split())
-
-
-_KEEP_S = ("ss", "us", "is", "ics", "ous", "ayes", "series", "species")
-
-
-def stem(token: str) -> str:
-    """Light plural folding: ``networks`` -> ``network``, ``policies`` -> ``policy``."""
-    if len(token) <= 4 or token.endswith(_KEEP_S):
-        return token
-    if token.endswith("ies"):
-        return token[:-3] + "y"
-    if token.endswith(("sses", "xes", "zes", "ches", "shes")):
-        return token[:-2]
-    if token.endswith("s"):
-        return token[:-1]
-    return token
-
-
-_LATEX = re.compile(r"\\[a-zA-Z]+")
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased, accent-free words of ``text`` (LaTeX commands dropped)."""
-    text = _LATEX.sub(" ", text)
-    if text.isascii():  # fast path: no accents to strip
-        return _WORD.findall(text.lower())
-    return fold(text).split()
-
-
-def _token(word: str) -> str:
-    """The stemmed token of a word, or "" for stopwords, numbers and single letters."""
-    if len(word) < 2 or word in STOPWORDS or word.isdigit():
-        return ""
-    return stem(word)
-
-
-def tokenize(text: str) -> list[str]:
-    """Folded, stemmed word tokens of ``text`` without stopwords, numbers or single letters."""
-    return [t for t in map(_token, words(text)) if t]
-
-
-@lru_cache(maxsize=16384)
-def _analyzed(text: str, bigrams: bool) -> tuple[str, ...]:
-    tokens = [_token(w) for w in words(text)]
-    terms = [t for t in tokens if t]
-    if bigrams:
-        terms += [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a and b]
-    return tuple(terms)
-
-
-def analyze(text: str, bigrams: bool = True) -> list[str]:
-    """Terms of ``text``: its tokens plus, when asked, bigrams of tokens adjacent in the text.
-
-    Memoized per text: the same papers are analyzed again and again across calls.
-    """
-    return list(_analyzed(text, bigrams))
+from paperfeed.chargrams import count_grams, fit_grams
+from paperfeed.tokens import analyze, analyze_once, is_boilerplate
 
 
 @dataclass(frozen=True)
@@ -149,9 +34,9 @@ class Lexicon:
     bigrams: bool = True
     chars: int = 0
 
-    @property
+    @cached_property
     def terms(self) -> list[str]:
-        """Term of each column."""
+        """Term of each column (built once: the vocabulary holds hundreds of thousands)."""
         out = [""] * len(self.vocabulary)
         for term, col in self.vocabulary.items():
             out[col] = term
@@ -159,10 +44,8 @@ class Lexicon:
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Raw term counts of ``texts`` over this vocabulary (unknown terms dropped)."""
-        if self.chars and not self.vocabulary:
-            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
         if self.chars:
-            return _char_counter(self.chars, self.vocabulary).transform(texts).tocsr()
+            return count_grams(texts, self.chars, self.vocabulary)
         return count_matrix([analyze(t, self.bigrams) for t in texts], self.vocabulary)
 
     def tfidf(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -195,23 +78,26 @@ def fit_lexicon(
     (a bigram must reach ``max(min_df, 2)`` to keep the vocabulary small).
     """
     docs = (analyze(text, bigrams) for text in texts)
-    return _fit_terms(docs, min_df=min_df, max_df=max_df, bigrams=bigrams)
+    return _lexicon_with_rows(docs, min_df=min_df, max_df=max_df, bigrams=bigrams, chars=0)[0]
 
 
 def fit_lexicon_with_rows(
-    texts: Sequence[str], *, bigrams: bool = True
+    texts: Sequence[str], *, max_df: float = 0.5, bigrams: bool = True
 ) -> tuple[Lexicon, sp.csr_matrix]:
     """:func:`fit_lexicon` plus the TF-IDF rows of the same texts, each text analyzed once
     (a background of tens of thousands of papers would not fit the analysis memo)."""
-    docs = (_analyzed.__wrapped__(text, bigrams) for text in texts)  # not through the memo
-    return _lexicon_with_rows(docs, min_df=1, max_df=0.5, bigrams=bigrams, chars=0)
+    docs = (analyze_once(text, bigrams) for text in texts)  # not through the memo
+    return _lexicon_with_rows(docs, min_df=1, max_df=max_df, bigrams=bigrams, chars=0)
 
 
-def fit_char_lexicon_with_rows(texts: Sequence[str], n: int = 4) -> tuple[Lexicon, sp.csr_matrix]:
+def fit_char_lexicon_with_rows(
+    texts: Sequence[str], n: int = 4, *, min_df: int = 2
+) -> tuple[Lexicon, sp.csr_matrix]:
     """A lexicon of the character ``n``-grams within words (lower-cased, a word padded with
-    a space each side) found in at least two ``texts``, and the TF-IDF rows of the texts."""
-    docs = map(_char_counter(n).build_analyzer(), texts)
-    return _lexicon_with_rows(docs, min_df=2, max_df=1.0, bigrams=False, chars=n)
+    a space each side) found in at least ``min_df`` of the ``texts``, and the texts' rows."""
+    terms, doc_freq, counts = fit_grams(texts, n, min_df=min_df, max_df=1.0)
+    lexicon = Lexicon({t: i for i, t in enumerate(terms)}, _idf(doc_freq, len(texts)), False, n)
+    return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
 
 
 def _lexicon_with_rows(
@@ -230,7 +116,7 @@ def _idf(doc_freq: np.ndarray, n_docs: int) -> np.ndarray:
 def _fit_counts(
     docs: Iterable[Sequence[str]], *, min_df: int, max_df: float
 ) -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
-    """The kept terms of ``docs`` (as :func:`_fit_terms` keeps them) with their document
+    """The kept terms of ``docs`` (see :func:`_kept_terms`) with their document
     frequencies, and the docs' term counts over them."""
     ids_of, ids, values, sizes = _term_ids(docs)
     doc_freq = np.bincount(ids, minlength=len(ids_of))
@@ -274,32 +160,6 @@ def _term_ids(
     return ids_of, ids, values, sizes
 
 
-def _char_counter(n: int, vocabulary: dict[str, int] | None = None) -> Any:
-    """scikit-learn's counter of in-word character n-grams (imported only when used)."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(
-        analyzer="char_wb",
-        ngram_range=(n, n),
-        vocabulary=vocabulary,
-        dtype=np.float32,
-    )
-
-
-def _fit_terms(
-    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float, bigrams: bool
-) -> Lexicon:
-    doc_freq: Counter[str] = Counter()
-    n_docs = 0
-    for terms in docs:
-        doc_freq.update(set(terms))
-        n_docs += 1
-    kept = _kept_terms(doc_freq.items(), n_docs, min_df, max_df)
-    vocabulary = {t: i for i, t in enumerate(kept)}
-    df = np.array([doc_freq[t] for t in kept], dtype=np.float64)
-    return Lexicon(vocabulary, _idf(df, n_docs), bigrams)
-
-
 def _kept_terms(
     doc_freqs: Iterable[tuple[str, Any]], n_docs: int, min_df: int, max_df: float
 ) -> list[str]:
@@ -324,24 +184,6 @@ def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, in_place: bool = False
     data *= idf.astype(np.float32)[rows.indices]
     rows.data = data
     return normalize_sparse(rows, in_place=True)
-
-
-def bm25_rows(
-    counts: sp.csr_matrix,
-    idf: np.ndarray,
-    *,
-    k1: float = 1.2,
-    b: float = 0.75,
-    avg_length: float | None = None,
-) -> sp.csr_matrix:
-    """BM25 term weights per document (saturated tf with length normalization, times IDF)."""
-    lengths = np.asarray(counts.sum(axis=1)).ravel()
-    avg = avg_length if avg_length is not None else float(lengths.mean() or 1.0)
-    weighted = sp.csr_matrix(counts, dtype=np.float32, copy=True)
-    row_of = np.repeat(np.arange(counts.shape[0]), np.diff(weighted.indptr))
-    norm = k1 * (1.0 - b + b * lengths[row_of] / avg)
-    weighted.data = weighted.data * (k1 + 1.0) / (weighted.data + norm)
-    return sp.csr_matrix(weighted @ sp.diags(idf.astype(np.float32)))
 
 
 def normalize_sparse(matrix: sp.csr_matrix, *, in_place: bool = False) -> sp.csr_matrix:

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperfeed.errors import InputError
-from paperfeed.ids import paper_text
 from paperfeed.records import Batch, Digest, Paper
 
 if TYPE_CHECKING:
     import httpx
 
-    from paperfeed.embed import Embedder
-    from paperfeed.index import CandidateIndex
+    from paperfeed.config import Settings
+    from paperfeed.embed import Embedder, Progress
+    from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
@@ -204,15 +204,38 @@ def ingest(
     return IngestReport(spec, read, added, merged, unchanged, tuple(problems))
 
 
-def prepare_day(store: Store, day: str, embedder: Embedder | None = None) -> CandidateIndex:
-    """The papers listed on ``day`` as an index, with the store's earlier listings as
-    history: what every user's digest of that day is ranked from (build it once for all)."""
-    from paperfeed import api
+def ranker_for(
+    store: Store, embedder: Embedder | None = None, settings: Settings | None = None
+) -> Ranker:
+    """A Ranker over ``store`` with the config's ``[ranking]`` table (one per process:
+    it keeps the day's index and the users' models between calls)."""
+    from paperfeed.ranking import Ranker
+    from paperfeed.ranking.settings import DEFAULTS, settings_from
 
-    candidates = store.papers_on(day)
-    pairs = store.history_texts(day, api.HISTORY_PAPERS) if candidates else []
-    history = [paper_text(title, abstract) for title, abstract in pairs]
-    return api.index(candidates, history=history, store=store, embedder=embedder)
+    ranking = DEFAULTS
+    if settings is not None and settings.ranking:
+        try:
+            ranking = settings_from(settings.ranking)
+        except ValueError as exc:
+            raise InputError("config", str(exc), field="ranking") from exc
+    return Ranker(embedder, store, ranking)
+
+
+def prepare_day(
+    store: Store,
+    day: str,
+    embedder: Embedder | None = None,
+    *,
+    ranker: Ranker | None = None,
+    progress: Progress | None = None,
+) -> CandidateIndex:
+    """The papers listed on ``day``, encoded in the store's current feature space: what every
+    user's digest of that day is ranked from (the ranker keeps it for the next call)."""
+    from paperfeed.ranking.stored import current_space
+
+    ranker = ranker or ranker_for(store, embedder)
+    space = current_space(ranker, store)
+    return ranker.index(store.papers_on(day), space=space, progress=progress)
 
 
 def build_digest(
@@ -223,40 +246,75 @@ def build_digest(
     top: int = 10,
     threshold: float | None = None,
     embedder: Embedder | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     prepared: CandidateIndex | None = None,
+    ranker: Ranker | None = None,
 ) -> Digest:
     """Rank one listing day (default: the newest in the store) for ``user`` and save it.
 
     ``prepared`` is ``prepare_day(store, day)`` when the caller ranks that day for many
-    users; without it the day is prepared here.
+    users; without it the day is prepared here (``progress`` hears of the embedding).
     """
-    from paperfeed import api
+    wanted = DigestWanted(user, top, threshold)
+    return build_digests(
+        store,
+        [wanted],
+        day=day,
+        embedder=embedder,
+        progress=progress,
+        prepared=prepared,
+        ranker=ranker,
+    )[0]
 
-    if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}; import a profile first", field="user")
+
+@dataclass(frozen=True, slots=True)
+class DigestWanted:
+    """Whose digest to build, with how many picks and which threshold."""
+
+    user: str
+    top: int = 10
+    threshold: float | None = None
+
+
+def build_digests(
+    store: Store,
+    wanted: Sequence[DigestWanted],
+    *,
+    day: str | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    prepared: CandidateIndex | None = None,
+    ranker: Ranker | None = None,
+) -> list[Digest]:
+    """:func:`build_digest` of a batch of users, scored together (one product per signal)."""
+    from paperfeed.ranking.ranker import Request
+
+    for item in wanted:
+        if not store.has_user(item.user):
+            raise InputError(
+                "command line", f"no user {item.user!r}; import a profile first", field="user"
+            )
     day = day or store.latest_date()
     if day is None:
-        return Digest(user, None, (), note="The store holds no papers yet: run `paperfeed ingest`.")
-    prepared = prepared if prepared is not None else prepare_day(store, day, embedder)
+        note = "The store holds no papers yet: run `paperfeed ingest`."
+        return [Digest(item.user, None, (), note=note) for item in wanted]
+    ranker = ranker or ranker_for(store, embedder)
+    if prepared is None:
+        prepared = prepare_day(store, day, ranker=ranker, progress=progress)
     if not len(prepared):
         note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
-        return Digest(user, day, (), note=note)
-    profile = store.load_profile(user)
-    shown = store.shown_ids(user, before=day)
-    recs, interests = api.rank_digest(
-        profile,
-        prepared,
-        top=top,
-        threshold=threshold,
-        shown=shown,
-        store=store,
-        embedder=embedder,
-        today=day,
-        rated=store.get_papers([f.paper_id for f in profile.feedback]),
-    )
-    store.save_digest(user, day, recs)
-    return Digest(user, day, tuple(recs), tuple(interests), candidates=len(prepared))
+        return [Digest(item.user, day, (), note=note) for item in wanted]
+    requests = []
+    for item in wanted:
+        profile = store.load_profile(item.user)
+        rated = store.get_papers([f.paper_id for f in profile.feedback])
+        shown = store.shown_ids(item.user, before=day)
+        requests.append(Request(profile, item.top, item.threshold, shown, rated, item.user))
+    digests = []
+    for item, (recs, interests) in zip(wanted, ranker.digests(requests, prepared), strict=True):
+        store.save_digest(item.user, day, recs)
+        digests.append(Digest(item.user, day, tuple(recs), tuple(interests), len(prepared)))
+    return digests
 
 
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:
@@ -332,14 +390,14 @@ def update_rules(
     )
 
 
-def describe_profile(store: Store, user: str, embedder: Embedder | None = None) -> str:
+def describe_profile(store: Store, user: str, ranker: Ranker | None = None) -> str:
     """A readable summary of a profile: interests, papers, include flags, namesake flags."""
     from paperfeed.insight import profile_insight
 
     if not store.has_user(user):
         raise InputError("command line", f"no user {user!r}", field="user")
     links = store.profile_links(user)
-    insight = profile_insight(store, user, embedder)
+    insight = profile_insight(store, user, ranker=ranker or ranker_for(store))
     lines = [f"{user}: {len(links)} papers"]
     for number, interest in enumerate(insight.interests, 1):
         lines.append(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")

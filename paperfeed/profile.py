@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from paperfeed.ids import fold, normalize_author
+from paperfeed.ids import author_key, is_owner
 from paperfeed.lexical import is_boilerplate
 from paperfeed.records import Interest, Paper
 
@@ -95,37 +95,6 @@ def find_interests(
         label = ", ".join(words) if words else f"topic {cluster + 1}"
         interests.append(Interest(label=label, terms=tuple(words), paper_ids=ids))
     return interests, labels
-
-
-def author_key(name: str) -> tuple[str, str]:
-    """(folded last name, folded first names) of "First Last" or "Last, First"."""
-    if "," in name:
-        last, _, first = name.partition(",")
-    else:
-        parts = name.strip().split()
-        last, first = (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
-    return fold(last), fold(first)
-
-
-def same_person(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    """Whether two author keys may name one person: same last name and compatible first names.
-
-    Full first names must agree; an initial agrees with any name it starts ("H" ~ "Han").
-    ``normalize_author`` alone (last name + initial) is too loose for co-authorship:
-    "Hejia Zhang" and "Hao Zhang" share ``zhang h``.
-    """
-    (last_a, first_a), (last_b, first_b) = a, b
-    if not last_a or last_a != last_b:
-        return False
-    short, long = sorted((first_a.replace(" ", ""), first_b.replace(" ", "")), key=len)
-    if len(short) <= 2:  # initials only
-        return long.startswith(short[:1])
-    return short == long
-
-
-def is_owner(name: str, owner: str) -> bool:
-    """Whether ``name`` is the profile owner's name (same normalized key)."""
-    return bool(owner) and normalize_author(name) == normalize_author(owner)
 
 
 def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:

@@ -7,11 +7,18 @@ tests marked ``slow``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
 
 import numpy as np
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _direction(word: str, dim: int) -> np.ndarray:
+    seed = int.from_bytes(hashlib.sha1(word.encode()).digest()[:8], "little")
+    return np.random.default_rng(seed).standard_normal(dim)
 
 
 class HashingEmbedder:
@@ -22,18 +29,21 @@ class HashingEmbedder:
         self.dim = dim
         self.calls = 0
 
-    def _word(self, word: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha1(word.encode()).digest()[:8], "little")
-        return np.random.default_rng(seed).standard_normal(self.dim)
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += len(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3]
-            for word in words:
-                out[row] += self._word(word)
-            norm = np.linalg.norm(out[row])
-            if norm > 0:
-                out[row] /= norm
+            out[row] = _text_vector(text, self.dim)
         return out
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_vector(text: str, dim: int) -> np.ndarray:
+    """The unit sum of the directions of a text's words (memoized: the same background
+    texts are embedded by many tests)."""
+    vector = np.zeros(dim, dtype=np.float64)
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if len(word) > 3:
+            vector += _direction(word, dim)
+    norm = np.linalg.norm(vector)
+    return (vector / norm if norm > 0 else vector).astype(np.float32)

@@ -11,6 +11,7 @@ import test_eval_goldstandard
 from fakes import HashingEmbedder
 
 from paperfeed import api
+from paperfeed.ranking import Ranker
 from paperfeed.eval import runner
 
 
@@ -36,14 +37,14 @@ def test_read_history_is_the_newest_papers_before_the_day(data: Path) -> None:
 
 
 def test_weight_variants_recombine_the_same_signals_as_score(data: Path) -> None:
-    indexes = runner.Indexes(["poetry rhymes", "graph poetry"], HashingEmbedder(), None)
+    paperfeed = runner.Paperfeed(Ranker(HashingEmbedder()), ["poetry rhymes", "graph poetry"])
     own = [{"title": "graph networks", "abstract": "graphs"}]
     candidates = [
         {"id": f"c{i}", "title": t, "abstract": t}
         for i, t in enumerate(["graph networks", "poetry", "graph poetry"])
     ]
-    fast = runner.paperfeed_scorer(indexes)(own, candidates)
-    direct = api.score(own, indexes.get(candidates), embedder=HashingEmbedder())
+    fast = paperfeed.scorer()(own, candidates)
+    direct = api.score(own, candidates, embedder=HashingEmbedder())
     assert fast == pytest.approx(direct, abs=1e-5)
     assert max(range(3), key=lambda i: fast[i]) == 0
 
@@ -53,12 +54,14 @@ def test_both_benchmarks_give_tables_with_the_default_beside_baselines(data: Pat
     only = [
         "TF-IDF best-3",
         runner.DEFAULT_NAME,
-        "paperfeed: without history",
+        "paperfeed: without history (packaged background)",
         "paperfeed: without dense",
     ]
     gold = runner.run_goldstandard(data, embedder=HashingEmbedder(), ablations=True, only=only)
-    assert [row[0] for row in gold.rows] == only
+    per_researcher = [f"{name}, per-researcher lists" for name in only[:2]]
+    assert [row[0] for row in gold.rows] == [*only, *per_researcher]
     table = runner.run_authors(data, embedder=HashingEmbedder(), feedback=True, only=only[:2])
-    assert {row[0] for row in table.rows} >= {runner.DEFAULT_NAME, "TF-IDF best-3"}
+    names = {row[0] for row in table.rows}
+    assert names >= {runner.DEFAULT_NAME, "TF-IDF best-3", f"{runner.DEFAULT_NAME}, held-out half"}
     assert any("feedback simulation" in note for note in table.notes)
     assert json.dumps(table.to_markdown())

@@ -1,44 +1,10 @@
-"""Tests of paperfeed.lexical: tokens, TF-IDF rows, BM25, cosines, shared terms."""
+"""Tests of paperfeed.lexical: TF-IDF rows, character lexicons, cosines, shared terms."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from paperfeed import lexical
-
-
-def test_tokenize_folds_case_accents_and_drops_stopwords_numbers() -> None:
-    tokens = lexical.tokenize("In this paper we use Naïve Bayes for Networks 2024 \\emph{x}")
-    assert tokens == ["paper", "use", "naive", "bayes", "network"]
-
-
-def test_boilerplate_terms_are_recognized_for_display() -> None:
-    assert lexical.is_boilerplate("paper")
-    assert lexical.is_boilerplate("propose method")
-    assert not lexical.is_boilerplate("language model")
-
-
-@pytest.mark.parametrize(
-    ("word", "stem"),
-    [
-        ("networks", "network"),
-        ("policies", "policy"),
-        ("classes", "class"),
-        ("responses", "response"),
-        ("analysis", "analysis"),
-        ("bus", "bus"),
-        ("gas", "gas"),
-    ],
-)
-def test_stem_folds_plurals_only(word: str, stem: str) -> None:
-    assert lexical.stem(word) == stem
-
-
-def test_analyze_adds_bigrams_of_adjacent_kept_words_only() -> None:
-    terms = lexical.analyze("large language models for the graph")
-    assert "language model" in terms
-    assert "large language" in terms
-    assert "model graph" not in terms  # "for the" sits between them
 
 
 def test_tfidf_rows_are_unit_length_and_sublinear() -> None:
@@ -71,15 +37,6 @@ def test_cosine_of_identical_texts_is_one_and_of_disjoint_zero() -> None:
     assert sims.shape == (1, 2)
     assert sims[0, 0] == pytest.approx(1.0, abs=1e-6)
     assert sims[0, 1] == 0.0
-
-
-def test_bm25_saturates_term_frequency_and_penalizes_length() -> None:
-    counts = sp.csr_matrix(np.array([[1, 0], [10, 0], [1, 9]], dtype=np.float32))
-    idf = np.ones(2, dtype=np.float32)
-    weights = lexical.bm25_rows(counts, idf, k1=1.2, b=0.75).toarray()
-    assert weights[1, 0] > weights[0, 0]
-    assert weights[1, 0] < 2.2 + 1e-6  # bounded by k1 + 1
-    assert weights[2, 0] < weights[0, 0]  # same tf in a longer document weighs less
 
 
 def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> None:

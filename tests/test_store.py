@@ -557,9 +557,9 @@ def test_store_serves_the_embedding_cache(store: Store) -> None:
             rows = np.array([[len(t), 1.0, 0.0, 2.0] for t in texts], dtype=np.float32)
             return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
-    first = EmbeddingCache(CountingEmbedder(), store).embed_papers(PAPERS, progress=False)
+    first = EmbeddingCache(CountingEmbedder(), store).embed_papers(PAPERS)
     again = EmbeddingCache(CountingEmbedder(), store)
-    assert np.array_equal(again.embed_papers(PAPERS, progress=False), first)
+    assert np.array_equal(again.embed_papers(PAPERS), first)
     assert again.model_calls == 0
 
 
@@ -647,15 +647,32 @@ def test_claim_race_between_processes_on_a_new_file(db: Path) -> None:
     assert claims == [False, True]
 
 
-def test_lexicon_blobs_larger_than_a_chunk_round_trip_and_replace(tmp_path: Path) -> None:
-    data = np.random.default_rng(0).bytes(2_500_000)  # 2.4 chunks
+def test_spaces_and_models_larger_than_a_chunk_round_trip(tmp_path: Path) -> None:
+    big = np.random.default_rng(0).bytes(2_500_000)  # 2.4 chunks
     with Store(tmp_path / "p.db") as store:
-        assert store.get_lexicon("day") is None
-        store.put_lexicon("day", b"an older fit")
-        store.put_lexicon("day", data)
-        assert store.get_lexicon("day") == data
-        assert store.counts()["lexicon_cache"] == 1
-        store.put_lexicon("other", b"")
-        assert store.get_lexicon("other") == b""
+        assert store.latest_space() is None and store.get_space("s1") is None
+        store.add_user("alice")
+        store.put_space("s1", b"space one", big, papers=100)
+        store.put_space("s1", b"ignored", b"", papers=1)  # a space is fitted once
+        store.put_model("m1", "s1", b"alice's model", user="alice")
+        store.put_model("m0", "s1", b"a library call's model")
+        info = store.latest_space()
+        assert info is not None and (info.key, info.papers, info.version) == ("s1", 100, 1)
     with Store(tmp_path / "p.db") as store:  # committed, read by a new connection
-        assert store.get_lexicon("day") == data
+        assert store.get_space("s1") == b"space one" and store.get_background("s1") == big
+        assert store.get_model("m1") == b"alice's model"
+        assert store.model_keys(["alice", "bob"]) == {"alice": "m1"}
+        store.put_model("m2", "s1", b"alice retrained", user="alice")
+        assert store.get_model("m1") is None and store.model_keys(["alice"]) == {"alice": "m2"}
+
+
+def test_only_the_newest_spaces_stay_and_their_models_with_them(tmp_path: Path) -> None:
+    from paperfeed.store.models import SPACES_KEPT
+
+    with Store(tmp_path / "p.db") as store:
+        for number in range(SPACES_KEPT + 1):
+            store.put_space(f"s{number}", b"space", b"background", papers=number)
+            store.put_model(f"m{number}", f"s{number}", b"model")
+        assert store.get_space("s0") is None and store.get_model("m0") is None
+        assert store.get_space(f"s{SPACES_KEPT}") == b"space"
+        assert store.get_model(f"m{SPACES_KEPT}") == b"model"

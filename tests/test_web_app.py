@@ -444,24 +444,19 @@ def test_profile_shows_interests_and_flags_a_namesakes_paper(app: Starlette, sto
 
 
 def test_warm_up_prepares_the_newest_day_in_the_store(app: Starlette, store: Store) -> None:
-    from paperfeed.index import clear_lexicons
-
-    clear_lexicons()  # another test may have fitted this day in this process already
     store.upsert_papers([paper("2606.00001", "Earlier graph paper", "Graphs.", day=EARLIER)])
     before = store.counts()
     lines: list[str] = []
     warm_up(app.state.web, report=lines.append).join(timeout=60)
     after = store.counts()
     assert lines and lines[0].startswith(f"paperfeed: {DAY} prepared (")
-    assert before["lexicon_cache"] == 0
-    assert after["lexicon_cache"] == 1
     assert after["vectors"] - before["vectors"] == len(store.papers_on(DAY))
 
 
 def test_views_share_the_day_prepared_by_the_warm_up(
     app: Starlette, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from paperfeed import pipeline
+    from paperfeed.ranking import ranker as ranker_module
 
     new_day = "2026-07-01"
     store.upsert_papers(
@@ -470,20 +465,20 @@ def test_views_share_the_day_prepared_by_the_warm_up(
             paper("2607.00002", "Speech recognition on phones", "speech transducers", new_day),
         ]
     )
-    calls: list[str] = []
-    real_prepare = pipeline.prepare_day
+    calls: list[int] = []
+    real_encode = ranker_module.encode
 
-    def counted(store: Store, day: str, embedder: object = None) -> object:
-        calls.append(day)
-        return real_prepare(store, day, embedder)  # type: ignore[arg-type]
+    def counted(papers, space, embed):  # type: ignore[no-untyped-def]
+        calls.append(len(papers))
+        return real_encode(papers, space, embed)
 
-    monkeypatch.setattr(pipeline, "prepare_day", counted)
+    monkeypatch.setattr(ranker_module, "encode", counted)
     warm_up(app.state.web).join(timeout=60)
     assert signed_in(app, "alice").get("/").status_code == 200
     assert signed_in(app, "bob").get("/").status_code == 200
-    assert calls == [new_day]  # both digests were ranked from the warm-up's index
+    assert calls == [2]  # both digests were ranked from the warm-up's index
     assert store.load_digest("alice", new_day)[0].paper.id == "2607.00001"
     assert store.load_digest("bob", new_day)[0].paper.id == "2607.00002"
     store.upsert_papers([paper("2607.00003", "A later graph paper", "Graphs.", day=new_day)])
     app.state.web.prepared(new_day)
-    assert calls == [new_day, new_day]  # an ingest makes it prepare the day again
+    assert calls == [2, 3]  # an ingest makes it prepare the day again

@@ -23,6 +23,7 @@ class Context:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Any = None
+        self._ranker: Any = None
 
     @property
     def store(self) -> Any:
@@ -31,6 +32,21 @@ class Context:
 
             self._store = Store.open(Path(self.settings.db).expanduser())
         return self._store
+
+    @property
+    def ranker(self) -> Any:
+        """One Ranker for the command (the day's index and the models are shared)."""
+        if self._ranker is None:
+            from paperfeed.pipeline import ranker_for
+
+            self._ranker = ranker_for(self.store, settings=self.settings)
+        return self._ranker
+
+    def progress(self, what: str) -> Any:
+        """A progress bar on stderr for a long wait (quiet when stderr is not a terminal)."""
+        from paperfeed.cli.progress import bar
+
+        return bar(what)
 
     def close(self) -> None:
         if self._store is not None:

@@ -14,7 +14,7 @@ from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors
 from paperfeed.errors import PaperfeedError
 
 if TYPE_CHECKING:
-    from paperfeed.store import Store
+    pass
 
 
 @cli.group()
@@ -55,7 +55,7 @@ def profile_show(obj: Context, user: str) -> None:
     """List USER's papers, interests and the papers flagged as possible namesakes."""
     from paperfeed.pipeline import describe_profile
 
-    click.echo(describe_profile(obj.store, user))
+    click.echo(describe_profile(obj.store, user, obj.ranker))
 
 
 def _set_included(obj: Context, user: str, paper_ids: tuple[str, ...], included: bool) -> None:
@@ -133,13 +133,16 @@ def digest(
     from paperfeed.pipeline import build_digest, check_date, mark_shown, render
 
     day = check_date(day, "--date") if day else None
-    result = build_digest(
-        obj.store,
-        user,
-        day=day,
-        top=top or obj.settings.top,
-        threshold=threshold if threshold is not None else obj.settings.threshold,
-    )
+    with obj.progress("embedding the day's papers") as progress:
+        result = build_digest(
+            obj.store,
+            user,
+            day=day,
+            top=top or obj.settings.top,
+            threshold=threshold if threshold is not None else obj.settings.threshold,
+            ranker=obj.ranker,
+            progress=progress,
+        )
     mark_shown(obj.store, result, channel="cli")
     click.echo(render(result, fmt, base_url=obj.settings.base_url))
 
@@ -205,15 +208,15 @@ def demo(ctx: click.Context, data: str | None, day: str, top: int) -> None:
     ctx.invoke(profile_import, file=str(profile_file), user="fang-han", kind=None)
     ctx.invoke(ingest, source=str(listing), since=None, day=day)
     ctx.invoke(digest, user="fang-han", day=day, top=top, threshold=None, fmt="text")
-    _namesake_hint(ctx.obj.store, "fang-han")
+    _namesake_hint(ctx.obj, "fang-han")
     click.echo(f"(demo took {time.perf_counter() - started:.1f} s)", err=True)
 
 
-def _namesake_hint(store: Store, user: str) -> None:
+def _namesake_hint(obj: Context, user: str) -> None:
     """Say how many own papers look like a namesake's, and how to see and drop them."""
     from paperfeed.insight import profile_insight
 
-    flagged = profile_insight(store, user).namesakes
+    flagged = profile_insight(obj.store, user, ranker=obj.ranker).namesakes
     if flagged:
         click.echo(
             f"\n{len(flagged)} of {user}'s papers may be a namesake's: "

@@ -117,12 +117,34 @@ def evaluate_method(split: AuthorSplit, name: str, scorer: Scorer) -> SplitResul
     return SplitResult(name, ndcg, recall)
 
 
+#: Users in each half of the split: settings are chosen on the first, reported on the second.
+HALF = 150
+
+
+def halves(n_users: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the tuning half and the held-out half of ``n_users`` (a fixed split)."""
+    order = np.random.default_rng(2026).permutation(n_users)
+    return np.sort(order[: n_users // 2]), np.sort(order[n_users // 2 :])
+
+
+def held_out_half(result: SplitResult) -> SplitResult:
+    """``result`` on the held-out half of the users only."""
+    _, held = halves(len(result.ndcg))
+    return SplitResult(
+        f"{result.name}, held-out half",
+        [result.ndcg[i] for i in held],
+        [result.recall[i] for i in held],
+    )
+
+
 def authors_table(
     results: Sequence[SplitResult], notes: Sequence[str] = (), reference: str | None = None
 ) -> Table:
     """Results as a report table: means with bootstrap 95% intervals over users, and with
-    ``reference`` the paired difference in nDCG@10 to that method."""
-    base = next((r for r in results if r.name == reference), None)
+    ``reference`` the paired difference in nDCG@10 to that method (to its held-out half for
+    the rows of the held-out half)."""
+    by_name = {r.name: r for r in results}
+    base = by_name.get(reference or "")
     rows = []
     for result in results:
         low, high = mean_ci(result.ndcg)
@@ -134,9 +156,13 @@ def authors_table(
             f"{statistics.fmean(result.recall):.3f}",
             f"[{rlow:.3f}, {rhigh:.3f}]",
         ]
-        if base is not None:
-            diff, dlow, dhigh = paired_diff_ci(result.ndcg, base.ndcg)
-            row.append("—" if result is base else f"{diff:+.3f} [{dlow:+.3f}, {dhigh:+.3f}]")
+        half = result.name.endswith(", held-out half")
+        paired = by_name.get(f"{reference}, held-out half") if half else base
+        if paired is not None:
+            diff, dlow, dhigh = paired_diff_ci(result.ndcg, paired.ndcg)
+            row.append("—" if result is paired else f"{diff:+.3f} [{dlow:+.3f}, {dhigh:+.3f}]")
+        elif base is not None:
+            row.append("")
         rows.append(row)
     columns = ["method", "nDCG@10", "95% CI", "recall@100", "95% CI"]
     if base is not None:

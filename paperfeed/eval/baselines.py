@@ -80,8 +80,8 @@ def dense_best3(cache: EmbeddingCache) -> Scorer:
     """Embedding cosine, mean of the best three."""
 
     def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
-        own_vectors = cache.embed_papers(own, progress=False)
-        cand_vectors = cache.embed_papers(candidates, progress=False)
+        own_vectors = cache.embed_papers(own)
+        cand_vectors = cache.embed_papers(candidates)
         return best_k(cand_vectors @ own_vectors.T).tolist()
 
     return scorer
@@ -92,8 +92,8 @@ def zotero_daily(cache: EmbeddingCache) -> Scorer:
 
     def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
         order = sorted(range(len(own)), key=lambda i: _date(own[i]), reverse=True)
-        own_vectors = cache.embed_papers([own[i] for i in order], progress=False)
-        cand_vectors = cache.embed_papers(candidates, progress=False)
+        own_vectors = cache.embed_papers([own[i] for i in order])
+        cand_vectors = cache.embed_papers(candidates)
         weights = 1.0 / (1.0 + np.log10(np.arange(len(order)) + 1.0))
         weights /= weights.sum()
         return ((cand_vectors @ own_vectors.T) * weights).sum(axis=1).tolist()

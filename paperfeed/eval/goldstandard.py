@@ -71,13 +71,18 @@ def load_draw(root: Path, number: int) -> Draw:
 
 
 def draw_predictions(
-    draw: Draw, ratings: dict[str, dict[str, float]], scorer: Scorer
+    draw: Draw, ratings: dict[str, dict[str, float]], scorer: Scorer, per_researcher: bool = False
 ) -> dict[str, dict[str, float]]:
-    """Each rated researcher's predicted score of every submission they rated."""
-    candidates = list(draw.submissions.values())
-    ids = list(draw.submissions)
+    """Each rated researcher's predicted score of every submission they rated: scored among
+    all submissions of the draw, or with ``per_researcher`` among only those they rated."""
     predictions = {}
     for researcher, rated in ratings.items():
+        ids = (
+            [i for i in draw.submissions if i in rated]
+            if per_researcher
+            else list(draw.submissions)
+        )
+        candidates = [draw.submissions[i] for i in ids]
         scores = scorer(draw.archives[researcher], candidates)
         by_id = dict(zip(ids, scores, strict=True))
         predictions[researcher] = {pid: float(by_id[pid]) for pid in rated}
@@ -103,13 +108,18 @@ class MethodResult:
 
 
 def evaluate_method(
-    root: Path, name: str, scorer: Scorer, draws: Sequence[int] = DRAWS
+    root: Path,
+    name: str,
+    scorer: Scorer,
+    draws: Sequence[int] = DRAWS,
+    per_researcher: bool = False,
 ) -> MethodResult:
-    """Run one scorer on the given draws; the CI resamples researchers (pooled over draws)."""
+    """Run one scorer on the given draws; the CI resamples researchers (pooled over draws).
+    ``per_researcher`` scores each researcher's rated papers alone (see draw_predictions)."""
     ratings = load_ratings(root / "evaluations.csv")
     losses, parts = [], []
     for number in draws:
-        predictions = draw_predictions(load_draw(root, number), ratings, scorer)
+        predictions = draw_predictions(load_draw(root, number), ratings, scorer, per_researcher)
         losses.append(goldstandard_loss(predictions, ratings))
         parts.append({r: pair_loss(predictions[r], ratings[r]) for r in ratings})
     researchers = sorted(ratings)

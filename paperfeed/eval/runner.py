@@ -14,80 +14,47 @@ from typing import Any
 
 import numpy as np
 
-from paperfeed import api, scoring
 from paperfeed.embed import Embedder, VectorStore
 from paperfeed.eval import authors, baselines, goldstandard
 from paperfeed.eval.report import Scorer, Table
 from paperfeed.ids import paper_text
-from paperfeed.index import HISTORY_PAPERS, CandidateIndex
+from paperfeed.ranking import DEFAULTS, Ranker, RankingSettings, to_papers
+from paperfeed.ranking.combine import combine
+from paperfeed.ranking.papers import as_profile
 
 DEFAULT_NAME = "paperfeed (default)"
 CORPUS = "arxiv-cs-2025.jsonl.gz"
+HISTORY_PAPERS = DEFAULTS.history_papers
 
 
-class Indexes:
-    """Candidate lists prepared with the history once, reused by every method and user;
-    and the signals of each (profile, candidates) pair, which every weight variant shares."""
+class Paperfeed:
+    """paperfeed's default and its variants on one benchmark, from one Ranker: each
+    profile's models are trained once, its signals computed once per candidate list, and
+    every variant of the combination only recombines them."""
 
-    def __init__(
-        self, history: Sequence[str], embedder: Embedder | None, store: VectorStore | None
-    ) -> None:
-        self.history, self.embedder, self.store = history, embedder, store
-        self._built: dict[tuple[str, ...], CandidateIndex] = {}
-        self._signals: dict[tuple[object, ...], dict[str, np.ndarray]] = {}  # by profile
+    def __init__(self, ranker: Ranker, history: Sequence[str]) -> None:
+        self.ranker, self.history = ranker, history
+        self._signals: dict[tuple[object, ...], dict[str, np.ndarray]] = {}
 
     def signals(
-        self, own: Sequence[Any], candidates: Sequence[Any], settings: api.Settings
+        self, own: Sequence[Any], candidates: Sequence[Any], *, history: bool = True
     ) -> dict[str, np.ndarray]:
-        """Every signal of ``own`` against ``candidates`` under ``settings`` (weights aside)."""
-        papers = api.to_papers(own)
-        prepared = self.get(candidates)
-        variant = dataclasses.replace(  # what only the combination uses does not count
-            settings,
-            weights=api.DEFAULTS.weights,
-            lexical_tail_from=api.DEFAULTS.lexical_tail_from,
-            lexical_tail_weight=api.DEFAULTS.lexical_tail_weight,
-            char_tail_from=api.DEFAULTS.char_tail_from,
-            char_tail_weight=api.DEFAULTS.char_tail_weight,
-        )
-        key = (tuple(p.id for p in papers), id(prepared), repr(variant))
+        """The calibrated signals of ``own`` against ``candidates`` (one row)."""
+        index = self.ranker.index(candidates, history=self.history if history else ())
+        papers = to_papers(own)
+        key = (tuple(p.id for p in papers), index.space.key, tuple(p.id for p in index.papers))
         if key not in self._signals:
-            cache = api.embedding_cache(self.embedder, self.store)
-            self._signals[key] = api.compute(papers, prepared, cache, settings=variant).signals
+            model = self.ranker.model(as_profile(papers), index.space)
+            self._signals[key] = self.ranker.signals(index, [model])
         return self._signals[key]
 
-    def get(self, candidates: Sequence[Any]) -> CandidateIndex:
-        papers = api.to_papers(candidates)
-        key = tuple(p.id for p in papers)
-        if key not in self._built:
-            self._built[key] = api.index(
-                papers, history=self.history, store=self.store, embedder=self.embedder
-            )
-        return self._built[key]
+    def scorer(self, settings: RankingSettings = DEFAULTS, *, history: bool = True) -> Scorer:
+        """Scores of the combination ``settings`` (with the history unless told not)."""
 
+        def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
+            return combine(self.signals(own, candidates, history=history), settings)[0].tolist()
 
-def paperfeed_scorer(
-    indexes: Indexes, settings: api.Settings = api.DEFAULTS, *, history: bool = True
-) -> Scorer:
-    """api.score with the given settings, as a Scorer; with the history unless told not.
-
-    With the history, the signals are computed once per profile and candidate list and
-    each weight variant only recombines them (what ``api.score`` would give, faster).
-    """
-
-    def scorer(own: Sequence[Any], candidates: Sequence[Any]) -> Sequence[float]:
-        if not history:
-            return api.score(
-                own,
-                candidates,
-                store=indexes.store,
-                embedder=indexes.embedder,
-                settings=settings,
-            )
-        signals = indexes.signals(own, candidates, settings)
-        return scoring.combine(signals, settings.weights, settings).tolist()
-
-    return scorer
+        return scorer
 
 
 def read_history(data_dir: str | Path, before: str, size: int = HISTORY_PAPERS) -> list[str]:
@@ -108,28 +75,28 @@ def history_from_rows(
     return [paper_text(r.get("title") or "", r.get("abstract") or "") for r in earlier[-size:]]
 
 
-def ablation_settings() -> dict[str, api.Settings]:
+def ablation_settings() -> dict[str, RankingSettings]:
     """paperfeed with each signal alone and each removed (the others keep their weights)."""
-    weights = dict(api.DEFAULTS.weights)
-    variants: dict[str, api.Settings] = {}
+    weights = dict(DEFAULTS.weights)
+    variants: dict[str, RankingSettings] = {}
     for name in weights:
         without = {k: (0.0 if k == name else v) for k, v in weights.items()}
-        variants[f"paperfeed: without {name}"] = dataclasses.replace(api.DEFAULTS, weights=without)
+        tail = DEFAULTS.lexical_tail_weight if name != "lexical_model" else 0.0
+        variants[f"paperfeed: without {name}"] = dataclasses.replace(
+            DEFAULTS, weights=without, lexical_tail_weight=tail
+        )
     for name in weights:
         if name in ("dense", "lexical"):
-            continue  # alone, these rank exactly as the MiniLM / TF-IDF best-3 baselines
+            continue  # alone, these rank as the MiniLM / TF-IDF best-3 baselines (own IDF)
         alone = {k: (v if k == name else 0.0) for k, v in weights.items()}
         variants[f"paperfeed: {name} only"] = dataclasses.replace(
-            api.DEFAULTS, weights=alone, char_tail_weight=0.0
+            DEFAULTS, weights=alone, lexical_tail_weight=0.0, char_tail_weight=0.0
         )
     variants["paperfeed: without the lexical tail bonus"] = dataclasses.replace(
-        api.DEFAULTS, lexical_tail_weight=0.0
+        DEFAULTS, lexical_tail_weight=0.0
     )
     variants["paperfeed: without the character 4-gram SVM"] = dataclasses.replace(
-        api.DEFAULTS, char_tail_weight=0.0
-    )
-    variants["paperfeed: + recency (half-life 4 years)"] = dataclasses.replace(
-        api.DEFAULTS, half_life_years=4.0
+        DEFAULTS, char_tail_weight=0.0
     )
     return variants
 
@@ -140,23 +107,26 @@ def methods(
     *,
     history: Sequence[str] = (),
     ablations: bool = False,
-) -> dict[str, Scorer]:
-    """The baselines and paperfeed's default (plus ablations when asked), by name."""
-    cache = api.embedding_cache(embedder, store)
-    indexes = Indexes(history, embedder, store)
+) -> tuple[dict[str, Scorer], Paperfeed]:
+    """The baselines and paperfeed's default (plus ablations when asked), by name; and the
+    Paperfeed behind them."""
+    paperfeed = Paperfeed(Ranker(embedder, store), history)
+    cache = paperfeed.ranker.vectors
     out: dict[str, Scorer] = {
         "TF-IDF best-3": baselines.tfidf_best3(),
         "MiniLM best-3": baselines.dense_best3(cache),
         "arxiv-sanity-lite (tf-idf SVM)": baselines.arxiv_sanity(),
         "zotero-arxiv-daily (recency-weighted mean)": baselines.zotero_daily(cache),
-        DEFAULT_NAME: paperfeed_scorer(indexes),
+        DEFAULT_NAME: paperfeed.scorer(),
     }
     if ablations:
         for name, settings in ablation_settings().items():
-            out[name] = paperfeed_scorer(indexes, settings)
+            out[name] = paperfeed.scorer(settings)
         if history:
-            out["paperfeed: without history"] = paperfeed_scorer(indexes, history=False)
-    return out
+            out["paperfeed: without history (packaged background)"] = paperfeed.scorer(
+                history=False
+            )
+    return out, paperfeed
 
 
 def _pick(all_methods: Mapping[str, Scorer], only: Sequence[str] | None) -> dict[str, Scorer]:
@@ -183,18 +153,31 @@ def run_goldstandard(
     root = Path(data_dir) / "goldstandard"
     history = read_history(data_dir, HISTORY_CUTOFF)
     results = []
-    all_methods = methods(embedder, store, history=history, ablations=ablations)
+    all_methods, _ = methods(embedder, store, history=history, ablations=ablations)
     for name, scorer in _pick(all_methods, only).items():
-        result = goldstandard.evaluate_method(root, name, scorer, draws)
+        results.append(goldstandard.evaluate_method(root, name, scorer, draws))
         if progress:
-            progress(f"{name}: {result.mean:.3f}")
-        results.append(result)
+            progress(f"{name}: {results[-1].mean:.3f}")
+    for name in _pick(all_methods, only or PER_RESEARCHER):
+        if name not in PER_RESEARCHER:
+            continue
+        per_researcher = f"{name}, per-researcher lists"
+        scorer = all_methods[name]
+        results.append(goldstandard.evaluate_method(root, per_researcher, scorer, draws, True))
+        if progress:
+            progress(f"{per_researcher}: {results[-1].mean:.3f}")
     table = goldstandard.goldstandard_table(results, reference=DEFAULT_NAME)
     table.notes.append(
         f"{len(draws)} draws of 20 own papers per researcher; every method scores all "
-        "submissions of a draw for each researcher; CI: bootstrap over researchers."
+        "submissions of a draw for each researcher (rows marked 'per-researcher lists': "
+        "only the papers that researcher rated, as the dataset's own evaluation does); "
+        "CI: bootstrap over researchers."
     )
     return table
+
+
+#: Methods the gold standard also scores with per-researcher candidate lists.
+PER_RESEARCHER = (DEFAULT_NAME, "MiniLM best-3", "TF-IDF best-3")
 
 
 def run_authors(
@@ -207,51 +190,48 @@ def run_authors(
     only: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Table:
-    """Every method on the author split, plus the feedback simulation for paperfeed."""
+    """Every method on the author split, its held-out half, and the feedback simulation."""
     data = Path(data_dir)
     rows = authors.read_corpus(data / CORPUS)  # read once: for the split and the history
     split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
     history = history_from_rows(rows.values(), split.cutoff)
-    indexes = Indexes(history, embedder, store)
     results = []
-    all_methods = methods(embedder, store, history=history, ablations=ablations)
-    all_methods[DEFAULT_NAME] = paperfeed_scorer(indexes)  # shares the index with feedback
+    all_methods, paperfeed = methods(embedder, store, history=history, ablations=ablations)
     for name, scorer in _pick(all_methods, only).items():
         result = authors.evaluate_method(split, name, scorer)
         if progress:
             progress(f"{name}: nDCG@10 {sum(result.ndcg) / len(result.ndcg):.3f}")
         results.append(result)
+    held_out = [authors.held_out_half(r) for r in results if r.name in PER_RESEARCHER]
     notes = []
     if feedback:
-        notes = authors.feedback_notes(feedback_simulation(split, indexes))
-    table = authors.authors_table(results, notes, reference=DEFAULT_NAME)
+        notes = authors.feedback_notes(feedback_simulation(split, paperfeed))
+    table = authors.authors_table([*results, *held_out], notes, reference=DEFAULT_NAME)
     table.notes.append(
         f"{len(split.candidates)} candidates (listed 2026-03), scored without author lists; "
-        "CI: bootstrap over users."
+        f"rows marked 'held-out half' are the {authors.HALF} users never used to choose a "
+        "setting; CI: bootstrap over users."
     )
     return table
 
 
-def feedback_simulation(
-    split: authors.AuthorSplit, indexes: Indexes, settings: api.Settings = api.DEFAULTS
-) -> authors.FeedbackResult:
+def feedback_simulation(split: authors.AuthorSplit, paperfeed: Paperfeed) -> authors.FeedbackResult:
     """Rate the first digest (paperfeed's default top 10), then rescore with the feedback."""
     from paperfeed.records import Feedback, Profile
 
-    prepared = indexes.get(split.candidates)
-    store, embedder = indexes.store, indexes.embedder
+    ranker = paperfeed.ranker
+    index = ranker.index(split.candidates, history=paperfeed.history)
 
     def base(task: authors.Task) -> Sequence[float]:
-        return api.score(task.profile, prepared, store=store, embedder=embedder)
+        return ranker.score(task.profile, index)
 
     def digest(task: authors.Task) -> list[str]:
-        recs, _ = api.rank_digest(task.profile, prepared, top=10, store=store, embedder=embedder)
+        recs, _ = ranker.digest(task.profile, index, top=10)
         return [r.paper.id for r in recs]
 
     def rescore(task: authors.Task, ratings: dict[str, int]) -> Sequence[float]:
         votes = tuple(Feedback(task.user, pid, rating) for pid, rating in ratings.items())
-        profile = Profile(task.user, tuple(task.profile), feedback=votes)
-        return api.score(profile, prepared, store=store, embedder=embedder, settings=settings)
+        return ranker.score(Profile(task.user, tuple(task.profile), feedback=votes), index)
 
     return authors.simulate_feedback(split, digest, rescore, base)
 

@@ -279,14 +279,12 @@ class PapersMixin(StoreBase):
         )
         return [paper_from_row(row) for row in rows]
 
-    def history_texts(self, before: str, limit: int) -> list[tuple[str, str]]:
-        """(title, abstract) of up to ``limit`` papers listed before ``before``, newest first.
-
-        The background the day's TF-IDF is fitted on: term rarity is judged against
-        months of listings, not only the day's few hundred papers.
-        """
+    def history_texts(self, before: str | None, limit: int) -> list[tuple[str, str]]:
+        """(title, abstract) of up to ``limit`` papers listed before ``before`` (None: of all
+        listed papers), newest first: the history a feature space is fitted on."""
         if limit <= 0:
             return []
+        before = before or "9999-12-31"
         rows = self._rows(
             "SELECT p.title, p.abstract FROM papers p JOIN ("
             "  SELECT paper_id, max(date) AS last FROM listings WHERE date < ? "
@@ -307,6 +305,10 @@ class PapersMixin(StoreBase):
     def count_papers(self) -> int:
         """Number of stored papers."""
         return int(self._one("SELECT count(*) FROM papers")[0])
+
+    def count_listed(self) -> int:
+        """Number of papers some listing named (the history a feature space is fitted on)."""
+        return int(self._one("SELECT count(DISTINCT paper_id) FROM listings")[0])
 
     def search(self, query: str, limit: int = 20) -> list[Paper]:
         """Papers matching the words of ``query`` in title or abstract, best first (bm25).

@@ -24,17 +24,21 @@ Activity (``activity.py``): ``add_feedback``, ``feedback``, ``feedback_events``,
 ``unmark_sent``, ``was_sent``.
 
 Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_vectors``,
-``put_vectors``, ``count_vectors``; the day's fitted lexicon (a
-``paperfeed.index.LexiconStore``): ``get_lexicon``, ``put_lexicon``.
+``put_vectors``, ``count_vectors``.
+
+What the ranking learns (``models.py``, a ``paperfeed.ranking.ranker.ModelStore``):
+``latest_space``, ``get_space``, ``get_background``, ``put_space``, ``get_model``,
+``put_model``, ``model_keys``.
 """
 
 from __future__ import annotations
 
+from paperfeed.store.models import ModelsMixin
 from paperfeed.store.users import UsersMixin
 from paperfeed.store.vectors import VectorsMixin
 
 
-class Store(UsersMixin, VectorsMixin):
+class Store(UsersMixin, VectorsMixin, ModelsMixin):
     """A paperfeed database; safe to share between threads, and between processes by file."""
 
 

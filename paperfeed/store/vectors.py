@@ -1,8 +1,7 @@
-"""Caches of derived data in the store: embeddings and fitted TF-IDF lexicons.
+"""The embedding cache in the store (a ``paperfeed.embed.VectorStore``).
 
-Implements ``paperfeed.embed.VectorStore``: one float32 vector per (model, content hash),
-kept as its float32 bytes in a BLOB beside its dimension, so it comes back bit for bit.
-And ``paperfeed.index.LexiconStore``: the day's fitted lexicon as opaque bytes by key.
+One float32 vector per (model, content hash), kept as its float32 bytes in a BLOB beside
+its dimension, so it comes back bit for bit.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from paperfeed.store.base import StoreBase, utc_now
+from paperfeed.store.base import StoreBase
 
 
 class VectorsMixin(StoreBase):
@@ -44,41 +43,6 @@ class VectorsMixin(StoreBase):
         if model is None:
             return int(self._one("SELECT count(*) FROM vectors")[0])
         return int(self._one("SELECT count(*) FROM vectors WHERE model = ?", (model,))[0])
-
-    def get_lexicon(self, key: str) -> bytes | None:
-        """The cached lexicon bytes under ``key``, or None (read straight into one bytes
-        object: a plain SELECT materializes the blob in SQLite first, then copies it)."""
-        with self._read() as conn:  # one snapshot: the row cannot change in between
-            row = conn.execute("SELECT rowid FROM lexicon_cache WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            with conn.blobopen("lexicon_cache", "data", row[0], readonly=True) as blob:
-                return blob.read()
-
-    def put_lexicon(self, key: str, data: bytes, keep: int = 2) -> None:
-        """Cache lexicon bytes under ``key``; only the ``keep`` newest entries stay.
-
-        The bytes (~170 MB with 20k history) are written into a zeroblob in chunks: bound
-        as one parameter, SQLite copied them whole, and the process kept that memory."""
-        with self.transaction():
-            self._conn.execute("DELETE FROM lexicon_cache WHERE key = ?", (key,))
-            self._conn.execute(
-                "INSERT INTO lexicon_cache (key, created, data) VALUES (?, ?, zeroblob(?))",
-                (key, utc_now(), len(data)),
-            )
-            (rowid,) = self._one("SELECT rowid FROM lexicon_cache WHERE key = ?", (key,))
-            with self._conn.blobopen("lexicon_cache", "data", rowid) as blob:
-                view = memoryview(data)
-                for start in range(0, len(data), _BLOB_CHUNK):
-                    blob.write(view[start : start + _BLOB_CHUNK])
-            self._conn.execute(
-                "DELETE FROM lexicon_cache WHERE key NOT IN "
-                "(SELECT key FROM lexicon_cache ORDER BY created DESC LIMIT ?)",
-                (keep,),
-            )
-
-
-_BLOB_CHUNK = 1 << 20
 
 
 def _to_blob(key: str, vector: np.ndarray) -> tuple[int, bytes]:

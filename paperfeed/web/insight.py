@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def profile_insight(context: WebContext, user: str) -> insight.ProfileInsight:
     """Interests and namesake flags of ``user``'s profile (empty when it holds no papers)."""
-    found = insight.profile_insight(context.store, user, context.embedder)
+    found = insight.profile_insight(context.store, user, ranker=context.ranker)
     labels = {pid: display_text(label) for pid, label in found.interest_of.items()}
     return insight.ProfileInsight(found.interests, labels, found.namesakes)
 

@@ -35,7 +35,7 @@ from paperfeed.web.auth import SignInThrottle, csrf_token
 if TYPE_CHECKING:
     from paperfeed.config import Settings
     from paperfeed.embed import Embedder
-    from paperfeed.index import CandidateIndex
+    from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.store import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -56,9 +56,7 @@ class WebContext:
     throttle: SignInThrottle = field(default_factory=SignInThrottle, init=False, repr=False)
     _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _preparing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _day: tuple[tuple[str, int], CandidateIndex] | None = field(
-        default=None, init=False, repr=False
-    )
+    _ranker: Ranker | None = field(default=None, init=False, repr=False)
 
     @property
     def embedder(self) -> Embedder:
@@ -76,16 +74,23 @@ class WebContext:
                 self._embedder = default_embedder()
         return self._embedder
 
+    @property
+    def ranker(self) -> Ranker:
+        """The app's one Ranker: it keeps the day's index and the users' models."""
+        from paperfeed.pipeline import ranker_for
+
+        with self._loading:
+            if self._ranker is None:
+                self._ranker = ranker_for(self.store, self._load_embedder(), self.settings)
+            return self._ranker
+
     def prepared(self, day: str) -> CandidateIndex:
-        """``pipeline.prepare_day`` of ``day``, built once and shared by the warm-up and every
-        view; built again when the store's paper count changes (an ingest ran)."""
+        """``pipeline.prepare_day`` of ``day``: encoded once by the ranker and shared by the
+        warm-up and every view (a view arriving during the warm-up waits for it)."""
         from paperfeed.pipeline import prepare_day
 
-        key = (day, self.store.count_papers())
-        with self._preparing:  # a view arriving during the warm-up waits for its index
-            if self._day is None or self._day[0] != key:
-                self._day = (key, prepare_day(self.store, day, self.embedder))
-            return self._day[1]
+        with self._preparing:
+            return prepare_day(self.store, day, ranker=self.ranker)
 
     def mark_shown(self, digest: Digest) -> None:
         """Record a displayed digest as shown (once per process; the store keeps the first)."""
@@ -243,8 +248,8 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
                 day=latest,
                 top=context.top(user),
                 threshold=context.settings.threshold,
-                embedder=context.embedder,
                 prepared=context.prepared(latest),
+                ranker=context.ranker,
             )
         except PaperfeedError as exc:
             problem = f"Today's listing ({latest}) could not be ranked: {exc}"

@@ -106,17 +106,12 @@ async def search(request: Request) -> Response:
 
 
 def _topic_map(context: WebContext, user: str) -> tuple[TopicMap, Digest]:
-    from paperfeed.embed import EmbeddingCache
-
     store = context.store
     own = store.profile_links(user)
     digest = current_digest(context, user)
     picks = sorted(digest.recommendations, key=lambda r: r.rank)[:MAP_PICKS]
     interests = _interests(context, user) or digest.interests
-    cache = EmbeddingCache(context.embedder, store)
-    picture = build_topic_map(
-        own, picks, interests, lambda papers: cache.embed_papers(papers, progress=False)
-    )
+    picture = build_topic_map(own, picks, interests, context.ranker.vectors.embed_papers)
     return picture, digest
 
 

@@ -1,8 +1,8 @@
-"""Tests of paperfeed.explain: reasons as data and as sentences."""
+"""Tests of paperfeed.ranking.reasons: reasons as data and as sentences."""
 
 import numpy as np
 
-from paperfeed.explain import Evidence, explain, short_title, similar_reasons
+from paperfeed.ranking.reasons import Evidence, explain, short_title, similar_reasons
 from paperfeed.records import Interest, Paper
 
 OWN = [

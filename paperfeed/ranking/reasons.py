@@ -1,12 +1,23 @@
-"""Turns the signals behind one pick into Reason records a person can read."""
+"""Why a pick was made: the evidence behind it, turned into Reason records a person can read.
+
+Only the picks are explained: the closest own papers, the terms shared with them, the
+interest, the rules that applied, and the closest paper rated up.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
+from paperfeed import lexical
+from paperfeed.ranking.candidates import CandidateIndex
+from paperfeed.ranking.choose import Rules
+from paperfeed.ranking.model import UserModel
+from paperfeed.ranking.settings import DEFAULTS, RankingSettings
 from paperfeed.records import Interest, Paper, Reason
 
 
@@ -51,7 +62,7 @@ def similar_reasons(
     return reasons
 
 
-def explain(evidence: Evidence) -> tuple[Reason, ...]:
+def explain(evidence: Evidence, settings: RankingSettings = DEFAULTS) -> tuple[Reason, ...]:
     """All reasons for one pick, strongest kinds first: rules, interest, similarity, terms."""
     reasons: list[Reason] = []
     if evidence.followed:
@@ -69,7 +80,9 @@ def explain(evidence: Evidence) -> tuple[Reason, ...]:
         label = evidence.interest.label
         reasons.append(Reason("interest", f"your interest: {label}", terms=evidence.interest.terms))
     if len(evidence.own_papers):
-        reasons += similar_reasons(evidence.own_papers, evidence.similarities)
+        reasons += similar_reasons(
+            evidence.own_papers, evidence.similarities, floor=settings.similar_floor
+        )
     if evidence.shared:
         reasons.append(
             Reason(
@@ -83,3 +96,56 @@ def explain(evidence: Evidence) -> tuple[Reason, ...]:
             text = f"close to “{title}”, which you rated up ({evidence.feedback:.2f})"
         reasons.append(Reason("feedback", text, similarity=round(evidence.feedback, 4)))
     return tuple(reasons)
+
+
+def shared_with_closest(
+    row: sp.csr_matrix, own_rows: sp.csr_matrix, terms: Sequence[str], k: int = 5
+) -> list[str]:
+    """Terms a candidate's word row shares with its three lexically closest own papers."""
+    if own_rows.shape[0] == 0:
+        return []
+    closest = np.argsort(-lexical.cosine(row, own_rows)[0])[:3]
+    summed = sp.csr_matrix(own_rows[closest].sum(axis=0))
+    return lexical.shared_terms(row, summed, terms, k)
+
+
+def closest_liked(
+    vector: np.ndarray, paper_id: str, model: UserModel, floor: float
+) -> dict[str, Any]:
+    """The paper rated up that a candidate is closest to, when close enough (never the
+    candidate itself)."""
+    liked = model.liked
+    if not liked:
+        return {}
+    similarity = model.vectors[model.n_own :] @ vector
+    for index in np.argsort(-similarity):
+        if liked[int(index)].id == paper_id:
+            continue
+        if similarity[index] < floor:
+            return {}
+        return {"feedback": float(similarity[index]), "liked_titles": (liked[int(index)].title,)}
+    return {}
+
+
+def evidence(
+    index: int,
+    candidates: CandidateIndex,
+    model: UserModel,
+    interest: Interest | None,
+    rules: Rules,
+    settings: RankingSettings,
+) -> Evidence:
+    """What the ranking knows about candidate ``index`` for this user."""
+    vector = candidates.vectors[index]
+    own_rows = model.word_rows[: model.n_own]
+    row = candidates.encoded.words[index]
+    return Evidence(
+        own_papers=model.own,
+        similarities=model.vectors[: model.n_own] @ vector,
+        shared=shared_with_closest(row, own_rows, candidates.space.words.terms),
+        interest=interest,
+        coauthors=rules.coauthors[index],
+        followed=rules.followed[index],
+        keywords=rules.keywords[index],
+        **closest_liked(vector, candidates.papers[index].id, model, settings.liked_floor),
+    )

@@ -1,0 +1,94 @@
+"""The background: the field's papers every user's models learn against and every signal is
+calibrated on.
+
+It is the history of earlier listings (the store's newest papers, or what a library caller
+passes), split at random into the negatives of the models and a held-out sample on which
+each user's signals are measured once, at training time. Without enough history, the
+background that ships with the package is used (``background_data``): a sample of the arXiv
+CS snapshot with its feature space, built by ``scripts/build_background.py``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from paperfeed.ranking.candidates import Encoded
+from paperfeed.ranking.settings import RankingSettings
+from paperfeed.ranking.space import FeatureSpace, csr_arrays, csr_from, npz_bytes
+
+EmbedTexts = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Background:
+    """Negatives of the SVMs (word and character rows) and of the dense model (vectors), and
+    the held-out papers the signals are calibrated on; all in ``space``."""
+
+    space: FeatureSpace
+    word_rows: sp.csr_matrix
+    char_rows: sp.csr_matrix
+    vectors: np.ndarray
+    held_out: Encoded
+
+    def to_bytes(self) -> bytes:
+        """The background as npz bytes (its space is stored on its own)."""
+        arrays = {
+            "space": np.frombuffer(self.space.key.encode(), np.uint8),
+            "vectors": self.vectors,
+            "held_vectors": self.held_out.vectors,
+        }
+        arrays |= csr_arrays(self.word_rows, "words") | csr_arrays(self.char_rows, "chars")
+        arrays |= csr_arrays(self.held_out.words, "held_words")
+        arrays |= csr_arrays(self.held_out.chars, "held_chars")
+        return npz_bytes(arrays)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, space: FeatureSpace) -> Background:
+        """The inverse of :meth:`to_bytes`, in ``space`` (which must be the one it was in)."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            if arrays["space"].tobytes().decode() != space.key:
+                raise ValueError("this background belongs to another feature space")
+            held = Encoded(
+                arrays["held_vectors"],
+                csr_from(arrays, "held_words"),
+                csr_from(arrays, "held_chars"),
+            )
+            return cls(
+                space, csr_from(arrays, "words"), csr_from(arrays, "chars"), arrays["vectors"], held
+            )
+
+
+def split_history(n: int, settings: RankingSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the held-out papers and of the dense model's negatives among ``n`` history
+    papers: a fixed random split, disjoint, the held-out ones never negatives."""
+    order = np.random.default_rng(0).permutation(n)
+    held = min(settings.calibration_papers, n // 2)
+    dense = order[held : held + settings.background_vectors]
+    return np.sort(order[:held]), np.sort(dense)
+
+
+def background_from_history(
+    space: FeatureSpace,
+    word_rows: sp.csr_matrix,
+    char_rows: sp.csr_matrix,
+    texts: Sequence[str],
+    embed_texts: EmbedTexts,
+    settings: RankingSettings,
+) -> Background:
+    """The background of history ``texts`` whose rows in ``space`` are given (rows match)."""
+    held, dense = split_history(len(texts), settings)
+    negative = np.ones(len(texts), dtype=bool)
+    negative[held] = False
+    held_out = Encoded(embed_texts([texts[i] for i in held]), word_rows[held], char_rows[held])
+    return Background(
+        space,
+        word_rows[negative],
+        char_rows[negative],
+        embed_texts([texts[i] for i in dense]),
+        held_out,
+    )

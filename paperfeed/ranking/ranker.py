@@ -1,0 +1,373 @@
+"""The Ranker: ranks papers for profiles, and owns every cache that makes it cheap.
+
+Read ``digest`` top to bottom: rank (every signal, calibrated and combined), filter (rules,
+papers shown or rated down), choose (diverse picks), explain (reasons for the picks only).
+The expensive parts are done rarely and kept: the feature space is fitted on a history
+(``space_for``), each user's models are trained when their profile changes (``model``),
+and a candidate list is encoded once (``index``). Scoring a day is then a few matrix
+products for a whole batch of users (``scores``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from paperfeed.embed import Embedder, EmbeddingCache, Progress, VectorStore, default_embedder
+from paperfeed.ranking import choose, packaged, reasons, signals
+from paperfeed.ranking.background import Background, background_from_history
+from paperfeed.ranking.candidates import CandidateIndex, encode, texts_of
+from paperfeed.ranking.combine import combine, standardized
+from paperfeed.ranking.model import Ratings, UserModel
+from paperfeed.ranking.papers import PaperLike, as_profile, ratings_of, to_papers
+from paperfeed.ranking.settings import DEFAULTS, RankingSettings
+from paperfeed.ranking.space import FeatureSpace, fit_space, space_key
+from paperfeed.ranking.train import model_key, newest, train
+from paperfeed.records import Interest, Paper, Profile, Recommendation
+
+#: Users scored together: one batch's signal matrices are users x candidates each.
+BATCH_USERS = 256
+_MODEL_SLOTS = 2048
+_INDEX_SLOTS = 4
+
+
+@runtime_checkable
+class ModelStore(Protocol):
+    """Where spaces, backgrounds and trained models outlive the process (the store)."""
+
+    def get_space(self, key: str) -> bytes | None: ...
+
+    def get_background(self, key: str) -> bytes | None: ...
+
+    def put_space(self, key: str, space: bytes, background: bytes, papers: int) -> None: ...
+
+    def get_model(self, key: str) -> bytes | None: ...
+
+    def put_model(self, key: str, space_key: str, data: bytes, user: str | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Request:
+    """One user's digest to make: their profile, how many picks, what to leave out, and the
+    papers their ratings refer to; ``user`` names whose models these are in the store."""
+
+    profile: Profile
+    top: int = 10
+    threshold: float | None = None
+    shown: Collection[str] = ()
+    rated: Sequence[Paper] = ()
+    user: str | None = None
+
+
+class Ranker:
+    """Scores and picks papers for profiles with ``embedder`` (the bundled model by default);
+    ``store`` keeps vectors (and, when it can, spaces and models) between processes."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        store: VectorStore | None = None,
+        settings: RankingSettings = DEFAULTS,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.vectors = EmbeddingCache(embedder or default_embedder(), store)
+        self._lock = threading.RLock()
+        self._spaces: dict[str, FeatureSpace] = {}
+        self._backgrounds: dict[str, Background] = {}
+        self._pending: dict[str, tuple[Any, Any, list[str]]] = {}  # space -> rows to build from
+        self._models: OrderedDict[str, UserModel] = OrderedDict()
+        self._indexes: OrderedDict[str, CandidateIndex] = OrderedDict()
+        self.trained = 0  # models trained by this ranker (tests and benchmarks read it)
+
+    @property
+    def models_store(self) -> ModelStore | None:
+        return self.store if isinstance(self.store, ModelStore) else None
+
+    # -- digests: rank, filter, choose, explain --------------------------------------------
+
+    def digest(
+        self,
+        profile: Profile | Sequence[PaperLike],
+        candidates: Sequence[PaperLike] | CandidateIndex,
+        *,
+        top: int = 10,
+        threshold: float | None = None,
+        shown: Collection[str] = (),
+        rated: Sequence[PaperLike] = (),
+        user: str | None = None,
+    ) -> tuple[list[Recommendation], list[Interest]]:
+        """The picks for one profile with their reasons, and the profile's interests.
+
+        Already ``shown`` papers and papers rated down never come back; exclude keywords
+        drop a paper; followed authors are always in; include keywords and co-authors lift
+        a paper; the rest is filled MMR-style across interests. ``threshold`` (in the
+        background's standard units of the combined score) drops weak picks. ``user`` names
+        whose models these are in the store.
+        """
+        request = Request(as_profile(profile), top, threshold, shown, to_papers(rated), user)
+        return self.digests([request], candidates)[0]
+
+    def digests(
+        self, requests: Sequence[Request], candidates: Sequence[PaperLike] | CandidateIndex
+    ) -> list[tuple[list[Recommendation], list[Interest]]]:
+        """:meth:`digest` of a batch of users: the day's products are shared by all of them."""
+        index = self.index(candidates)
+        if not len(index):
+            return [([], []) for _ in requests]
+        models = [
+            self.model(r.profile, index.space, rated=[*r.rated, *index.papers], user=r.user)
+            for r in requests
+        ]
+        # rank: every signal of every user, calibrated and combined, as matrix products
+        scores = self.scores(index, models)
+        return [
+            self._picks(request, model, index, final)
+            for request, model, final in zip(requests, models, scores, strict=True)
+        ]
+
+    def _picks(
+        self, request: Request, model: UserModel, index: CandidateIndex, scores: np.ndarray
+    ) -> tuple[list[Recommendation], list[Interest]]:
+        """One user's picks from their scores: the rules, the filter, the choice, the reasons."""
+        rules = choose.apply_rules(request.profile, index, self.settings)
+        final = scores + rules.boost
+        # filter: what the rules exclude, what was shown, what was rated down
+        never = choose.never_again(index, {*request.shown, *model.disliked_ids})
+        eligible = ~rules.blocked & ~never
+        # choose: followed authors pinned, the rest diverse across interests
+        groups = self.interest_groups(index, model)
+        picks = choose.choose(
+            final,
+            eligible,
+            rules.pinned,
+            index,
+            groups,
+            self.settings,
+            top=request.top,
+            threshold=request.threshold,
+        )
+        # explain: only the picks
+        recommendations = [
+            self.recommendation(index, model, rules, final, groups, pick, rank)
+            for rank, pick in enumerate(picks, start=1)
+        ]
+        return recommendations, list(model.interests)
+
+    def recommendation(
+        self,
+        index: CandidateIndex,
+        model: UserModel,
+        rules: choose.Rules,
+        final: np.ndarray,
+        groups: np.ndarray | None,
+        pick: int,
+        rank: int,
+    ) -> Recommendation:
+        """One pick with its reasons and its signals."""
+        interest = model.interests[int(groups[pick])] if groups is not None else None
+        evidence = reasons.evidence(pick, index, model, interest, rules, self.settings)
+        raw = signals.compute(index.encoded.rows([pick]), [model], self.settings)
+        return Recommendation(
+            paper=index.papers[pick],
+            score=round(float(final[pick]), 4),
+            rank=rank,
+            reasons=reasons.explain(evidence, self.settings),
+            interest=interest.label if interest else None,
+            signals={name: float(values[0, 0]) for name, values in raw.items()},
+        )
+
+    def interest_groups(self, index: CandidateIndex, model: UserModel) -> np.ndarray | None:
+        """Per candidate, the interest whose own papers it is closest to (None: no interests)."""
+        if not model.interests or model.n_own == 0:
+            return None
+        similarity = index.vectors @ model.vectors[: model.n_own].T
+        per_interest = [
+            signals.top_k_mean(similarity[:, model.interest_of == number], self.settings.dense_k)
+            for number in range(len(model.interests))
+        ]
+        return np.column_stack(per_interest).argmax(axis=1)
+
+    def interests(
+        self, profile: Profile, space: FeatureSpace, *, user: str | None = None
+    ) -> tuple[Interest, ...]:
+        """The interests of ``profile`` (those of its trained models in ``space``)."""
+        return self.model(profile, space, user=user).interests
+
+    # -- scores -----------------------------------------------------------------------------
+
+    def score(
+        self,
+        profile: Profile | Sequence[PaperLike],
+        candidates: Sequence[PaperLike] | CandidateIndex,
+        *,
+        rated: Sequence[PaperLike] = (),
+    ) -> list[float]:
+        """One relevance score per candidate, in the background's standard units: a paper's
+        score does not depend on the other candidates."""
+        return self.score_many([profile], candidates, rated=rated)[0]
+
+    def score_many(
+        self,
+        profiles: Sequence[Profile | Sequence[PaperLike]],
+        candidates: Sequence[PaperLike] | CandidateIndex,
+        *,
+        rated: Sequence[PaperLike] = (),
+    ) -> list[list[float]]:
+        """:meth:`score` of every profile: the day's products are shared by a batch of users."""
+        index = self.index(candidates)
+        known = [*to_papers(rated), *index.papers]
+        models = [self.model(as_profile(p), index.space, rated=known) for p in profiles]
+        return [row.tolist() for row in self.scores(index, models)]
+
+    def signals(self, index: CandidateIndex, models: Sequence[UserModel]) -> dict[str, np.ndarray]:
+        """Every used signal, calibrated: users x candidates arrays (one batch of users)."""
+        return standardized(signals.compute(index.encoded, models, self.settings), models)
+
+    def scores(self, index: CandidateIndex, models: Sequence[UserModel]) -> np.ndarray:
+        """The combined score of every candidate for each model: users x candidates."""
+        out = np.zeros((len(models), len(index)), dtype=np.float32)
+        for start in range(0, len(models), BATCH_USERS):
+            batch = models[start : start + BATCH_USERS]
+            out[start : start + len(batch)] = combine(self.signals(index, batch), self.settings)
+        return out
+
+    # -- models -----------------------------------------------------------------------------
+
+    def model(
+        self,
+        profile: Profile | Sequence[PaperLike],
+        space: FeatureSpace,
+        *,
+        rated: Sequence[Paper] = (),
+        user: str | None = None,
+    ) -> UserModel:
+        """The trained models of ``profile`` in ``space``: from the memo, the store, or trained
+        now (``rated`` holds the papers its ratings refer to)."""
+        profile = as_profile(profile)
+        own = newest(profile.active_papers, self.settings.profile_papers)
+        ratings = ratings_of(profile.feedback, [*rated, *own]) if profile.feedback else Ratings()
+        key = model_key(own, ratings, space.key, self.settings)
+        with self._lock:
+            found = self._models.get(key)
+            if found is not None:
+                self._models.move_to_end(key)
+                return found
+        found = self._stored_model(key)
+        if found is None:
+            found = train(own, ratings, self.background(space), self._embed, self.settings)
+            self.trained += 1
+            if self.models_store is not None:
+                self.models_store.put_model(key, space.key, found.to_bytes(), user)
+        with self._lock:
+            self._models[key] = found
+            while len(self._models) > _MODEL_SLOTS:
+                self._models.popitem(last=False)
+        return found
+
+    def _stored_model(self, key: str) -> UserModel | None:
+        data = self.models_store.get_model(key) if self.models_store is not None else None
+        return UserModel.from_bytes(data) if data is not None else None
+
+    def _embed(self, papers: Sequence[Paper]) -> np.ndarray:
+        return self.vectors.embed_papers(papers)
+
+    def _embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        return self.vectors.embed_papers([{"title": text} for text in texts])
+
+    # -- candidates, spaces and backgrounds -------------------------------------------------
+
+    def index(
+        self,
+        candidates: Sequence[PaperLike] | CandidateIndex,
+        *,
+        history: Sequence[PaperLike | str] = (),
+        space: FeatureSpace | None = None,
+        progress: Progress | None = None,
+    ) -> CandidateIndex:
+        """Encode a candidate list once for many profiles: in ``space``, else the space of
+        ``history`` (earlier listings), else the space that ships with the package."""
+        if isinstance(candidates, CandidateIndex):
+            return candidates
+        papers = to_papers(candidates)
+        space = space or self.space_for(history)
+        digest = hashlib.sha1(space.key.encode())
+        for paper in papers:
+            digest.update(f"{paper.id}\x00{paper.title}\x00{paper.abstract}\x00".encode())
+        key = digest.hexdigest()
+        with self._lock:
+            if key in self._indexes:
+                self._indexes.move_to_end(key)
+                return self._indexes[key]
+        encoded = encode(papers, space, lambda ps: self.vectors.embed_papers(ps, progress))
+        index = CandidateIndex(tuple(papers), encoded, space)
+        with self._lock:
+            self._indexes[key] = index
+            while len(self._indexes) > _INDEX_SLOTS:
+                self._indexes.popitem(last=False)
+        return index
+
+    def space_for(self, history: Sequence[PaperLike | str]) -> FeatureSpace:
+        """The space of ``history`` (fitted once, then kept), or the packaged one when the
+        history is shorter than ``min_history``."""
+        texts = [h if isinstance(h, str) else texts_of(to_papers([h]))[0] for h in history]
+        if len(texts) < self.settings.min_history:
+            return self.packaged_space()
+        key = space_key(texts, self.settings)
+        with self._lock:
+            if key not in self._spaces and not self._stored_space(key):
+                space, word_rows, char_rows = fit_space(texts, self.settings)
+                self._spaces[key] = space
+                self._pending[key] = (word_rows, char_rows, texts)
+            return self._spaces[key]
+
+    def fit(self, texts: Sequence[str]) -> tuple[FeatureSpace, Background]:
+        """A space fitted on history ``texts`` and its background, both built now."""
+        space = self.space_for(texts)
+        return space, self.background(space)
+
+    def known_space(self, key: str) -> FeatureSpace:
+        """The space ``key``, from the memo or the store."""
+        with self._lock:
+            if key in self._spaces or self._stored_space(key):
+                return self._spaces[key]
+        raise LookupError(f"no feature space {key[:12]} is known")
+
+    def _stored_space(self, key: str) -> bool:
+        data = self.models_store.get_space(key) if self.models_store is not None else None
+        if data is not None:
+            self._spaces[key] = FeatureSpace.from_bytes(data)
+        return data is not None
+
+    def packaged_space(self) -> FeatureSpace:
+        """The feature space that ships with the package."""
+        return packaged.space()
+
+    def background(self, space: FeatureSpace) -> Background:
+        """What models in ``space`` learn against: built from its history once, then kept."""
+        with self._lock:
+            if space.key in self._backgrounds:
+                return self._backgrounds[space.key]
+            if space.key in self._pending:
+                word_rows, char_rows, texts = self._pending.pop(space.key)
+                built = background_from_history(
+                    space, word_rows, char_rows, texts, self._embed_texts, self.settings
+                )
+            elif space.key == packaged.space().key:
+                built = packaged.background(self._embed_texts, self.vectors, self.settings)
+            else:
+                built = self._stored_background(space)
+            self._backgrounds[space.key] = built
+            return built
+
+    def _stored_background(self, space: FeatureSpace) -> Background:
+        data = self.models_store.get_background(space.key) if self.models_store else None
+        if data is None:
+            raise LookupError(f"no background is known for feature space {space.key[:12]}")
+        return Background.from_bytes(data, space)

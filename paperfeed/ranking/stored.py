@@ -1,0 +1,58 @@
+"""The store's feature space: which one is current, and when to fit a new one.
+
+A store ranks every day in its current space. A new space is fitted on the store's newest
+``history_papers`` listed papers when there is none yet, when it is ``refit_days`` old, or
+when the store's listings have grown by ``refit_growth`` since; until the store holds
+``min_history`` listed papers, the packaged space is used. A new space means every user's
+models are trained again (in the background, or at the next run), so it is rare.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from paperfeed.ids import paper_text
+from paperfeed.ranking.ranker import ModelStore, Ranker
+from paperfeed.ranking.settings import RankingSettings
+from paperfeed.ranking.space import FeatureSpace
+
+
+class HistoryStore(ModelStore, Protocol):
+    """What the schedule needs of the store."""
+
+    def latest_space(self) -> Any: ...  # .key, .created (ISO UTC), .papers; or None
+
+    def count_listed(self) -> int: ...
+
+    def history_texts(self, before: str | None, limit: int) -> list[tuple[str, str]]: ...
+
+
+def refit_due(info: Any, listed: int, settings: RankingSettings, now: datetime) -> bool:
+    """Whether the stored space ``info`` (None: none yet) should give way to a new one."""
+    if info is None:
+        return listed >= settings.min_history
+    age = now - datetime.fromisoformat(info.created)
+    grown = listed > info.papers * (1.0 + settings.refit_growth)
+    return age.days >= settings.refit_days or grown
+
+
+def current_space(ranker: Ranker, store: HistoryStore, now: datetime | None = None) -> FeatureSpace:
+    """The space the store ranks in now (fitting a new one when it is due)."""
+    settings = ranker.settings
+    info = store.latest_space()
+    listed = store.count_listed()
+    if refit_due(info, listed, settings, now or datetime.now(UTC)):
+        return refit(ranker, store, listed)
+    if info is None:
+        return ranker.packaged_space()
+    return ranker.known_space(info.key)
+
+
+def refit(ranker: Ranker, store: HistoryStore, listed: int) -> FeatureSpace:
+    """Fit a space on the store's newest listed papers, with its background, and keep both."""
+    pairs = store.history_texts(None, ranker.settings.history_papers)
+    texts = [paper_text(title, abstract) for title, abstract in reversed(pairs)]
+    space, background = ranker.fit(texts)
+    store.put_space(space.key, space.to_bytes(), background.to_bytes(), listed)
+    return space

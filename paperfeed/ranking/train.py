@@ -1,0 +1,142 @@
+"""A user's models, trained once when their profile, ratings or the feature space change.
+
+Positives are the own papers (the newest ``profile_papers``) and the papers rated up;
+negatives are the background (and the papers rated down, weighted more). Three models:
+a linear SVM on word rows (``lexical_model``), the same on character rows (``char_model``),
+and a logistic regression on embeddings (``dense_model``). The profile's vectors and word
+rows are kept for the similarity signals and the reasons; every signal's mean and spread
+over the background's held-out papers are kept to calibrate it (``combine``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from paperfeed.ranking.background import Background
+from paperfeed.ranking.candidates import Encoded, texts_of
+from paperfeed.ranking.interests import find_interests
+from paperfeed.ranking.model import Ratings, UserModel
+from paperfeed.ranking.settings import RankingSettings
+from paperfeed.ranking.signals import calibration
+from paperfeed.records import Paper
+
+Embed = Callable[[Sequence[Paper]], np.ndarray]
+
+
+def newest(papers: Sequence[Paper], limit: int) -> list[Paper]:
+    """The newest ``limit`` papers (undated ones count as oldest), in their given order."""
+    if len(papers) <= limit:
+        return list(papers)
+    order = sorted(range(len(papers)), key=lambda i: papers[i].date or "", reverse=True)
+    keep = set(order[:limit])
+    return [p for i, p in enumerate(papers) if i in keep]
+
+
+def model_key(
+    own: Sequence[Paper], ratings: Ratings, space_key: str, settings: RankingSettings
+) -> str:
+    """What a model is known by: its space, its settings, and the papers it learns from."""
+    digest = hashlib.sha1(f"model-v1;{space_key};{settings.training_key()}".encode())
+    for group in (own, ratings.liked, ratings.disliked):
+        digest.update(b"\x01")
+        for paper in group:
+            digest.update(f"{paper.id}\x00{paper.title}\x00{paper.abstract}\x00".encode())
+    return digest.hexdigest()
+
+
+def train(
+    own: Sequence[Paper],
+    ratings: Ratings,
+    background: Background,
+    embed: Embed,
+    settings: RankingSettings,
+) -> UserModel:
+    """Train the models of a profile (own papers already cut to ``settings.profile_papers``)."""
+    space = background.space
+    papers = [*own, *ratings.liked]
+    positives = Encoded(embed(papers), *space.transform(texts_of(papers)))
+    disliked = Encoded(np.zeros((0, 0)), *space.transform(texts_of(ratings.disliked)))
+    interests, interest_of = find_interests(
+        list(own), positives.vectors[: len(own)], positives.words[: len(own)], space, settings
+    )
+    model = UserModel(
+        key=model_key(own, ratings, space.key, settings),
+        space_key=space.key,
+        papers=tuple(Paper(id=p.id, title=p.title) for p in papers),
+        n_own=len(own),
+        vectors=positives.vectors,
+        word_rows=positives.words,
+        dense_weights=logistic_weights(positives.vectors, background.vectors, settings),
+        word_weights=svm_weights(positives.words, background.word_rows, disliked.words, settings),
+        char_weights=svm_weights(positives.chars, background.char_rows, disliked.chars, settings),
+        disliked_ids=frozenset(p.id for p in ratings.disliked),
+        interests=tuple(interests),
+        interest_of=interest_of,
+    )
+    return replace(model, calibration=calibration(model, background.held_out, settings))
+
+
+def svm_weights(
+    positives: sp.csr_matrix,
+    negatives: sp.csr_matrix,
+    disliked: sp.csr_matrix,
+    settings: RankingSettings,
+) -> sp.csr_matrix:
+    """arxiv-sanity style: a linear SVM on TF-IDF rows, positives vs negatives and papers
+    rated down (weighing ``disliked_weight``), classes balanced; its ``model_terms`` largest
+    weights as one sparse row (the bias does not rank).
+
+    Rare terms an owner keeps using (names of their methods, data sets, systems) get large
+    weights, which plain cosine misses; the more of the field the negatives cover, the
+    better it tells the owner's words from the field's.
+    """
+    from sklearn.svm import LinearSVC
+
+    width = negatives.shape[1]
+    if positives.shape[0] == 0 or width == 0:
+        return sp.csr_matrix((1, width), dtype=np.float32)
+    # float64 as liblinear wants it: a float32 stack would be copied once more inside fit
+    features = sp.vstack([negatives, disliked, positives], format="csr", dtype=np.float64)
+    n_negative = negatives.shape[0] + disliked.shape[0]
+    labels = np.r_[np.zeros(n_negative), np.ones(positives.shape[0])]
+    sample_weight = np.r_[
+        np.ones(negatives.shape[0]),
+        np.full(disliked.shape[0], settings.disliked_weight),
+        np.ones(positives.shape[0]),
+    ]
+    model = LinearSVC(
+        class_weight="balanced", C=settings.lexical_model_c, max_iter=10_000, random_state=0
+    )
+    model.fit(features, labels, sample_weight=sample_weight)
+    return largest(model.coef_[0], settings.model_terms)
+
+
+def largest(weights: np.ndarray, keep: int) -> sp.csr_matrix:
+    """The ``keep`` largest weights by size as a 1-row sparse matrix (the rest zero)."""
+    nonzero = np.flatnonzero(weights)
+    if len(nonzero) > keep:
+        nonzero = np.sort(nonzero[np.argpartition(-np.abs(weights[nonzero]), keep - 1)[:keep]])
+    row = np.zeros(len(nonzero), dtype=np.int32)
+    values = weights[nonzero].astype(np.float32)
+    return sp.csr_matrix((values, (row, nonzero)), shape=(1, len(weights)))
+
+
+def logistic_weights(
+    positives: np.ndarray, negatives: np.ndarray, settings: RankingSettings
+) -> np.ndarray:
+    """Scholar Inbox style: a logistic regression on embeddings, positives vs the
+    background's vectors (classes balanced); its weights (the bias does not rank)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(positives) == 0 or len(negatives) == 0:
+        return np.zeros(positives.shape[1], dtype=np.float32)
+    features = np.vstack([positives, negatives])
+    labels = np.r_[np.ones(len(positives)), np.zeros(len(negatives))]
+    model = LogisticRegression(C=settings.dense_model_c, class_weight="balanced", max_iter=200)
+    model.fit(features, labels)
+    return model.coef_[0].astype(np.float32)

@@ -1,0 +1,47 @@
+"""Tests of paperfeed.ranking.stored: the store's current feature space and its refits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fakes import HashingEmbedder
+from ranking_data import SMALL, corpus, own_papers
+
+from paperfeed.ranking import Ranker
+from paperfeed.ranking.stored import current_space, refit_due
+from paperfeed.store import Store
+from paperfeed.store.models import SpaceInfo
+
+NOW = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+def _info(days_old: int, papers: int) -> SpaceInfo:
+    return SpaceInfo(1, "k", (NOW - timedelta(days=days_old)).isoformat(), papers)
+
+
+def test_a_refit_is_due_when_the_space_is_old_or_the_history_has_grown() -> None:
+    assert not refit_due(None, SMALL.min_history - 1, SMALL, NOW)  # too little history
+    assert refit_due(None, SMALL.min_history, SMALL, NOW)
+    assert not refit_due(_info(3, 1000), 1200, SMALL, NOW)
+    assert refit_due(_info(SMALL.refit_days, 1000), 1000, SMALL, NOW)
+    assert refit_due(_info(3, 1000), int(1000 * (1 + SMALL.refit_growth)) + 1, SMALL, NOW)
+
+
+def test_the_store_ranks_in_the_packaged_space_until_it_holds_enough_history(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    store = Store.open(tmp_path / "db.sqlite")
+    ranker = Ranker(HashingEmbedder(), store, SMALL)
+    store.upsert_papers(corpus("a", 2))  # 16 listed papers: below min_history
+    assert current_space(ranker, store) is ranker.packaged_space()
+    store.upsert_papers(corpus("b", 5))
+    space = current_space(ranker, store, NOW)
+    info = store.latest_space()
+    assert info is not None and info.key == space.key and info.papers == 56
+    assert store.get_background(space.key) is not None
+    # a later process finds the same space, and a model trained in it
+    later = Ranker(HashingEmbedder(), store, SMALL)
+    assert current_space(later, store, NOW).key == space.key
+    ranker.model(own_papers(), space)
+    later.model(own_papers(), space)
+    assert later.trained == 0
