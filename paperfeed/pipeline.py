@@ -66,13 +66,17 @@ def check_date(value: str, field: str = "date") -> str:
 
 
 def import_profile(store: Store, path: Path, user: str, *, kind: str | None = None) -> ImportReport:
-    """Read a publication list and link its papers to ``user``'s profile, all or nothing."""
+    """Read a publication list and link its papers to ``user``'s profile, all or nothing.
+
+    The papers are ``user``'s upload: a paper that is a source record is linked as it is
+    (the upload never changes it), any other is stored privately for ``user``.
+    """
     from paperfeed.sources.files import read_path
 
     batch = read_path(path, kind=kind)
     with store.transaction():
         store.add_user(user)
-        result = store.upsert_papers(batch.papers, listed=False)
+        result = store.upsert_papers(batch.papers, owner=user)
         linked = store.add_profile_papers(user, result.ids)
         if batch.owner and store.get_setting(user, "owner_name") is None:
             store.set_setting(user, "owner_name", batch.owner)
@@ -253,7 +257,7 @@ def build_digest(
         store=store,
         embedder=embedder,
         today=day,
-        rated=store.get_papers([f.paper_id for f in profile.feedback]),
+        rated=store.get_papers([f.paper_id for f in profile.feedback], user=user),
     )
     store.save_digest(user, day, recs)
     return Digest(user, day, tuple(recs), tuple(interests), candidates=len(prepared))
@@ -294,7 +298,7 @@ def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
         )
     if not store.has_user(user):
         raise InputError("command line", f"no user {user!r}", field="user")
-    if store.get_paper(paper_id) is None:
+    if store.get_paper(paper_id, user=user) is None:
         raise InputError("command line", f"no paper {paper_id!r} in the store", field="paper_id")
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     store.add_feedback(Feedback(user, paper_id, rating, stamp))

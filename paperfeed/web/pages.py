@@ -81,7 +81,7 @@ class WebContext:
         view; built again when the store's paper count changes (an ingest ran)."""
         from paperfeed.pipeline import prepare_day
 
-        key = (day, self.store.count_papers())
+        key = (day, self.store.count_papers(shared=True))
         with self._preparing:  # a view arriving during the warm-up waits for its index
             if self._day is None or self._day[0] != key:
                 self._day = (key, prepare_day(self.store, day, self.embedder))

@@ -66,7 +66,7 @@ def _rate(context: WebContext, user: str, form: FeedbackForm) -> None:
 
     store = context.store
     if form.rating == "clear":
-        if store.get_paper(form.paper_id) is None:
+        if store.get_paper(form.paper_id, user=user) is None:
             raise InputError("feedback", f"no paper {form.paper_id!r}", field="paper_id")
         store.add_feedback(Feedback(user, form.paper_id, 0))
     else:
@@ -92,14 +92,14 @@ async def feedback(request: Request) -> Response:
 
 
 def _search(context: WebContext, user: str, query: str) -> list[PaperCard]:
-    papers = context.store.search(query, limit=SEARCH_LIMIT)
+    papers = context.store.search(query, limit=SEARCH_LIMIT, user=user)
     rated = ratings(context.store, user)
     return [paper_card(p, rated.get(p.id, 0)) for p in papers]
 
 
 @login_required
 async def search(request: Request) -> Response:
-    """``/search?q=``: full-text search over every stored paper."""
+    """``/search?q=``: full-text search over the source records and the user's own uploads."""
     query = clean_text(request.query_params.get("q", ""))[:200]
     results = await run_in_threadpool(_search, web(request), request.state.user, query)
     return render(request, "search.html", query=query, results=results)
