@@ -12,6 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from paperfeed.errors import InputError
 
 ENV_PREFIX = "PAPERFEED_"
+KIB, MIB, GIB = 1024, 1024 * 1024, 1024 * 1024 * 1024
+
+#: How many of a profile's own papers the analysis (interests, namesakes, ranking) uses:
+#: the most recent ones. Bounds its time and memory for a profile of any size.
+PROFILE_ANALYSIS_PAPERS = 2000
 
 
 class SourcesConfig(BaseModel):
@@ -42,6 +47,28 @@ class WebConfig(BaseModel):
     allow_signup: bool = True
 
 
+class LimitsConfig(BaseModel):
+    """What one input may cost. Going over a cap is an error naming the input; nothing is
+    stored. Web request bodies are counted while they are read, before any parsing."""
+
+    model_config = ConfigDict(extra="forbid")
+    request_bytes: int = Field(default=64 * KIB, ge=1024)  # any request body but an upload
+    upload_bytes: int = Field(default=5 * MIB, ge=1024)  # a file uploaded in the web app
+    upload_expanded_bytes: int = Field(default=64 * MIB, ge=1024)  # an upload, uncompressed
+    file_bytes: int = Field(default=4 * GIB, ge=1024)  # a file given to the command line
+    file_expanded_bytes: int = Field(default=16 * GIB, ge=1024)  # ... uncompressed
+    archive_members: int = Field(default=16, ge=1)  # gzip members in one file
+    feed_bytes: int = Field(default=64 * MIB, ge=1024)  # one HTTP response, decoded
+    concurrent_hashes: int = Field(default=2, ge=1)  # argon2 hashes running at once
+
+
+class StoreConfig(BaseModel):
+    """The database: how long a writer waits for another one's lock before retrying."""
+
+    model_config = ConfigDict(extra="forbid")
+    busy_timeout: float = Field(default=10.0, gt=0)
+
+
 class Settings(BaseModel):
     """Everything configurable. Precedence: command line > environment > file > defaults."""
 
@@ -54,6 +81,8 @@ class Settings(BaseModel):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
 
 
 def default_config_path() -> Path:

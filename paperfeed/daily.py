@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from paperfeed import pipeline
-from paperfeed.config import Settings
+from paperfeed.config import LimitsConfig, Settings
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
 
@@ -65,6 +65,7 @@ def ingest_all(
     day: str | None = None,
     client: httpx.Client | PoliteFetcher | None = None,
     allow_private: bool = False,
+    limits: LimitsConfig | None = None,
 ) -> list[str]:
     """Ingest every source; a failing source is reported and the others still run.
 
@@ -75,13 +76,19 @@ def ingest_all(
     needed = client is None and any(map(pipeline.is_network_source, specs))
     owned = make_client(allow_private=allow_private) if needed else None
     http = owned if owned is not None else client
-    fetcher = as_fetcher(http) if http is not None else None
+    cap = (limits or LimitsConfig()).feed_bytes
+    fetcher = as_fetcher(http, max_bytes=cap) if http is not None else None
     problems: list[str] = []
     try:
         for spec in specs:
             try:
                 report = pipeline.ingest(
-                    store, spec, day=day, client=fetcher, allow_private=allow_private
+                    store,
+                    spec,
+                    day=day,
+                    client=fetcher,
+                    allow_private=allow_private,
+                    limits=limits,
                 )
                 problems.extend(report.problems)
             except PaperfeedError as exc:
@@ -202,7 +209,12 @@ def run_all(
     """The whole daily job. Running it twice a day sends nothing twice."""
     specs = configured_sources(settings) if sources is None else list(sources)
     problems = ingest_all(
-        store, specs, day=day, client=client, allow_private=settings.sources.allow_private_feeds
+        store,
+        specs,
+        day=day,
+        client=client,
+        allow_private=settings.sources.allow_private_feeds,
+        limits=settings.limits,
     )
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None

@@ -16,8 +16,10 @@ from paperfeed.records import Batch, Digest, Paper
 if TYPE_CHECKING:
     import httpx
 
+    from paperfeed.config import LimitsConfig
     from paperfeed.embed import Embedder
     from paperfeed.index import CandidateIndex
+    from paperfeed.sources.bounded import ReadLimits
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
@@ -65,7 +67,25 @@ def check_date(value: str, field: str = "date") -> str:
     return value
 
 
-def import_profile(store: Store, path: Path, user: str, *, kind: str | None = None) -> ImportReport:
+def read_limits(limits: LimitsConfig | None, *, upload: bool = False) -> ReadLimits:
+    """The caps for reading one file: a web upload's, or a file given to the command line."""
+    from paperfeed.config import LimitsConfig
+    from paperfeed.sources.bounded import ReadLimits
+
+    limits = limits or LimitsConfig()
+    if upload:
+        return ReadLimits(limits.upload_bytes, limits.upload_expanded_bytes, limits.archive_members)
+    return ReadLimits(limits.file_bytes, limits.file_expanded_bytes, limits.archive_members)
+
+
+def import_profile(
+    store: Store,
+    path: Path,
+    user: str,
+    *,
+    kind: str | None = None,
+    limits: ReadLimits | None = None,
+) -> ImportReport:
     """Read a publication list and link its papers to ``user``'s profile, all or nothing.
 
     The papers are ``user``'s upload: a paper that is a source record is linked as it is
@@ -73,7 +93,7 @@ def import_profile(store: Store, path: Path, user: str, *, kind: str | None = No
     """
     from paperfeed.sources.files import read_path
 
-    batch = read_path(path, kind=kind)
+    batch = read_path(path, kind=kind, limits=limits)
     with store.transaction():
         store.add_user(user)
         result = store.upsert_papers(batch.papers, owner=user)
@@ -93,14 +113,16 @@ def import_profile(store: Store, path: Path, user: str, *, kind: str | None = No
     )
 
 
-def _file_batches(path: Path, since: str | None, day: str | None) -> Iterator[Batch]:
+def _file_batches(
+    path: Path, since: str | None, day: str | None, limits: ReadLimits | None
+) -> Iterator[Batch]:
     """Papers of a local file; big JSONL(.gz) files are streamed in chunks."""
     name = path.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz")):
         from paperfeed.sources.jsonl import iter_jsonl_path
 
         chunk: list[Paper] = []
-        for paper in iter_jsonl_path(path, date=day):
+        for paper in iter_jsonl_path(path, date=day, limits=limits):
             if since and (paper.date or "") < since:
                 continue
             chunk.append(paper)
@@ -111,7 +133,7 @@ def _file_batches(path: Path, since: str | None, day: str | None) -> Iterator[Ba
         return
     from paperfeed.sources.files import read_path
 
-    batch = read_path(path)
+    batch = read_path(path, limits=limits)
     keep = [
         p
         for p in batch.papers
@@ -155,6 +177,7 @@ def source_batches(
     day: str | None = None,
     client: Client | None = None,
     allow_private: bool = False,
+    limits: LimitsConfig | None = None,
 ) -> Iterator[Batch]:
     """Resolve a SOURCE argument to batches of papers (see `paperfeed ingest --help`).
 
@@ -162,13 +185,15 @@ def source_batches(
     holds across sources; without one, a client is made and closed here.
     """
     if is_network_source(spec):
-        from paperfeed.sources.http import as_fetcher, make_client
+        from paperfeed.sources.http import MAX_BODY_BYTES, as_fetcher, make_client
 
+        cap = (limits.feed_bytes if limits else None) or MAX_BODY_BYTES
         if client is not None:
-            batch = _network_batch(spec, since, client, allow_private)
+            batch = _network_batch(spec, since, as_fetcher(client, max_bytes=cap), allow_private)
         else:
             with make_client(allow_private=allow_private) as http:
-                batch = _network_batch(spec, since, as_fetcher(http), allow_private)
+                fetcher = as_fetcher(http, max_bytes=cap)
+                batch = _network_batch(spec, since, fetcher, allow_private)
         if day:
             batch = Batch(
                 tuple(p for p in batch.papers if p.date == day),
@@ -180,7 +205,7 @@ def source_batches(
     path = Path(spec).expanduser()
     if not path.exists():
         raise InputError(spec, "no such file, and not a source (arxiv:CATS, oai:SET, hf:DATE, URL)")
-    yield from _file_batches(path, since, day)
+    yield from _file_batches(path, since, day, read_limits(limits))
 
 
 def ingest(
@@ -191,21 +216,24 @@ def ingest(
     day: str | None = None,
     client: Client | None = None,
     allow_private: bool = False,
+    limits: LimitsConfig | None = None,
 ) -> IngestReport:
-    """Take a source's papers into the store. A malformed input changes nothing."""
+    """Take a source's papers into the store: all or nothing, written in short chunks
+    (``Store.ingest_papers``) so that other writers are never held up for long."""
     batches = list(
-        source_batches(spec, since=since, day=day, client=client, allow_private=allow_private)
+        source_batches(
+            spec,
+            since=since,
+            day=day,
+            client=client,
+            allow_private=allow_private,
+            limits=limits,
+        )
     )
-    read = added = merged = unchanged = 0
-    problems: list[str] = []
-    with store.transaction():
-        for batch in batches:
-            result = store.upsert_papers(batch.papers)
-            read += len(batch.papers)
-            added, merged = added + result.added, merged + result.merged
-            unchanged += result.unchanged
-            problems.extend(batch.problems)
-    return IngestReport(spec, read, added, merged, unchanged, tuple(problems))
+    result = store.ingest_papers([batch.papers for batch in batches], origin=spec)
+    read = sum(len(batch.papers) for batch in batches)
+    problems = [problem for batch in batches for problem in batch.problems]
+    return IngestReport(spec, read, result.added, result.merged, result.unchanged, tuple(problems))
 
 
 def prepare_day(store: Store, day: str, embedder: Embedder | None = None) -> CandidateIndex:

@@ -60,7 +60,12 @@ class ActivityMixin(PapersMixin):
             self._ensure_user(fb.user)
             self._conn.execute(
                 "INSERT INTO feedback_events (user, paper_id, rating, at) VALUES (?, ?, ?, ?)",
-                (fb.user, self._canonical(fb.paper_id, fb.user), int(fb.rating), fb.at or utc_now()),
+                (
+                    fb.user,
+                    self._canonical(fb.paper_id, fb.user),
+                    int(fb.rating),
+                    fb.at or utc_now(),
+                ),
             )
 
     def feedback(self, user: str) -> list[Feedback]:

@@ -196,6 +196,11 @@ class PapersMixin(StoreBase):
                         "INSERT OR IGNORE INTO listings (paper_id, date, source) VALUES (?, ?, ?)",
                         (stored_id, paper.date, paper.source),
                     )
+            if owner is None and counts["added"] + counts["merged"]:
+                self._conn.execute(  # a staged ingest deciding meanwhile must decide again
+                    "INSERT INTO counters (name, value) VALUES ('shared_version', 1) "
+                    "ON CONFLICT (name) DO UPDATE SET value = value + 1"
+                )
         return UpsertResult(ids=tuple(ids), **counts)
 
     def _upsert_shared(self, paper: Paper, listed: bool) -> tuple[str, str]:

@@ -23,6 +23,9 @@ Activity (``activity.py``): ``add_feedback``, ``feedback``, ``feedback_events``,
 ``claim_delivery``, ``confirm_delivery``, ``delivery_state``,
 ``unmark_sent``, ``was_sent``.
 
+Staged ingest (``staging.py``): ``ingest_papers(batches, origin)`` (all or nothing, in
+short writes), ``clean_dead_ingests()``.
+
 Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_vectors``,
 ``put_vectors``, ``count_vectors``; the day's fitted lexicon (a
 ``paperfeed.index.LexiconStore``): ``get_lexicon``, ``put_lexicon``.
@@ -30,11 +33,12 @@ Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_v
 
 from __future__ import annotations
 
+from paperfeed.store.staging import StagingMixin
 from paperfeed.store.users import UsersMixin
 from paperfeed.store.vectors import VectorsMixin
 
 
-class Store(UsersMixin, VectorsMixin):
+class Store(UsersMixin, StagingMixin, VectorsMixin):
     """A paperfeed database; safe to share between threads, and between processes by file."""
 
 
