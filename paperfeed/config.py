@@ -41,10 +41,14 @@ class SmtpConfig(BaseModel):
 
 
 class WebConfig(BaseModel):
-    """The web app: whether anyone may sign up (a lab may add users with `paperfeed passwd`)."""
+    """The web app: whether anyone may sign up (a lab may add users with `paperfeed passwd`),
+    and how long a session lives: ended after ``session_idle_hours`` without use and after
+    ``session_max_days`` in any case (then the user signs in again)."""
 
     model_config = ConfigDict(extra="forbid")
     allow_signup: bool = True
+    session_idle_hours: float = Field(default=72.0, gt=0)
+    session_max_days: float = Field(default=14.0, gt=0)
 
 
 class LimitsConfig(BaseModel):

@@ -26,16 +26,19 @@ class ProfileInsight:
     interests: tuple[Interest, ...] = ()
     interest_of: dict[str, str] = field(default_factory=dict)
     namesakes: dict[str, str] = field(default_factory=dict)
+    note: str = ""  # e.g. that only the most recent papers were analysed
 
 
 def profile_insight(store: Store, user: str, embedder: Embedder | None = None) -> ProfileInsight:
     """Interests and namesake flags of ``user``'s profile (empty when it holds no papers)."""
     from paperfeed.api import embedding_cache, own_interests
+    from paperfeed.pipeline_limits import most_recent
     from paperfeed.profile import namesake_flags
 
-    links = store.profile_links(user)
-    if not links:
+    all_links = store.profile_links(user)
+    if not all_links:
         return ProfileInsight()
+    links, note = most_recent(all_links, lambda link: link[0])
     papers = [paper for paper, _ in links]
     matrix = np.asarray(embedding_cache(embedder, store).embed_papers(papers, progress=False))
     active = [i for i, (_, included) in enumerate(links) if included]
@@ -46,4 +49,5 @@ def profile_insight(store: Store, user: str, embedder: Embedder | None = None) -
         interests=tuple(interests),
         interest_of={pid: i.label for i in interests for pid in i.paper_ids},
         namesakes={flag.paper_id: flag.reason for flag in flags},
+        note=note,
     )

@@ -274,7 +274,14 @@ def build_digest(
     if not len(prepared):
         note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
         return Digest(user, day, (), note=note)
+    from dataclasses import replace
+
+    from paperfeed.pipeline_limits import most_recent
+
     profile = store.load_profile(user)
+    kept, capped = most_recent(profile.papers, lambda paper: paper)
+    if capped:
+        profile = replace(profile, papers=tuple(kept))
     shown = store.shown_ids(user, before=day)
     recs, interests = api.rank_digest(
         profile,
@@ -288,7 +295,7 @@ def build_digest(
         rated=store.get_papers([f.paper_id for f in profile.feedback], user=user),
     )
     store.save_digest(user, day, recs)
-    return Digest(user, day, tuple(recs), tuple(interests), candidates=len(prepared))
+    return Digest(user, day, tuple(recs), tuple(interests), candidates=len(prepared), note=capped)
 
 
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:
@@ -372,7 +379,7 @@ def describe_profile(store: Store, user: str, embedder: Embedder | None = None) 
         raise InputError("command line", f"no user {user!r}", field="user")
     links = store.profile_links(user)
     insight = profile_insight(store, user, embedder)
-    lines = [f"{user}: {len(links)} papers"]
+    lines = [f"{user}: {len(links)} papers"] + ([insight.note] if insight.note else [])
     for number, interest in enumerate(insight.interests, 1):
         lines.append(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
     for paper, included in links:

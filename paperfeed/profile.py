@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from paperfeed.config import PROFILE_ANALYSIS_PAPERS
 from paperfeed.ids import fold, normalize_author
 from paperfeed.lexical import is_boilerplate
 from paperfeed.records import Interest, Paper
@@ -31,12 +32,21 @@ INTEREST_DISTANCE = 0.62
 def cluster_papers(
     vectors: np.ndarray, distance_threshold: float = INTEREST_DISTANCE
 ) -> np.ndarray:
-    """Cluster label per row (0..k-1, largest cluster first) by average-linkage on cosine."""
+    """Cluster label per row (0..k-1, largest cluster first) by average-linkage on cosine.
+
+    Bounded for any number of rows: the agglomerative step (quadratic memory) sees at most
+    ``PROFILE_ANALYSIS_PAPERS`` rows (the last ones: callers put the most recent last or
+    pass no more); any earlier row joins the cluster whose centroid is nearest.
+    """
     n = len(vectors)
     if n == 0:
         return np.zeros(0, dtype=int)
     if n == 1:
         return np.zeros(1, dtype=int)
+    cap = PROFILE_ANALYSIS_PAPERS
+    if n > cap:
+        tail = cluster_papers(vectors[-cap:], distance_threshold)
+        return np.concatenate([_nearest_cluster(vectors[:-cap], vectors[-cap:], tail), tail])
     from sklearn.cluster import AgglomerativeClustering
 
     model = AgglomerativeClustering(
@@ -50,6 +60,18 @@ def cluster_papers(
     order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], int(np.argmax(raw == c))))
     relabel = {old: new for new, old in enumerate(order)}
     return np.array([relabel[c] for c in raw], dtype=int)
+
+
+def _nearest_cluster(rows: np.ndarray, clustered: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """For each of ``rows``, the label whose centroid (of ``clustered``) is most similar."""
+    centroids = np.stack([clustered[labels == c].mean(axis=0) for c in range(labels.max() + 1)])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    out = [np.argmax(part @ centroids.T, axis=1) for part in _row_chunks(rows)]
+    return np.concatenate(out).astype(int) if out else np.zeros(0, dtype=int)
+
+
+def _row_chunks(rows: np.ndarray, size: int = 1024) -> list[np.ndarray]:
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
 
 
 def label_terms(
@@ -131,12 +153,9 @@ def is_owner(name: str, owner: str) -> bool:
 def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:
     """Group index per paper: papers linked (transitively) by a shared co-author.
 
-    The owner's own name never links papers: every paper has it.
+    The owner's own name never links papers: every paper has it. Linear in the number of
+    author names (each name links its papers to the first paper that had it).
     """
-    keys = [
-        {" ".join(author_key(a)) for a in p.authors if not is_owner(a, owner)} - {""}
-        for p in papers
-    ]
     parent = list(range(len(papers)))
 
     def root(i: int) -> int:
@@ -145,14 +164,23 @@ def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:
             i = parent[i]
         return i
 
-    for i in range(len(papers)):
-        for j in range(i):
-            if keys[i] & keys[j]:
-                parent[root(i)] = root(j)
+    first_with: dict[str, int] = {}
+    for i, paper in enumerate(papers):
+        keys = {" ".join(author_key(a)) for a in paper.authors if not is_owner(a, owner)} - {""}
+        for key in keys:
+            j = first_with.setdefault(key, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
     roots = [root(i) for i in range(len(papers))]
-    sizes = {r: roots.count(r) for r in set(roots)}
-    order = sorted(sizes, key=lambda r: (-sizes[r], roots.index(r)))
-    return np.array([order.index(r) for r in roots], dtype=int)
+    sizes: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for index, r in enumerate(roots):
+        sizes[r] = sizes.get(r, 0) + 1
+        first.setdefault(r, index)
+    order = {r: n for n, r in enumerate(sorted(sizes, key=lambda r: (-sizes[r], first[r])))}
+    return np.array([order[r] for r in roots], dtype=int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +205,17 @@ def _closeness(similarity: np.ndarray, k: int = 3) -> float:
     return float(top.mean()) if top.size else 0.0
 
 
+def _lowest_closeness(group: np.ndarray) -> float:
+    """The lowest closeness of a row to the other rows, computed in chunks of rows (memory
+    linear in the group's size, never the full square)."""
+    bar = np.inf
+    for start in range(0, len(group), 512):
+        within = group[start : start + 512] @ group.T
+        for offset, row in enumerate(within):
+            bar = min(bar, _closeness(np.delete(row, start + offset)))
+    return float(bar)
+
+
 def namesake_flags(papers: Sequence[Paper], owner: str, vectors: np.ndarray) -> list[NamesakeFlag]:
     """Own papers outside the main co-author network, likely namesakes first.
 
@@ -191,8 +230,7 @@ def namesake_flags(papers: Sequence[Paper], owner: str, vectors: np.ndarray) -> 
     main = np.flatnonzero(groups == 0)
     if len(main) < 2:
         return []
-    within = vectors[main] @ vectors[main].T
-    bar = min(_closeness(np.delete(within[i], i)) for i in range(len(main)))
+    bar = _lowest_closeness(vectors[main])
     flags = []
     for i in (int(x) for x in np.flatnonzero(groups != 0)):
         if not papers[i].authors:
