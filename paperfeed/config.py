@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from paperfeed.errors import InputError
 
 ENV_PREFIX = "PAPERFEED_"
+KIB, MIB, GIB = 1024, 1024 * 1024, 1024 * 1024 * 1024
 
 
 class SourcesConfig(BaseModel):
@@ -36,10 +37,36 @@ class SmtpConfig(BaseModel):
 
 
 class WebConfig(BaseModel):
-    """The web app: whether anyone may sign up (a lab may add users with `paperfeed passwd`)."""
+    """The web app: whether anyone may sign up (a lab may add users with `paperfeed passwd`),
+    and how long a session lives: ended after ``session_idle_hours`` without use and after
+    ``session_max_days`` in any case (then the user signs in again)."""
 
     model_config = ConfigDict(extra="forbid")
     allow_signup: bool = True
+    session_idle_hours: float = Field(default=72.0, gt=0)
+    session_max_days: float = Field(default=14.0, gt=0)
+
+
+class LimitsConfig(BaseModel):
+    """What one input may cost. Going over a cap is an error naming the input; nothing is
+    stored. Web request bodies are counted while they are read, before any parsing."""
+
+    model_config = ConfigDict(extra="forbid")
+    request_bytes: int = Field(default=64 * KIB, ge=1024)  # any request body but an upload
+    upload_bytes: int = Field(default=5 * MIB, ge=1024)  # a file uploaded in the web app
+    upload_expanded_bytes: int = Field(default=64 * MIB, ge=1024)  # an upload, uncompressed
+    file_bytes: int = Field(default=4 * GIB, ge=1024)  # a file given to the command line
+    file_expanded_bytes: int = Field(default=16 * GIB, ge=1024)  # ... uncompressed
+    archive_members: int = Field(default=16, ge=1)  # gzip members in one file
+    feed_bytes: int = Field(default=64 * MIB, ge=1024)  # one HTTP response, decoded
+    concurrent_hashes: int = Field(default=2, ge=1)  # argon2 hashes running at once
+
+
+class StoreConfig(BaseModel):
+    """The database: how long a writer waits for another one's lock before retrying."""
+
+    model_config = ConfigDict(extra="forbid")
+    busy_timeout: float = Field(default=10.0, gt=0)
 
 
 class Settings(BaseModel):
@@ -54,6 +81,8 @@ class Settings(BaseModel):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
     #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
     ranking: dict[str, object] = Field(default_factory=dict)
 

@@ -1,18 +1,30 @@
-"""The daily job: ingest the day's listings, rank for every user, deliver once per user and day."""
+"""The daily job: ingest the day's listings, rank for every user, deliver once per user and day.
+
+Users are isolated: a failure of any kind while serving one user (bad data, a bug, a
+MemoryError) is reported in that user's ``UserRun`` and the next user is served; the
+command exits non-zero at the end. A mail the server accepted is recorded as sent with
+retries while another writer holds the database; if the database stays busy past
+``CONFIRM_PATIENCE`` the fact goes to a small journal file beside it (``DB.sent``), which
+the next run reads before claiming, so contention never makes a digest go out twice.
+"""
 
 from __future__ import annotations
 
 import functools
+import json
 import os
-import socket
+import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from paperfeed import pipeline
-from paperfeed.config import Settings
+from paperfeed.config import LimitsConfig, Settings
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
+from paperfeed.store.base import is_busy
+from paperfeed.store.staging import owner_is_dead, process_owner
 
 if TYPE_CHECKING:
     import httpx
@@ -70,6 +82,7 @@ def ingest_all(
     day: str | None = None,
     client: httpx.Client | PoliteFetcher | None = None,
     allow_private: bool = False,
+    limits: LimitsConfig | None = None,
 ) -> list[str]:
     """Ingest every source; a failing source is reported and the others still run.
 
@@ -80,13 +93,19 @@ def ingest_all(
     needed = client is None and any(map(pipeline.is_network_source, specs))
     owned = make_client(allow_private=allow_private) if needed else None
     http = owned if owned is not None else client
-    fetcher = as_fetcher(http) if http is not None else None
+    cap = (limits or LimitsConfig()).feed_bytes
+    fetcher = as_fetcher(http, max_bytes=cap) if http is not None else None
     problems: list[str] = []
     try:
         for spec in specs:
             try:
                 report = pipeline.ingest(
-                    store, spec, day=day, client=fetcher, allow_private=allow_private
+                    store,
+                    spec,
+                    day=day,
+                    client=fetcher,
+                    allow_private=allow_private,
+                    limits=limits,
                 )
                 problems.extend(report.problems)
             except PaperfeedError as exc:
@@ -95,6 +114,9 @@ def ingest_all(
         if owned is not None:
             owned.close()
     return problems
+
+
+CONFIRM_PATIENCE = 300.0  # seconds of retrying to record a mail the server accepted
 
 
 def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
@@ -106,35 +128,85 @@ def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
         return "no address"
     if not digest.date or not digest.recommendations:
         return "no papers"
-    if not claim(store, digest.user, digest.date):
+    if journaled(store, digest.user, digest.date) or not claim(store, digest.user, digest.date):
         return "already sent"
     try:  # build_message gives every attempt at (user, day) the same Message-ID
         send_digest(build_message(digest, address, smtp), smtp)
     except DeliveryError as exc:
         store.unmark_sent(digest.user, digest.date, "email")
         return f"failed: {exc}"
+    return confirm_sent(store, digest)
+
+
+def _confirm(store: Store, digest: Digest) -> None:
     with store.transaction():
-        store.confirm_delivery(digest.user, digest.date, "email")
+        store.confirm_delivery(digest.user, str(digest.date), "email")
         pipeline.mark_shown(store, digest, "email")
-    return "sent"
+
+
+def confirm_sent(
+    store: Store,
+    digest: Digest,
+    patience: float = CONFIRM_PATIENCE,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """Record an accepted mail as sent, retrying while the database is busy; past
+    ``patience`` the journal keeps the fact for the next run (never a second mail)."""
+    deadline, delay = time.monotonic() + patience, 0.25
+    while True:
+        try:
+            _confirm(store, digest)
+            return "sent"
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if time.monotonic() > deadline:
+                _journal_write(store, digest.user, str(digest.date))
+                return "sent (recorded in the journal: the database stayed busy)"
+            sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+def _journal_path(store: Store) -> str | None:
+    return None if store.path == ":memory:" else store.path + ".sent"
+
+
+def _journal_write(store: Store, user: str, day: str) -> None:
+    path = _journal_path(store)
+    if path is None:
+        return
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"user": user, "date": day, "channel": "email"}) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def journaled(store: Store, user: str, day: str) -> bool:
+    """Whether the journal says this (user, day) mail was accepted; if so, try to record
+    it in the store now."""
+    path = _journal_path(store)
+    if path is None or not os.path.exists(path):
+        return False
+    with open(path, encoding="utf-8") as handle:
+        entries = [json.loads(line) for line in handle if line.strip()]
+    if {"user": user, "date": day, "channel": "email"} not in entries:
+        return False
+    try:
+        if store.delivery_state(user, day, "email") is not None:
+            store.confirm_delivery(user, day, "email")
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+    return True
 
 
 def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return process_owner()
 
 
 def _owner_is_dead(owner: str) -> bool:
     """True when ``owner`` (host:pid) is a process of this host that no longer runs."""
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return owner_is_dead(owner)
 
 
 def claim(store: Store, user: str, day: str) -> bool:
@@ -209,7 +281,12 @@ def run_all(
     """The whole daily job. Running it twice a day sends nothing twice."""
     specs = configured_sources(settings, day) if sources is None else list(sources)
     problems = ingest_all(
-        store, specs, day=day, client=client, allow_private=settings.sources.allow_private_feeds
+        store,
+        specs,
+        day=day,
+        client=client,
+        allow_private=settings.sources.allow_private_feeds,
+        limits=settings.limits,
     )
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None
@@ -217,14 +294,25 @@ def run_all(
     ranker = pipeline.ranker_for(store, embedder, settings)
     prepare = _day_index(store, day, ranker) if day else None
     for user in users if users is not None else store.users():
-        if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
-            runs.append(UserRun(user, day, 0, "not scheduled today"))
-            continue
-        top = int(store.get_setting(user, "top", settings.top) or settings.top)
         try:
-            runs.append(
-                run_user(store, user, day=day, top=top, smtp=smtp, prepare=prepare, ranker=ranker)
-            )
+            runs.append(_serve_user(store, settings, user, day, smtp, ranker, prepare))
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))
+        except Exception as exc:  # any failure stays this user's: the next user is served
+            runs.append(UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}"))
     return runs, problems
+
+
+def _serve_user(
+    store: Store,
+    settings: Settings,
+    user: str,
+    day: str | None,
+    smtp: SmtpSettings | None,
+    ranker: Ranker,
+    prepare: Callable[[], CandidateIndex] | None,
+) -> UserRun:
+    if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
+        return UserRun(user, day, 0, "not scheduled today")
+    top = int(store.get_setting(user, "top", settings.top) or settings.top)
+    return run_user(store, user, day=day, top=top, smtp=smtp, prepare=prepare, ranker=ranker)

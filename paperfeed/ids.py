@@ -104,3 +104,10 @@ def paper_text(title: str, abstract: str) -> str:
 def content_hash(title: str, abstract: str) -> str:
     """Key of a paper's text for the embedding cache: sha1 of the embedded text."""
     return hashlib.sha1(paper_text(title, abstract).encode()).hexdigest()
+
+
+def normalize_user_name(raw: str) -> str:
+    """A user name as typed, in the one form used everywhere (sign-up, sign-in, the
+    sign-in throttle, the command line): NFKC, surrounding whitespace (any Unicode space,
+    no-break space included) removed, lower case. ``"  BOB\\u00a0"`` is ``bob``."""
+    return unicodedata.normalize("NFKC", raw).strip().lower()

@@ -15,9 +15,10 @@ from paperfeed.records import Batch, Digest, Paper
 if TYPE_CHECKING:
     import httpx
 
-    from paperfeed.config import Settings
+    from paperfeed.config import LimitsConfig, Settings
     from paperfeed.embed import Embedder, Progress
     from paperfeed.ranking import CandidateIndex, Ranker
+    from paperfeed.sources.bounded import ReadLimits
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
 
@@ -65,14 +66,36 @@ def check_date(value: str, field: str = "date") -> str:
     return value
 
 
-def import_profile(store: Store, path: Path, user: str, *, kind: str | None = None) -> ImportReport:
-    """Read a publication list and link its papers to ``user``'s profile, all or nothing."""
+def read_limits(limits: LimitsConfig | None, *, upload: bool = False) -> ReadLimits:
+    """The caps for reading one file: a web upload's, or a file given to the command line."""
+    from paperfeed.config import LimitsConfig
+    from paperfeed.sources.bounded import ReadLimits
+
+    limits = limits or LimitsConfig()
+    if upload:
+        return ReadLimits(limits.upload_bytes, limits.upload_expanded_bytes, limits.archive_members)
+    return ReadLimits(limits.file_bytes, limits.file_expanded_bytes, limits.archive_members)
+
+
+def import_profile(
+    store: Store,
+    path: Path,
+    user: str,
+    *,
+    kind: str | None = None,
+    limits: ReadLimits | None = None,
+) -> ImportReport:
+    """Read a publication list and link its papers to ``user``'s profile, all or nothing.
+
+    The papers are ``user``'s upload: a paper that is a source record is linked as it is
+    (the upload never changes it), any other is stored privately for ``user``.
+    """
     from paperfeed.sources.files import read_path
 
-    batch = read_path(path, kind=kind)
+    batch = read_path(path, kind=kind, limits=limits)
     with store.transaction():
         store.add_user(user)
-        result = store.upsert_papers(batch.papers, listed=False)
+        result = store.upsert_papers(batch.papers, owner=user)
         linked = store.add_profile_papers(user, result.ids)
         if batch.owner and store.get_setting(user, "owner_name") is None:
             store.set_setting(user, "owner_name", batch.owner)
@@ -89,14 +112,16 @@ def import_profile(store: Store, path: Path, user: str, *, kind: str | None = No
     )
 
 
-def _file_batches(path: Path, since: str | None, day: str | None) -> Iterator[Batch]:
+def _file_batches(
+    path: Path, since: str | None, day: str | None, limits: ReadLimits | None
+) -> Iterator[Batch]:
     """Papers of a local file; big JSONL(.gz) files are streamed in chunks."""
     name = path.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz")):
         from paperfeed.sources.jsonl import iter_jsonl_path
 
         chunk: list[Paper] = []
-        for paper in iter_jsonl_path(path, date=day):
+        for paper in iter_jsonl_path(path, date=day, limits=limits):
             if since and (paper.date or "") < since:
                 continue
             chunk.append(paper)
@@ -107,7 +132,7 @@ def _file_batches(path: Path, since: str | None, day: str | None) -> Iterator[Ba
         return
     from paperfeed.sources.files import read_path
 
-    batch = read_path(path)
+    batch = read_path(path, limits=limits)
     keep = [
         p
         for p in batch.papers
@@ -151,6 +176,7 @@ def source_batches(
     day: str | None = None,
     client: Client | None = None,
     allow_private: bool = False,
+    limits: LimitsConfig | None = None,
 ) -> Iterator[Batch]:
     """Resolve a SOURCE argument to batches of papers (see `paperfeed ingest --help`).
 
@@ -158,13 +184,15 @@ def source_batches(
     holds across sources; without one, a client is made and closed here.
     """
     if is_network_source(spec):
-        from paperfeed.sources.http import as_fetcher, make_client
+        from paperfeed.sources.http import MAX_BODY_BYTES, as_fetcher, make_client
 
+        cap = (limits.feed_bytes if limits else None) or MAX_BODY_BYTES
         if client is not None:
-            batch = _network_batch(spec, since, client, allow_private)
+            batch = _network_batch(spec, since, as_fetcher(client, max_bytes=cap), allow_private)
         else:
             with make_client(allow_private=allow_private) as http:
-                batch = _network_batch(spec, since, as_fetcher(http), allow_private)
+                fetcher = as_fetcher(http, max_bytes=cap)
+                batch = _network_batch(spec, since, fetcher, allow_private)
         if day:
             batch = Batch(
                 tuple(p for p in batch.papers if p.date == day),
@@ -176,7 +204,7 @@ def source_batches(
     path = Path(spec).expanduser()
     if not path.exists():
         raise InputError(spec, "no such file, and not a source (arxiv:CATS, oai:SET, hf:DATE, URL)")
-    yield from _file_batches(path, since, day)
+    yield from _file_batches(path, since, day, read_limits(limits))
 
 
 def ingest(
@@ -187,21 +215,24 @@ def ingest(
     day: str | None = None,
     client: Client | None = None,
     allow_private: bool = False,
+    limits: LimitsConfig | None = None,
 ) -> IngestReport:
-    """Take a source's papers into the store. A malformed input changes nothing."""
+    """Take a source's papers into the store: all or nothing, written in short chunks
+    (``Store.ingest_papers``) so that other writers are never held up for long."""
     batches = list(
-        source_batches(spec, since=since, day=day, client=client, allow_private=allow_private)
+        source_batches(
+            spec,
+            since=since,
+            day=day,
+            client=client,
+            allow_private=allow_private,
+            limits=limits,
+        )
     )
-    read = added = merged = unchanged = 0
-    problems: list[str] = []
-    with store.transaction():
-        for batch in batches:
-            result = store.upsert_papers(batch.papers)
-            read += len(batch.papers)
-            added, merged = added + result.added, merged + result.merged
-            unchanged += result.unchanged
-            problems.extend(batch.problems)
-    return IngestReport(spec, read, added, merged, unchanged, tuple(problems))
+    result = store.ingest_papers([batch.papers for batch in batches], origin=spec)
+    read = sum(len(batch.papers) for batch in batches)
+    problems = [problem for batch in batches for problem in batch.problems]
+    return IngestReport(spec, read, result.added, result.merged, result.unchanged, tuple(problems))
 
 
 def ranker_for(
@@ -287,6 +318,7 @@ def build_digests(
     ranker: Ranker | None = None,
 ) -> list[Digest]:
     """:func:`build_digest` of a batch of users, scored together (one product per signal)."""
+    from paperfeed.insight import capped_note
     from paperfeed.ranking.ranker import Request
 
     for item in wanted:
@@ -304,16 +336,22 @@ def build_digests(
     if not len(prepared):
         note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
         return [Digest(item.user, day, (), note=note) for item in wanted]
+    cap = ranker.settings.profile_papers
     requests = []
     for item in wanted:
         profile = store.load_profile(item.user)
-        rated = store.get_papers([f.paper_id for f in profile.feedback])
+        rated = store.get_papers([f.paper_id for f in profile.feedback], user=item.user)
         shown = store.shown_ids(item.user, before=day)
         requests.append(Request(profile, item.top, item.threshold, shown, rated, item.user))
     digests = []
-    for item, (recs, interests) in zip(wanted, ranker.digests(requests, prepared), strict=True):
-        store.save_digest(item.user, day, recs)
-        digests.append(Digest(item.user, day, tuple(recs), tuple(interests), len(prepared)))
+    for request, (recs, interests) in zip(
+        requests, ranker.digests(requests, prepared), strict=True
+    ):
+        store.save_digest(request.user or "", day, recs)
+        note = capped_note(len(request.profile.papers), cap)
+        digests.append(
+            Digest(request.user or "", day, tuple(recs), tuple(interests), len(prepared), note)
+        )
     return digests
 
 
@@ -352,7 +390,7 @@ def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
         )
     if not store.has_user(user):
         raise InputError("command line", f"no user {user!r}", field="user")
-    if store.get_paper(paper_id) is None:
+    if store.get_paper(paper_id, user=user) is None:
         raise InputError("command line", f"no paper {paper_id!r} in the store", field="paper_id")
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     store.add_feedback(Feedback(user, paper_id, rating, stamp))
@@ -398,7 +436,7 @@ def describe_profile(store: Store, user: str, ranker: Ranker | None = None) -> s
         raise InputError("command line", f"no user {user!r}", field="user")
     links = store.profile_links(user)
     insight = profile_insight(store, user, ranker=ranker or ranker_for(store))
-    lines = [f"{user}: {len(links)} papers"]
+    lines = [f"{user}: {len(links)} papers"] + ([insight.note] if insight.note else [])
     for number, interest in enumerate(insight.interests, 1):
         lines.append(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
     for paper, included in links:

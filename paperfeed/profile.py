@@ -1,10 +1,9 @@
-"""From a researcher's own papers and their vectors: interests (topic clusters) and namesake flags.
+"""From a researcher's own papers: the ones that look like a namesake's.
 
-Interests come from agglomerative clustering of the own papers' embeddings (average linkage
-on cosine distance, cut at a distance threshold), each labelled with its 2-4 most telling
-TF-IDF terms. Namesake flags mark own papers that probably belong to someone else of the
-same name: they share no co-author with the profile's main collaboration network and sit
-far from its topics.
+Namesake flags mark own papers that probably belong to someone else of the same name: they
+share no co-author with the profile's main collaboration network and sit far from its
+topics. Grouping by co-authors is linear in the author names, and closeness is computed in
+chunks, so a large profile stays bounded in memory.
 """
 
 from __future__ import annotations
@@ -13,99 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from paperfeed.ids import author_key, is_owner
-from paperfeed.lexical import is_boilerplate
-from paperfeed.records import Interest, Paper
-
-#: Single words too broad to name an interest (fine inside a bigram: "language model").
-_GENERIC = frozenset(
-    {"model", "dataset", "data", "learning", "network", "system", "large", "deep", "neural"}
-)
-
-#: Cosine distance at which two clusters of own papers stop merging into one interest.
-INTEREST_DISTANCE = 0.62
-
-
-def cluster_papers(
-    vectors: np.ndarray, distance_threshold: float = INTEREST_DISTANCE
-) -> np.ndarray:
-    """Cluster label per row (0..k-1, largest cluster first) by average-linkage on cosine."""
-    n = len(vectors)
-    if n == 0:
-        return np.zeros(0, dtype=int)
-    if n == 1:
-        return np.zeros(1, dtype=int)
-    from sklearn.cluster import AgglomerativeClustering
-
-    model = AgglomerativeClustering(
-        n_clusters=None,
-        metric="cosine",
-        linkage="average",
-        distance_threshold=distance_threshold,
-    )
-    raw = model.fit_predict(vectors)
-    sizes = np.bincount(raw)
-    order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], int(np.argmax(raw == c))))
-    relabel = {old: new for new, old in enumerate(order)}
-    return np.array([relabel[c] for c in raw], dtype=int)
-
-
-def label_terms(
-    rows: sp.csr_matrix, labels: np.ndarray, terms: Sequence[str], n_terms: int = 3
-) -> list[list[str]]:
-    """Per cluster, the terms with the highest mean TF-IDF in it minus the mean elsewhere.
-
-    A unigram contained in an already chosen bigram (or the reverse) is skipped.
-    """
-    dense = np.asarray(rows.todense()) if sp.issparse(rows) else np.asarray(rows)
-    out = []
-    for cluster in range(int(labels.max()) + 1 if len(labels) else 0):
-        inside = dense[labels == cluster].mean(axis=0)
-        rest = dense[labels != cluster]
-        contrast = inside - (0.5 * rest.mean(axis=0) if len(rest) else 0.0)
-        chosen: list[str] = []
-        for col in np.argsort(-contrast, kind="stable"):
-            if contrast[col] <= 0 or len(chosen) == n_terms:
-                break
-            term = terms[col]
-            words = set(term.split())
-            shown_before = any(words & set(c.split()) for c in chosen)
-            if is_boilerplate(term) or term in _GENERIC or shown_before:
-                continue
-            chosen.append(term)
-        out.append(chosen)
-    return out
-
-
-def find_interests(
-    papers: Sequence[Paper],
-    vectors: np.ndarray,
-    rows: sp.csr_matrix,
-    terms: Sequence[str],
-    distance_threshold: float = INTEREST_DISTANCE,
-) -> tuple[list[Interest], np.ndarray]:
-    """The interests of a profile and the interest index of each own paper."""
-    labels = cluster_papers(vectors, distance_threshold)
-    names = label_terms(rows, labels, terms) if len(papers) else []
-    interests = []
-    for cluster, words in enumerate(names):
-        ids = tuple(p.id for p, lab in zip(papers, labels, strict=True) if lab == cluster)
-        label = ", ".join(words) if words else f"topic {cluster + 1}"
-        interests.append(Interest(label=label, terms=tuple(words), paper_ids=ids))
-    return interests, labels
+from paperfeed.records import Paper
 
 
 def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:
     """Group index per paper: papers linked (transitively) by a shared co-author.
 
-    The owner's own name never links papers: every paper has it.
+    The owner's own name never links papers: every paper has it. Linear in the number of
+    author names (each name links its papers to the first paper that had it).
     """
-    keys = [
-        {" ".join(author_key(a)) for a in p.authors if not is_owner(a, owner)} - {""}
-        for p in papers
-    ]
     parent = list(range(len(papers)))
 
     def root(i: int) -> int:
@@ -114,14 +31,23 @@ def coauthor_groups(papers: Sequence[Paper], owner: str) -> np.ndarray:
             i = parent[i]
         return i
 
-    for i in range(len(papers)):
-        for j in range(i):
-            if keys[i] & keys[j]:
-                parent[root(i)] = root(j)
+    first_with: dict[str, int] = {}
+    for i, paper in enumerate(papers):
+        keys = {" ".join(author_key(a)) for a in paper.authors if not is_owner(a, owner)} - {""}
+        for key in keys:
+            j = first_with.setdefault(key, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
     roots = [root(i) for i in range(len(papers))]
-    sizes = {r: roots.count(r) for r in set(roots)}
-    order = sorted(sizes, key=lambda r: (-sizes[r], roots.index(r)))
-    return np.array([order.index(r) for r in roots], dtype=int)
+    sizes: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for index, r in enumerate(roots):
+        sizes[r] = sizes.get(r, 0) + 1
+        first.setdefault(r, index)
+    order = {r: n for n, r in enumerate(sorted(sizes, key=lambda r: (-sizes[r], first[r])))}
+    return np.array([order[r] for r in roots], dtype=int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +72,17 @@ def _closeness(similarity: np.ndarray, k: int = 3) -> float:
     return float(top.mean()) if top.size else 0.0
 
 
+def _lowest_closeness(group: np.ndarray) -> float:
+    """The lowest closeness of a row to the other rows, computed in chunks of rows (memory
+    linear in the group's size, never the full square)."""
+    bar = np.inf
+    for start in range(0, len(group), 512):
+        within = group[start : start + 512] @ group.T
+        for offset, row in enumerate(within):
+            bar = min(bar, _closeness(np.delete(row, start + offset)))
+    return float(bar)
+
+
 def namesake_flags(papers: Sequence[Paper], owner: str, vectors: np.ndarray) -> list[NamesakeFlag]:
     """Own papers outside the main co-author network, likely namesakes first.
 
@@ -160,8 +97,7 @@ def namesake_flags(papers: Sequence[Paper], owner: str, vectors: np.ndarray) -> 
     main = np.flatnonzero(groups == 0)
     if len(main) < 2:
         return []
-    within = vectors[main] @ vectors[main].T
-    bar = min(_closeness(np.delete(within[i], i)) for i in range(len(main)))
+    bar = _lowest_closeness(vectors[main])
     flags = []
     for i in (int(x) for x in np.flatnonzero(groups != 0)):
         if not papers[i].authors:

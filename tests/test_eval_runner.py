@@ -11,8 +11,8 @@ import test_eval_goldstandard
 from fakes import HashingEmbedder
 
 from paperfeed import api
-from paperfeed.ranking import Ranker
 from paperfeed.eval import runner
+from paperfeed.ranking import Ranker
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +31,10 @@ class Context:
         if self._store is None:
             from paperfeed.store import Store
 
-            self._store = Store.open(Path(self.settings.db).expanduser())
+            self._store = Store.open(
+                Path(self.settings.db).expanduser(),
+                busy_timeout=self.settings.store.busy_timeout,
+            )
         return self._store
 
     @property
@@ -54,7 +58,8 @@ class Context:
 
 
 def friendly_errors(func: F) -> F:
-    """Turn paperfeed's own errors into one line on stderr and exit status 1."""
+    """Turn paperfeed's own errors, and a full disk or an unusable database file, into one
+    line on stderr and exit status 1 (the store has rolled back what was unfinished)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -63,8 +68,39 @@ def friendly_errors(func: F) -> F:
         except PaperfeedError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            click.echo(
+                f"error: {_database_problem(exc)}; nothing of this command was kept", err=True
+            )
+            sys.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _database_problem(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "full" in text:
+        return f"the disk is full ({text})"
+    if "disk I/O" in text:
+        return f"the database file could not be written: disk full or failing ({text})"
+    if "locked" in text or "busy" in text:
+        return f"the database stayed busy (another writer held it too long): {text}"
+    return f"database error: {text}"
+
+
+def user_name(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Click callback: a ``--user`` value in its one normalized form."""
+    from paperfeed.ids import normalize_user_name
+
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return tuple(normalize_user_name(v) for v in value)
+    return normalize_user_name(value)
 
 
 @click.group()

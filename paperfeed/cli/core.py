@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors
+from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors, user_name
 from paperfeed.errors import PaperfeedError
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def profile() -> None:
 
 @profile.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--user", required=True, help="The profile's user name.")
+@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
 @click.option(
     "--format",
     "kind",
@@ -36,9 +36,10 @@ def profile() -> None:
 @friendly_errors
 def profile_import(obj: Context, file: str, user: str, kind: str | None) -> None:
     """Add the papers of FILE (listing, BibTeX, CSL-JSON, JSONL, CSV) to USER's profile."""
-    from paperfeed.pipeline import import_profile
+    from paperfeed.pipeline import import_profile, read_limits
 
-    report = import_profile(obj.store, Path(file), user, kind=kind)
+    limits = read_limits(obj.settings.limits)
+    report = import_profile(obj.store, Path(file), user, kind=kind, limits=limits)
     click.echo(
         f"{report.origin}: read {report.read} papers; {report.linked} new in the "
         f"profile of {user} ({report.added} new to the store, {report.merged} merged)"
@@ -48,7 +49,7 @@ def profile_import(obj: Context, file: str, user: str, kind: str | None) -> None
 
 
 @profile.command("show")
-@click.option("--user", required=True, help="The profile's user name.")
+@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
 @click.pass_obj
 @friendly_errors
 def profile_show(obj: Context, user: str) -> None:
@@ -70,7 +71,7 @@ def _set_included(obj: Context, user: str, paper_ids: tuple[str, ...], included:
 
 
 @profile.command("exclude")
-@click.option("--user", required=True, help="The profile's user name.")
+@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
 @click.argument("paper_ids", nargs=-1, required=True)
 @click.pass_obj
 @friendly_errors
@@ -79,8 +80,24 @@ def profile_exclude(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None
     _set_included(obj, user, paper_ids, False)
 
 
+@profile.command("remove")
+@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@click.argument("paper_ids", nargs=-1, required=True)
+@click.pass_obj
+@friendly_errors
+def profile_remove(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
+    """Remove papers from the profile (an uploaded one is deleted, with its ratings)."""
+    with obj.store.transaction():
+        for paper_id in paper_ids:
+            try:
+                obj.store.remove_profile_paper(user, paper_id)
+            except KeyError as exc:
+                raise PaperfeedError(f"{paper_id} is not in the profile of {user}") from exc
+    click.echo(f"{len(paper_ids)} paper(s) removed from the profile of {user}")
+
+
 @profile.command("include")
-@click.option("--user", required=True, help="The profile's user name.")
+@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
 @click.argument("paper_ids", nargs=-1, required=True)
 @click.pass_obj
 @friendly_errors
@@ -109,6 +126,7 @@ def ingest(obj: Context, source: str, since: str | None, day: str | None) -> Non
         since=since,
         day=day,
         allow_private=obj.settings.sources.allow_private_feeds,
+        limits=obj.settings.limits,
     )
     click.echo(
         f"{report.origin}: read {report.read} papers, {report.added} new, "
@@ -119,7 +137,7 @@ def ingest(obj: Context, source: str, since: str | None, day: str | None) -> Non
 
 
 @cli.command()
-@click.option("--user", required=True, help="Whose digest.")
+@click.option("--user", required=True, callback=user_name, help="Whose digest.")
 @click.option("--date", "day", default=None, help="Replay the listing of YYYY-MM-DD.")
 @click.option("--top", type=click.IntRange(1, 500), default=None, help="Number of picks.")
 @click.option("--threshold", type=float, default=None, help="Drop picks scoring below this.")
@@ -148,7 +166,7 @@ def digest(
 
 
 @cli.command()
-@click.option("--user", required=True, help="Who rates.")
+@click.option("--user", required=True, callback=user_name, help="Who rates.")
 @click.argument("paper_id")
 @click.argument("rating", type=click.Choice(["up", "down"]))
 @click.pass_obj
@@ -162,7 +180,7 @@ def feedback(obj: Context, user: str, paper_id: str, rating: str) -> None:
 
 
 @cli.command()
-@click.option("--user", required=True, help="Whose rules.")
+@click.option("--user", required=True, callback=user_name, help="Whose rules.")
 @click.option("--include", "include_keywords", multiple=True, help="Keyword that boosts a paper.")
 @click.option("--exclude", "exclude_keywords", multiple=True, help="Keyword that drops a paper.")
 @click.option("--follow", "followed", multiple=True, help="Author whose papers always show.")

@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from paperfeed.cli.base import Context, cli, friendly_errors
+from paperfeed.cli.base import Context, cli, friendly_errors, user_name
 
 
 @cli.command()
-@click.option("--user", required=True, help="Whose digest to mail.")
+@click.option("--user", required=True, callback=user_name, help="Whose digest to mail.")
 @click.option("--date", "day", default=None, help="Listing day (default: the newest).")
 @click.pass_obj
 @friendly_errors
@@ -29,7 +29,7 @@ def send(obj: Context, user: str, day: str | None) -> None:
 
 @cli.command()
 @click.option("--all-users", is_flag=True, help="Every user in the store (the default).")
-@click.option("--user", "users", multiple=True, help="Only these users.")
+@click.option("--user", "users", multiple=True, callback=user_name, help="Only these users.")
 @click.option("--date", "day", default=None, help="Replay this listing day instead of today's.")
 @click.option(
     "--source",
@@ -85,7 +85,9 @@ def serve(obj: Context, host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--user", required=True, help="Whose password to set (the user is created).")
+@click.option(
+    "--user", required=True, callback=user_name, help="Whose password to set (the user is created)."
+)
 @click.option("--email", default=None, help="Also set the address digests are mailed to.")
 @click.password_option(help="The new password (asked for when not given).")
 @click.pass_obj
@@ -95,14 +97,20 @@ def passwd(obj: Context, user: str, email: str | None, password: str) -> None:
     from paperfeed.errors import require
 
     require("argon2", "web")
-    from paperfeed.web.auth import hash_password
+    from paperfeed.errors import InputError
+    from paperfeed.web.auth import USER_NAME, hash_password, password_problem
 
+    if not obj.store.has_user(user) and not USER_NAME.match(user):
+        raise InputError("command line", "use 2-32 letters, digits, '.', '_' or '-'", field="user")
+    problem = password_problem(password, user)
+    if problem:
+        raise InputError("command line", problem, field="password")
     with obj.store.transaction():
         obj.store.add_user(user)
-        obj.store.set_password_hash(user, hash_password(password))
+        obj.store.set_password_hash(user, hash_password(password))  # ends all sessions
         if email:
             obj.store.set_email(user, email)
-    click.echo(f"password set for {user}")
+    click.echo(f"password set for {user}; every session of {user} was ended")
 
 
 @cli.command("eval")
@@ -157,3 +165,81 @@ def evaluate(
     click.echo(table.to_markdown())
     if write_to:
         write_section(Path(write_to), table)
+
+
+@cli.command()
+@click.option("--user", required=True, callback=user_name, help="Whose data to export.")
+@click.option("--out", default="-", show_default=True, help="File to write ('-': stdout).")
+@click.pass_obj
+@friendly_errors
+def export(obj: Context, user: str, out: str) -> None:
+    """Write USER's profile, uploads, rules, ratings and digests as one JSON document."""
+    import json
+
+    from paperfeed.errors import InputError
+
+    try:
+        data = obj.store.account_data(user)
+    except KeyError as exc:
+        raise InputError("command line", f"no user {user!r}", field="user") from exc
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    if out == "-":
+        click.echo(text)
+    else:
+        with click.open_file(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"{user}: exported to {out}", err=True)
+
+
+@cli.command("import-account")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--user", default=None, callback=user_name, help="Restore under this name.")
+@click.pass_obj
+@friendly_errors
+def import_account(obj: Context, file: str, user: str | None) -> None:
+    """Restore an account from a FILE written by `paperfeed export` (all or nothing).
+
+    Its papers are the user's own uploads: source records it names are linked, never
+    changed. The password is not in the file: set it with `paperfeed passwd`."""
+    from paperfeed.sources.account_file import read_account_file
+
+    data = read_account_file(file)
+    try:
+        name = obj.store.restore_account(data, user)
+    except (ValueError, KeyError, TypeError) as exc:
+        from paperfeed.errors import InputError
+
+        raise InputError(file, str(exc)) from exc
+    click.echo(f"{name}: restored from {file}")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Manage accounts."""
+
+
+@user_group.command("delete")
+@click.option("--user", required=True, callback=user_name, help="Whose account to delete.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+@friendly_errors
+def user_delete(obj: Context, user: str, yes: bool) -> None:
+    """Delete USER and everything of theirs (uploads, ratings, digests, sessions)."""
+    from paperfeed.errors import InputError
+
+    if not obj.store.has_user(user):
+        raise InputError("command line", f"no user {user!r}", field="user")
+    if not yes:
+        click.confirm(f"Delete {user} and all their data?", abort=True)
+    obj.store.delete_user(user)
+    click.echo(f"{user}: deleted")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_obj
+@friendly_errors
+def backup(obj: Context, path: str) -> None:
+    """Copy the live database to PATH (consistent, while the web app and jobs run)."""
+    pages = obj.store.backup(path)
+    click.echo(f"backup written to {path} ({pages} pages)")

@@ -49,7 +49,7 @@ class RankingSettings:
     disliked_weight: float = 3.0
     #: The own papers a model learns from: the newest this many (a 40k-entry BibTeX stays
     #: bounded in time and memory).
-    profile_papers: int = 1000
+    profile_papers: int = 2000
 
     # -- the feature space and the background (space.py, background.py) ------------------
     #: Earlier listings the space is fitted on and the models learn against: about four

@@ -8,15 +8,14 @@ JSON Lines, ``.json`` CSL-JSON when it holds an array (else JSON Lines), ``.bib`
 
 from __future__ import annotations
 
-import gzip
 import json
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 from paperfeed.errors import InputError
 from paperfeed.records import Batch
 from paperfeed.sources.bibtex import read_bibtex
+from paperfeed.sources.bounded import ReadLimits, read_bounded
 from paperfeed.sources.csljson import read_csl_json
 from paperfeed.sources.csvfile import read_csv
 from paperfeed.sources.hfpage import looks_like_hf_page, read_hf_page
@@ -35,8 +34,14 @@ _BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".bib": "bibtex", ".csv"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_path(path: str | Path, *, kind: str | None = None) -> Batch:
-    """Read the papers in a file; InputError names the file (and line) when it cannot."""
+def read_path(
+    path: str | Path, *, kind: str | None = None, limits: ReadLimits | None = None
+) -> Batch:
+    """Read the papers in a file; InputError names the file (and line) when it cannot.
+
+    ``limits`` caps the file's size, its uncompressed size and its gzip members.
+    """
+    limits = limits or ReadLimits()
     path = Path(path)
     origin = str(path)
     if kind is not None and kind not in READERS:
@@ -44,8 +49,8 @@ def read_path(path: str | Path, *, kind: str | None = None) -> Batch:
     compressed = path.suffix.lower() == ".gz"
     extension = Path(path.stem).suffix.lower() if compressed else path.suffix.lower()
     if compressed and (kind or _BY_EXTENSION.get(extension)) == "jsonl":
-        return read_jsonl_path(path)
-    text = decode(_read_bytes(path, origin, compressed), origin)
+        return read_jsonl_path(path, limits=limits)
+    text = decode(read_bounded(path, origin, limits, gzipped=compressed), origin)
     kind = kind or _BY_EXTENSION.get(extension) or _sniff(extension, text, origin)
     return READERS[kind](text, origin)
 
@@ -71,23 +76,6 @@ def decode(data: bytes, origin: str) -> str:
             "save the file as UTF-8",
             line=line,
         ) from exc
-
-
-def _read_bytes(path: Path, origin: str, compressed: bool) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(origin, "no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(origin, "a directory, not a file") from exc
-    except OSError as exc:
-        raise InputError(origin, f"cannot read the file: {exc.strerror or exc}") from exc
-    if not compressed:
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(origin, f"not a valid gzip file: {exc}") from exc
 
 
 def _sniff(extension: str, text: str, origin: str) -> str:

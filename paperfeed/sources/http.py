@@ -5,7 +5,9 @@ connect errors, timeouts, 429 and 5xx are retried a bounded number of times with
 exponential back-off and jitter, ``Retry-After`` is honoured (seconds or an HTTP date,
 capped), and calls to one host keep a minimum pause between them (arXiv asks for 3 s).
 ``sleep``, ``clock`` and ``now`` are injectable so tests never really wait. Reuse one
-fetcher for a whole run so the pause holds across fetches.
+fetcher for a whole run so the pause holds across fetches. A body is streamed and refused
+past ``max_bytes`` (counted after decoding gzip/deflate), so a huge or bomb-compressed
+response costs at most that much memory.
 
 ``check_feed_url`` is the policy for feed URLs that users add: http(s) only, and (unless
 the operator sets ``sources.allow_private_feeds``) no loopback, private, link-local or
@@ -24,9 +26,12 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from paperfeed.config import MIB
 from paperfeed.errors import InputError, SourceError
 
 USER_AGENT = "paperfeed/0.1 (personalized research-paper feed; python-httpx)"
+MAX_BODY_BYTES = 64 * MIB
+_DROPPED_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 Params = Mapping[str, str | int]
 
 
@@ -83,8 +88,10 @@ class PoliteFetcher:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.client = client
+        self.max_bytes = max_bytes
         self.min_interval = min_interval
         self.retries = retries
         self.backoff = backoff
@@ -107,7 +114,7 @@ class PoliteFetcher:
         for attempt in range(self.retries + 1):
             self._wait_turn(target.host)
             try:
-                response = self.client.get(target)
+                response = self._fetch(target)
             except httpx.UnsupportedProtocol as exc:
                 raise SourceError(f"GET {target}: {exc}") from exc
             except httpx.TransportError as exc:  # connect errors, timeouts, broken streams
@@ -124,6 +131,30 @@ class PoliteFetcher:
         raise SourceError(
             f"GET {target} failed after {self.retries + 1} attempts; last: {last_problem}"
         )
+
+    def _fetch(self, target: httpx.URL) -> httpx.Response:
+        """GET ``target`` reading at most ``max_bytes`` of (decoded) body."""
+        with self.client.stream("GET", target) as streamed:
+            parts, size = [], 0
+            for chunk in streamed.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise SourceError(
+                        f"GET {target}: the response is larger than {self.max_bytes:,} bytes "
+                        "(the limit, limits.feed_bytes); nothing was stored"
+                    )
+                parts.append(chunk)
+            headers = [
+                (key, value)
+                for key, value in streamed.headers.multi_items()
+                if key.lower() not in _DROPPED_HEADERS
+            ]
+            return httpx.Response(
+                streamed.status_code,
+                headers=headers,
+                content=b"".join(parts),
+                request=streamed.request,
+            )
 
     def _wait_turn(self, host: str) -> None:
         """Sleep until the minimum pause since the last call to ``host`` has passed."""
@@ -147,11 +178,15 @@ class PoliteFetcher:
         return min(asked, self.max_retry_after)
 
 
-def as_fetcher(client: httpx.Client | PoliteFetcher, min_interval: float = 3.0) -> PoliteFetcher:
+def as_fetcher(
+    client: httpx.Client | PoliteFetcher,
+    min_interval: float = 3.0,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> PoliteFetcher:
     """Use a given PoliteFetcher as is, or wrap a bare client in one."""
     if isinstance(client, PoliteFetcher):
         return client
-    return PoliteFetcher(client, min_interval=min_interval)
+    return PoliteFetcher(client, min_interval=min_interval, max_bytes=max_bytes)
 
 
 def full_url(url: str, params: Params | None = None) -> httpx.URL:

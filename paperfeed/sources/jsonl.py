@@ -11,8 +11,6 @@ Only ``title`` is required; ``doi`` and ``url`` are read when present; ``authors
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator
@@ -20,11 +18,11 @@ from pathlib import Path
 
 from paperfeed.errors import InputError
 from paperfeed.records import Batch, Paper
+from paperfeed.sources.bounded import ReadLimits, open_bounded
 from paperfeed.sources.fields import collect, make_paper, split_author_list, split_categories
 from paperfeed.sources.rawrecord import RawRecord
 
 SOURCE = "jsonl"
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_jsonl(text: str, origin: str, *, date: str | None = None) -> Batch:
@@ -34,36 +32,37 @@ def read_jsonl(text: str, origin: str, *, date: str | None = None) -> Batch:
     return collect(located, origin)
 
 
-def iter_jsonl_path(path: str | Path, *, date: str | None = None) -> Iterator[Paper]:
+def iter_jsonl_path(
+    path: str | Path, *, date: str | None = None, limits: ReadLimits | None = None
+) -> Iterator[Paper]:
     """Stream the papers of a .jsonl or .jsonl.gz file, one line at a time.
 
     With ``date``, lines that do not contain that date string are skipped before JSON
     parsing (the fast path), so malformed lines of other days go unnoticed.
     """
-    return (paper for _, paper in _numbered_papers(path, date))
+    return (paper for _, paper in _numbered_papers(path, date, limits or ReadLimits()))
 
 
-def read_jsonl_path(path: str | Path, *, date: str | None = None) -> Batch:
+def read_jsonl_path(
+    path: str | Path, *, date: str | None = None, limits: ReadLimits | None = None
+) -> Batch:
     """All papers of a .jsonl or .jsonl.gz file as a Batch, streamed (never the whole text)."""
-    located = ((f"line {number}", paper) for number, paper in _numbered_papers(path, date))
+    numbered = _numbered_papers(path, date, limits or ReadLimits())
+    located = ((f"line {number}", paper) for number, paper in numbered)
     return collect(located, str(path))
 
 
-def _numbered_papers(path: str | Path, date: str | None) -> Iterator[tuple[int, Paper]]:
+def _numbered_papers(
+    path: str | Path, date: str | None, limits: ReadLimits
+) -> Iterator[tuple[int, Paper]]:
     origin = str(path)
     try:
-        with _open(Path(path)) as handle:
+        with open_bounded(Path(path), origin, limits) as handle:
             yield from _papers(_decoded(handle, origin), origin, date)
     except OSError as exc:  # missing file, unreadable, or a corrupt gzip stream
         raise InputError(origin, f"cannot read the file: {exc}") from exc
     except (EOFError, zlib.error) as exc:
         raise InputError(origin, f"the gzip stream is truncated or corrupt: {exc}") from exc
-
-
-def _open(path: Path) -> gzip.GzipFile | io.BufferedReader:
-    with path.open("rb") as probe:
-        compressed = probe.read(2) == _GZIP_MAGIC
-    return gzip.open(path, "rb") if compressed else path.open("rb")
 
 
 def _decoded(handle: Iterable[bytes], origin: str) -> Iterator[tuple[int, str]]:

@@ -45,8 +45,9 @@ def reasons_from_json(text: str) -> tuple[Reason, ...]:
 class ActivityMixin(PapersMixin):
     """Feedback, shown-history, digest and delivery methods of the Store."""
 
-    def _canonical(self, paper_id: str) -> str:
-        canonical = self._resolve(paper_id)
+    def _canonical(self, paper_id: str, user: str) -> str:
+        """The canonical id of a paper ``user`` may see (a source record or their own)."""
+        canonical = self._resolve(paper_id, user)
         if canonical is None:
             raise KeyError(f"no stored paper has the id {paper_id!r}")
         return canonical
@@ -59,7 +60,12 @@ class ActivityMixin(PapersMixin):
             self._ensure_user(fb.user)
             self._conn.execute(
                 "INSERT INTO feedback_events (user, paper_id, rating, at) VALUES (?, ?, ?, ?)",
-                (fb.user, self._canonical(fb.paper_id), int(fb.rating), fb.at or utc_now()),
+                (
+                    fb.user,
+                    self._canonical(fb.paper_id, fb.user),
+                    int(fb.rating),
+                    fb.at or utc_now(),
+                ),
             )
 
     def feedback(self, user: str) -> list[Feedback]:
@@ -95,7 +101,7 @@ class ActivityMixin(PapersMixin):
                 cursor = self._conn.execute(
                     "INSERT OR IGNORE INTO shown (user, paper_id, date, channel) "
                     "VALUES (?, ?, ?, ?)",
-                    (user, self._canonical(pid), date, channel),
+                    (user, self._canonical(pid, user), date, channel),
                 )
                 added += cursor.rowcount
         return added
@@ -135,7 +141,7 @@ class ActivityMixin(PapersMixin):
             user,
             date,
             position,
-            self._canonical(rec.paper.id),
+            self._canonical(rec.paper.id, user),
             int(rec.rank),
             float(rec.score),
             rec.interest,

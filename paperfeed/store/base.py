@@ -41,6 +41,12 @@ def placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says another connection holds the database lock (worth a retry)."""
+    text = str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 def _enter_wal_mode(conn: sqlite3.Connection) -> None:
     """Switch to WAL, retrying while another process holds the lock.
 
@@ -64,8 +70,11 @@ def _enter_wal_mode(conn: sqlite3.Connection) -> None:
 class StoreBase:
     """Connection, lock and transactions; the mixins of ``Store`` build on these."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> None:
         self.path = str(path)
+        self.busy_timeout = busy_timeout
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -81,19 +90,22 @@ class StoreBase:
             raise
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Self:
-        """Open (creating or upgrading as needed) the database at ``path``."""
-        return cls(path)
+    def open(
+        cls, path: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> Self:
+        """Open (creating or upgrading as needed) the database at ``path``; a writer waits
+        up to ``busy_timeout`` seconds for another one's lock."""
+        return cls(path, busy_timeout=busy_timeout)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
             self.path,
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=self.busy_timeout,
             isolation_level=None,
             check_same_thread=False,
         )
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             _enter_wal_mode(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -214,6 +226,28 @@ class StoreBase:
             except sqlite3.DatabaseError as exc:
                 problems.append(f"the search index does not match the papers: {exc}")
         return problems
+
+    def backup(self, target: str | os.PathLike[str]) -> int:
+        """Copy the live database to ``target`` with SQLite's online backup API: one
+        consistent snapshot while other connections keep writing (WAL readers never block
+        writers). Written to a temporary file first (mode 0600), then renamed; the pages
+        copied. ``target`` must not exist."""
+        final = Path(target)
+        if final.exists():
+            raise FileExistsError(f"{final} exists; remove it or choose another path")
+        partial = final.with_name(final.name + ".partial")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        source = sqlite3.connect(self.path, timeout=self.busy_timeout)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+            pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            copy.close()
+            source.close()
+        os.replace(partial, final)
+        return pages
 
     def counts(self) -> dict[str, int]:
         """Rows per table (full-text index tables left out)."""

@@ -14,9 +14,18 @@ submissions are two papers), and one found by 4 also when both list authors and 
 is shared (``ids.normalize_author``): a generic title does not make two papers one.
 Papers whose title normalizes to nothing are never matched by title.
 
+Ownership. A row with ``owner`` NULL is a *source record*: shared by every user and
+written only by ingests of sources (arXiv, HF, feeds, snapshot files). A paper from a
+user's upload (``upsert_papers(..., owner=user)``) belongs to that user: when it
+duplicates a source record, the profile is linked to that record and the record is left
+as it is; else it is stored as a private row (id ``own:<user>:<id>``) that only its owner
+can see, search, rate or link. Matching only ever looks at rows of one owner.
+
 Merge rule. A matched row keeps its id forever (profile links, feedback, history and
-digests point at it). Empty fields (abstract, authors, categories, url, source, DOI,
-arXiv id) are filled from the newcomer; non-empty ones are kept. ``date`` is the earliest
+digests point at it). A source record seen again from the same source (a re-ingest, a new
+arXiv version) takes the newcomer's non-empty title, abstract, authors, categories, url
+and DOI; from another source, empty fields (abstract, authors, categories, url, source,
+DOI, arXiv id) are filled from the newcomer and non-empty ones are kept. ``date`` is the earliest
 listing day of the paper when it was ever listed (whatever the import order), else the
 first date known (a publication date from a profile import). So a profile paper
 imported as ``title:...`` and later listed on arXiv keeps its ``title:`` id but records
@@ -43,7 +52,11 @@ from paperfeed.records import Paper
 from paperfeed.store.base import StoreBase
 
 _PAPER_COLUMNS = "id, title, abstract, authors, categories, date, source, url, doi"
-_ROW_COLUMNS = f"pk, {_PAPER_COLUMNS}, arxiv_id, title_key"
+_ROW_COLUMNS = f"pk, {_PAPER_COLUMNS}, arxiv_id, title_key, owner"
+PRIVATE_PREFIX = "own:"
+_REFRESHED = ("title", "abstract", "authors", "categories", "url", "doi")
+#: Rows visible to a user (``?`` = the user): the source records and the user's own.
+VISIBLE = "(p.owner IS NULL OR p.owner = ?)"
 _WORD = re.compile(r"\w+")
 
 
@@ -81,6 +94,8 @@ def _check(paper: Paper) -> None:
         raise ValueError(f"a paper needs a non-empty id (title {paper.title!r})")
     if not isinstance(paper.title, str):
         raise ValueError(f"paper {paper.id}: the title must be text, not {paper.title!r}")
+    if paper.id.startswith(PRIVATE_PREFIX):
+        raise ValueError(f"paper {paper.id}: ids starting with {PRIVATE_PREFIX!r} are reserved")
 
 
 def _doi_of(paper: Paper) -> str | None:
@@ -103,6 +118,11 @@ def _authors_overlap(a: Sequence[str], b: Sequence[str]) -> bool:
     return bool({normalize_author(n) for n in a} & {normalize_author(n) for n in b})
 
 
+def private_id(user: str, pid: str) -> str:
+    """The stored id of ``user``'s private copy of the paper known as ``pid``."""
+    return f"{PRIVATE_PREFIX}{user}:{pid}"
+
+
 def _row_values(paper: Paper, title_key: str) -> dict[str, Any]:
     """Column values of a new row for ``paper``."""
     return {
@@ -120,10 +140,19 @@ def _row_values(paper: Paper, title_key: str) -> dict[str, Any]:
     }
 
 
-def _merged_values(row: sqlite3.Row, paper: Paper, first_listed: str | None) -> dict[str, Any]:
-    """The row's values after merging ``paper`` in: fill empty fields, set the date."""
+def _merged_values(
+    row: sqlite3.Row | dict[str, Any], paper: Paper, first_listed: str | None, refresh: bool
+) -> dict[str, Any]:
+    """The row's values after merging ``paper`` in: fill empty fields (or, with
+    ``refresh``, take the newcomer's non-empty ones), set the date."""
     new = _row_values(paper, row["title_key"])
     merged = {key: row[key] for key in new if key != "id"}
+    if refresh:
+        for key in _REFRESHED:
+            if new[key] and new[key] != "[]":
+                merged[key] = new[key]
+        if merged["title"] != row["title"]:
+            merged["title_key"] = _title_key(merged["title"])
     for key in ("abstract", "source", "url", "doi", "arxiv_id"):
         merged[key] = merged[key] or new[key]
     for key in ("authors", "categories"):
@@ -136,51 +165,103 @@ def _merged_values(row: sqlite3.Row, paper: Paper, first_listed: str | None) -> 
 class PapersMixin(StoreBase):
     """Paper methods of the Store."""
 
-    def upsert_papers(self, papers: Iterable[Paper], *, listed: bool = True) -> UpsertResult:
+    _touched: set[str]
+
+    def upsert_papers(
+        self, papers: Iterable[Paper], *, listed: bool = True, owner: str | None = None
+    ) -> UpsertResult:
         """Add new papers and merge known ones (see the module docstring), all or nothing.
 
         ``listed=False`` stores the papers without recording listing sightings (for a
-        profile import, whose dates are publication dates, not listing days).
+        profile import, whose dates are publication dates, not listing days). ``owner``
+        makes them that user's upload: source records are never changed by it, and what
+        is new is stored privately (never listed).
         """
         counts = {"added": 0, "merged": 0, "unchanged": 0}
         ids: list[str] = []
+        self._touched: set[str] = set()  # rows written by this call: the first sighting wins
         with self.transaction():
+            if owner is not None:
+                self._ensure_user(owner)
             for paper in papers:
-                outcome, stored_id = self._upsert_one(paper, listed)
+                _check(paper)
+                if owner is None:
+                    outcome, stored_id = self._upsert_shared(paper, listed)
+                else:
+                    outcome, stored_id = self._upsert_owned(paper, owner)
                 counts[outcome] += 1
                 ids.append(stored_id)
-                if listed and paper.date:
+                if listed and owner is None and paper.date:
                     self._conn.execute(
                         "INSERT OR IGNORE INTO listings (paper_id, date, source) VALUES (?, ?, ?)",
                         (stored_id, paper.date, paper.source),
                     )
+            if owner is None and counts["added"] + counts["merged"]:
+                self._conn.execute(  # a staged ingest deciding meanwhile must decide again
+                    "INSERT INTO counters (name, value) VALUES ('shared_version', 1) "
+                    "ON CONFLICT (name) DO UPDATE SET value = value + 1"
+                )
         return UpsertResult(ids=tuple(ids), **counts)
 
-    def _upsert_one(self, paper: Paper, listed: bool) -> tuple[str, str]:
-        _check(paper)
+    def _upsert_shared(self, paper: Paper, listed: bool) -> tuple[str, str]:
         title_key = _title_key(paper.title)
-        row = self._match(paper, title_key)
+        row = self._match(paper, title_key, "")
         if row is None:
-            values = _row_values(paper, title_key)
-            columns = ", ".join(values)
-            cursor = self._conn.execute(
-                f"INSERT INTO papers ({columns}) VALUES ({', '.join('?' * len(values))})",
-                list(values.values()),
-            )
-            self._conn.execute(
-                "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-                (cursor.lastrowid, paper.title, paper.abstract),
-            )
+            self._insert_row(_row_values(paper, title_key), None)
+            self._touched.add(paper.id)
             return "added", paper.id
         first_listed = self._first_listed(row["id"], paper.date if listed else None)
-        merged = _merged_values(row, paper, first_listed)
+        same_source = not row["source"] or row["source"] == paper.source
+        refresh = same_source and row["id"] not in self._touched
+        self._touched.add(row["id"])
+        merged = _merged_values(row, paper, first_listed, refresh)
+        return self._update_row(row, merged)
+
+    def _upsert_owned(self, paper: Paper, owner: str) -> tuple[str, str]:
+        """A user's upload: link to the source record it duplicates, else a private row."""
+        title_key = _title_key(paper.title)
+        shared = self._match(paper, title_key, "")
+        if shared is not None:
+            return "unchanged", str(shared["id"])
+        row = self._match(paper, title_key, owner)
+        if row is None:
+            values = _row_values(paper, title_key)
+            values["id"] = private_id(owner, paper.id)
+            if not values["url"] and paper.arxiv_id:
+                values["url"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
+            self._insert_row(values, owner)
+            return "added", str(values["id"])
+        return self._update_row(row, _merged_values(row, paper, None, refresh=False))
+
+    def _insert_row(self, values: dict[str, Any], owner: str | None) -> None:
+        values = {"pk": self._next_pks(1), **values, "owner": owner}
+        self._conn.execute(
+            f"INSERT INTO papers ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
+        self._conn.execute(
+            "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+            (values["pk"], values["title"], values["abstract"]),
+        )
+
+    def _update_row(self, row: sqlite3.Row, merged: dict[str, Any]) -> tuple[str, str]:
         if all(row[key] == value for key, value in merged.items()):
-            return "unchanged", row["id"]
+            return "unchanged", str(row["id"])
         assignments = ", ".join(f"{key} = ?" for key in merged)
         self._conn.execute(
             f"UPDATE papers SET {assignments} WHERE pk = ?", [*merged.values(), row["pk"]]
         )
-        return "merged", row["id"]
+        return "merged", str(row["id"])
+
+    def _next_pks(self, count: int) -> int:
+        """Reserve ``count`` paper row numbers (never handed out twice); the first one."""
+        self._conn.execute(
+            "UPDATE counters SET value = value + ? WHERE name = 'paper_pk'", (count,)
+        )
+        (last,) = self._conn.execute(
+            "SELECT value FROM counters WHERE name = 'paper_pk'"
+        ).fetchone()
+        return int(last) - count + 1
 
     def _first_listed(self, pid: str, also: str | None) -> str | None:
         """The earliest listing day of the paper, counting ``also`` as one."""
@@ -189,25 +270,30 @@ class PapersMixin(StoreBase):
         ).fetchone()[0]
         return min(d for d in (first, also) if d) if (first or also) else None
 
-    def find_paper_id(self, paper: Paper) -> str | None:
-        """The id of the stored paper that ``paper`` duplicates, or None (the dedup lookup)."""
+    def find_paper_id(self, paper: Paper, *, owner: str | None = None) -> str | None:
+        """The id of the stored paper that ``paper`` duplicates, or None (the dedup lookup):
+        a source record, else (with ``owner``) one of that user's private rows."""
         with self._read():
-            row = self._match(paper, _title_key(paper.title))
+            key = _title_key(paper.title)
+            row = self._match(paper, key, "")
+            if row is None and owner is not None:
+                row = self._match(paper, key, owner)
         return None if row is None else str(row["id"])
 
-    def _match(self, paper: Paper, title_key: str) -> sqlite3.Row | None:
-        """The stored row ``paper`` is a duplicate of (rules in the module docstring)."""
-        row = self._row_where("id = ?", paper.id) or (
-            self._row_where("arxiv_id = ?", paper.arxiv_id) if paper.arxiv_id else None
+    def _match(self, paper: Paper, title_key: str, owner: str) -> sqlite3.Row | None:
+        """The row of ``owner`` ('' = the source records) that ``paper`` duplicates."""
+        own_id = private_id(owner, paper.id) if owner else paper.id
+        row = self._row_where("id = ?", own_id, owner) or (
+            self._row_where("arxiv_id = ?", paper.arxiv_id, owner) if paper.arxiv_id else None
         )
         if row is not None:
             return row
         doi = _doi_of(paper)
-        for candidate in self._rows_where("doi = ?", doi) if doi else []:
+        for candidate in self._rows_where("doi = ?", doi, owner) if doi else []:
             if self._compatible(candidate, paper, by_title=False):
                 return candidate
         by_title = title_key != _NO_TITLE_KEY
-        for candidate in self._rows_where("title_key = ?", title_key) if by_title else []:
+        for candidate in self._rows_where("title_key = ?", title_key, owner) if by_title else []:
             if self._compatible(candidate, paper, by_title=True):
                 return candidate
         return None
@@ -218,24 +304,30 @@ class PapersMixin(StoreBase):
             return False
         return not by_title or _authors_overlap(json.loads(row["authors"]), paper.authors)
 
-    def _row_where(self, condition: str, value: Any) -> sqlite3.Row | None:
-        rows = self._rows_where(condition, value, limit=1)
+    def _row_where(self, condition: str, value: Any, owner: str) -> sqlite3.Row | None:
+        rows = self._rows_where(condition, value, owner, limit=1)
         return rows[0] if rows else None
 
-    def _rows_where(self, condition: str, value: Any, limit: int = 50) -> list[sqlite3.Row]:
+    def _rows_where(
+        self, condition: str, value: Any, owner: str, limit: int = 50
+    ) -> list[sqlite3.Row]:
         cursor = self._conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM papers WHERE {condition} ORDER BY pk LIMIT {limit}",
-            (value,),
+            f"SELECT {_ROW_COLUMNS} FROM papers WHERE {condition} AND ifnull(owner, '') = ? "
+            f"ORDER BY pk LIMIT {limit}",
+            (value, owner),
         )
         cursor.row_factory = sqlite3.Row
         return cursor.fetchall()
 
-    def resolve_id(self, pid: str) -> str | None:
-        """The canonical id of the paper known as ``pid`` (any of its ids), or None."""
-        with self._lock:
-            return self._resolve(pid)
+    def resolve_id(self, pid: str, *, user: str | None = None) -> str | None:
+        """The canonical id of the paper known as ``pid`` (any of its ids), or None.
 
-    def _resolve(self, pid: str) -> str | None:
+        Only source records are found, and with ``user`` also that user's own uploads.
+        """
+        with self._lock:
+            return self._resolve(pid, user)
+
+    def _resolve(self, pid: str, user: str | None = None) -> str | None:
         if pid.startswith("doi:"):
             column, value = "doi", pid[4:]
         elif pid.startswith("title:"):
@@ -243,37 +335,43 @@ class PapersMixin(StoreBase):
         else:
             column, value = "arxiv_id", pid
         row = self._conn.execute(
-            f"SELECT id FROM papers WHERE id = ? OR {column} = ? ORDER BY id != ?, pk LIMIT 1",
-            (pid, value, pid),
+            f"SELECT id FROM papers p WHERE (id = ? OR {column} = ?) AND {VISIBLE} "
+            "ORDER BY id != ?, owner IS NOT NULL, pk LIMIT 1",
+            (pid, value, user, pid),
         ).fetchone()
         return None if row is None else str(row[0])
 
-    def get_paper(self, pid: str) -> Paper | None:
-        """The paper known as ``pid``, or None."""
-        found = self.get_papers([pid])
+    def get_paper(self, pid: str, *, user: str | None = None) -> Paper | None:
+        """The paper known as ``pid`` (a source record, or ``user``'s own), or None."""
+        found = self.get_papers([pid], user=user)
         return found[0] if found else None
 
-    def get_papers(self, ids: Iterable[str]) -> list[Paper]:
-        """Papers in the order of ``ids``; unknown ids are skipped."""
+    def get_papers(self, ids: Iterable[str], *, user: str | None = None) -> list[Paper]:
+        """Papers in the order of ``ids``; unknown ids, and other users' uploads, are skipped."""
         wanted = list(ids)
         with self._read():
-            by_id = self._papers_by_id(list(dict.fromkeys(wanted)))
+            by_id = self._papers_by_id(list(dict.fromkeys(wanted)), user)
             missing = [pid for pid in wanted if pid not in by_id]
             for pid in missing:
-                canonical = self._resolve(pid)
+                canonical = self._resolve(pid, user)
                 if canonical is not None:
-                    by_id[pid] = self._papers_by_id([canonical])[canonical]
+                    by_id[pid] = self._papers_by_id([canonical], user)[canonical]
         return [by_id[pid] for pid in wanted if pid in by_id]
 
-    def _papers_by_id(self, ids: Sequence[str]) -> dict[str, Paper]:
-        rows = self._rows_in(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({{in}})", ids)
+    def _papers_by_id(self, ids: Sequence[str], user: str | None) -> dict[str, Paper]:
+        rows = self._rows_in(
+            f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE {VISIBLE} AND id IN ({{in}})",
+            ids,
+            before=[user],
+        )
         return {row[0]: paper_from_row(row) for row in rows}
 
     def papers_on(self, date: str) -> list[Paper]:
-        """The papers listed on ``date`` (any source), in the order they were first seen."""
+        """The source records listed on ``date`` (any source), in the order first seen."""
         rows = self._rows(
             f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))} "
-            "FROM listings l JOIN papers p ON p.id = l.paper_id WHERE l.date = ? "
+            "FROM listings l JOIN papers p ON p.id = l.paper_id "
+            "WHERE l.date = ? AND p.owner IS NULL "
             "GROUP BY p.id ORDER BY min(l.seq)",
             (date,),
         )
@@ -302,36 +400,45 @@ class PapersMixin(StoreBase):
         """The most recent listing day, or None when nothing was listed."""
         return self._one("SELECT max(date) FROM listings")[0]
 
-    def count_papers(self) -> int:
-        """Number of stored papers."""
-        return int(self._one("SELECT count(*) FROM papers")[0])
+    def count_papers(self, *, shared: bool = False) -> int:
+        """Number of stored papers (only the source records with ``shared``)."""
+        where = " WHERE owner IS NULL" if shared else ""
+        return int(self._one(f"SELECT count(*) FROM papers{where}")[0])
 
     def count_listed(self) -> int:
-        """Number of papers some listing named (the history a feature space is fitted on)."""
-        return int(self._one("SELECT count(DISTINCT paper_id) FROM listings")[0])
+        """Number of source records some listing named (the history a feature space is
+        fitted on)."""
+        return int(
+            self._one(
+                "SELECT count(DISTINCT l.paper_id) FROM listings l "
+                "JOIN papers p ON p.id = l.paper_id WHERE p.owner IS NULL"
+            )[0]
+        )
 
-    def search(self, query: str, limit: int = 20) -> list[Paper]:
+    def search(self, query: str, limit: int = 20, *, user: str | None = None) -> list[Paper]:
         """Papers matching the words of ``query`` in title or abstract, best first (bm25).
 
         Any text is safe: only its words are used, each quoted. Papers with all the words
         come first; when there are fewer than ``limit`` of them, papers with some follow.
+        Only source records are searched, and with ``user`` also that user's own uploads.
         """
         words = _WORD.findall(query)
         if not words or limit <= 0:
             return []
         quoted = [f'"{word}"' for word in dict.fromkeys(words)]
         with self._read():
-            ids = self._search_ids(" AND ".join(quoted), limit)
+            ids = self._search_ids(" AND ".join(quoted), limit, user)
             if len(ids) < limit and len(quoted) > 1:
                 seen = set(ids)
-                more = self._search_ids(" OR ".join(quoted), limit + len(ids))
+                more = self._search_ids(" OR ".join(quoted), limit + len(ids), user)
                 ids += [pid for pid in more if pid not in seen][: limit - len(ids)]
-            return self.get_papers(ids)
+            return self.get_papers(ids, user=user)
 
-    def _search_ids(self, match: str, limit: int) -> list[str]:
+    def _search_ids(self, match: str, limit: int, user: str | None) -> list[str]:
         rows = self._conn.execute(
             "SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid "
-            "WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 2.0, 1.0) LIMIT ?",
-            (match, limit),
+            f"WHERE papers_fts MATCH ? AND {VISIBLE} "
+            "ORDER BY bm25(papers_fts, 2.0, 1.0) LIMIT ?",
+            (match, user, limit),
         ).fetchall()
         return [row[0] for row in rows]

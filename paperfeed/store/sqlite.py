@@ -23,6 +23,14 @@ Activity (``activity.py``): ``add_feedback``, ``feedback``, ``feedback_events``,
 ``claim_delivery``, ``confirm_delivery``, ``delivery_state``,
 ``unmark_sent``, ``was_sent``.
 
+Accounts (``accounts.py``): sessions (``create_session``, ``session_user``,
+``end_session``, ``end_sessions``; ``set_password_hash`` ends them all),
+``remove_profile_paper``, ``delete_user``, ``account_data`` (export),
+``restore_account`` (import).
+
+Staged ingest (``staging.py``): ``ingest_papers(batches, origin)`` (all or nothing, in
+short writes), ``clean_dead_ingests()``.
+
 Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_vectors``,
 ``put_vectors``, ``count_vectors``.
 
@@ -33,12 +41,13 @@ What the ranking learns (``models.py``, a ``paperfeed.ranking.ranker.ModelStore`
 
 from __future__ import annotations
 
+from paperfeed.store.accounts import AccountsMixin
 from paperfeed.store.models import ModelsMixin
-from paperfeed.store.users import UsersMixin
+from paperfeed.store.staging import StagingMixin
 from paperfeed.store.vectors import VectorsMixin
 
 
-class Store(UsersMixin, VectorsMixin, ModelsMixin):
+class Store(AccountsMixin, StagingMixin, VectorsMixin, ModelsMixin):
     """A paperfeed database; safe to share between threads, and between processes by file."""
 
 

@@ -106,13 +106,13 @@ class UsersMixin(ActivityMixin):
     def add_profile_papers(self, user: str, ids: Iterable[str]) -> int:
         """Link stored papers (any of their ids) to the user's profile; return links made.
 
-        An unknown paper id raises KeyError and links nothing.
+        An unknown paper id (or another user's upload) raises KeyError and links nothing.
         """
         made = 0
         with self.transaction():
             self._ensure_user(user)
             for pid in ids:
-                canonical = self._resolve(pid)
+                canonical = self._resolve(pid, user)
                 if canonical is None:
                     raise KeyError(f"no stored paper has the id {pid!r}")
                 cursor = self._conn.execute(
@@ -125,7 +125,7 @@ class UsersMixin(ActivityMixin):
     def set_included(self, user: str, paper_id: str, included: bool) -> None:
         """Include or leave out one of the user's own papers; KeyError if it is not linked."""
         with self.transaction():
-            canonical = self._resolve(paper_id) or paper_id
+            canonical = self._resolve(paper_id, user) or paper_id
             cursor = self._conn.execute(
                 "UPDATE profile_papers SET included = ? WHERE user = ? AND paper_id = ?",
                 (int(bool(included)), user, canonical),

@@ -1,14 +1,21 @@
 """The web app: ``create_app(store, settings)`` builds the Starlette (ASGI) app; ``serve`` runs it.
 
-Routes are listed in ``ROUTES``; middleware adds the signed session cookie and security
-headers (a strict Content-Security-Policy: everything from this site only, no inline script).
+Routes are listed in ``ROUTES``. Middleware, outermost first: security headers (a strict
+Content-Security-Policy, HSTS under https, ``Cache-Control: no-store`` on every page but
+the static files), the request body limit (``BodyLimit``: counted while the body is read,
+before any parsing; uploads have their own larger limit), the signed session cookie.
+A database kept busy by another writer past the retries answers JSON 503 with Retry-After.
+The feed token never reaches the access log.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -20,13 +27,15 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.errors import PaperfeedError
-from paperfeed.web import account, profile_views, views
+from paperfeed.store.base import is_busy
+from paperfeed.web import account, account_data, profile_views, views
+from paperfeed.web.auth import HASH_SLOTS
 from paperfeed.web.forms import FormError
 from paperfeed.web.pages import WebContext, render
 
@@ -36,7 +45,6 @@ if TYPE_CHECKING:
     from paperfeed.store import Store
 
 STATIC = Path(__file__).parent / "static"
-SESSION_DAYS = 14
 SECURITY_HEADERS = {
     b"content-security-policy": b"default-src 'self'; "
     b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -63,25 +71,127 @@ ROUTES = [
     Route("/profile/feed-token", profile_views.new_feed_token, methods=["POST"]),
     Route("/profile/import", profile_views.import_papers, methods=["POST"]),
     Route("/profile/signout-everywhere", profile_views.sign_out_everywhere, methods=["POST"]),
+    Route("/profile/remove", account_data.remove_paper, methods=["POST"]),
+    Route("/profile/password", account_data.change_password, methods=["POST"]),
+    Route("/account/export", account_data.export_account),
+    Route("/account/delete", account_data.delete_account, methods=["POST"]),
     Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
 ]
+#: Routes that take a file upload: their body limit is ``limits.upload_bytes`` (plus the
+#: form around the file); every other route gets ``limits.request_bytes``.
+UPLOAD_ROUTES = frozenset({"/profile/import"})
+UPLOAD_OVERHEAD = 64 * 1024
+HSTS = b"max-age=31536000; includeSubDomains"
+_TOKEN = re.compile(r"([?&]token=)[^&\s\"]+")
 
 
-class SecurityHeaders:
-    """Adds the security headers to every HTTP response (pure ASGI, no body buffering)."""
+class RequestTooLarge(Exception):
+    """A request body went past its route's limit while being read."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+class BodyLimit:
+    """Refuses (413) a request body over its route's limit: at once when Content-Length
+    says so, else as soon as the bytes read pass it; nothing is parsed or spooled first."""
+
+    def __init__(self, app: ASGIApp, request_bytes: int, upload_bytes: int) -> None:
+        self.app, self.request_bytes, self.upload_bytes = app, request_bytes, upload_bytes
+
+    def limit(self, path: str) -> int:
+        if path in UPLOAD_ROUTES:
+            return self.upload_bytes + UPLOAD_OVERHEAD
+        return self.request_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit(scope["path"])
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise RequestTooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except RequestTooLarge:
+            if not started:
+                await _too_large(send, limit)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = json.dumps({"ok": False, "error": f"the request body is over {limit:,} bytes"})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+class RedactTokens(logging.Filter):
+    """Hides ``token=...`` query values in log records (uvicorn's access log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN.sub(r"\1[redacted]", record.msg)
+        return True
+
+
+def redact_access_log() -> None:
+    """Install ``RedactTokens`` on uvicorn's loggers (once)."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response (pure ASGI, no body buffering):
+    HSTS when served over https, ``Cache-Control: no-store`` on all but static files."""
+
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
+        self.app, self.https = app, https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(SECURITY_HEADERS)
+        if self.https:
+            headers[b"strict-transport-security"] = HSTS
+        if not scope["path"].startswith("/static/"):
+            headers[b"cache-control"] = b"no-store"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
+                extra = [(k, v) for k, v in headers.items() if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -90,6 +200,12 @@ class SecurityHeaders:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Errors as a small page for people (plain text for the feed and scripts)."""
+    if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+        return JSONResponse(
+            {"ok": False, "error": "the database is busy; try again in a moment"},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
     if isinstance(exc, HTTPException):
         status, detail = exc.status_code, str(exc.detail)
     elif isinstance(exc, FormError | PaperfeedError):
@@ -126,25 +242,33 @@ def create_app(
     secret: str | None = None,
 ) -> Starlette:
     """The ASGI app over ``store``; ``embedder`` defaults to the bundled model (loaded lazily)."""
+    https = settings.base_url.startswith("https://")
+    key = secret or secret_key(store)
+    limits = settings.limits
+    HASH_SLOTS.resize(limits.concurrent_hashes)
+    redact_access_log()
     middleware = [
-        Middleware(SecurityHeaders),
+        Middleware(SecurityHeaders, https=https),
+        Middleware(BodyLimit, request_bytes=limits.request_bytes, upload_bytes=limits.upload_bytes),
         Middleware(
             SessionMiddleware,
-            secret_key=secret or secret_key(store),
-            session_cookie="paperfeed_session",
-            max_age=SESSION_DAYS * 24 * 3600,
+            secret_key=key,
+            session_cookie="__Host-paperfeed_session" if https else "paperfeed_session",
+            max_age=int(settings.web.session_max_days * 24 * 3600),
             same_site="lax",
-            https_only=settings.base_url.startswith("https://"),
+            https_only=https,
         ),
     ]
     handlers = {
         HTTPException: _http_error,
         FormError: _http_error,
         PaperfeedError: _http_error,
+        sqlite3.OperationalError: _http_error,
         500: _http_error,
     }
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.store = store
+    app.state.secret = key
     app.state.web = WebContext(store, settings, embedder)
     return app
 
@@ -180,7 +304,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
 
     from paperfeed.store import Store
 
-    store = Store.open(Path(settings.db).expanduser())
+    store = Store.open(Path(settings.db).expanduser(), busy_timeout=settings.store.busy_timeout)
     try:
         app = create_app(store, settings)
         warm_up(app.state.web, report=logging.getLogger("uvicorn.error").info)

@@ -1,19 +1,27 @@
-"""Accounts for the web app: password hashing, the signed session, CSRF tokens, sign-in guard.
+"""Accounts for the web app: passwords, server-side sessions, CSRF tokens, sign-in throttle.
 
-The session is starlette's signed cookie (itsdangerous); it holds only the user name, a
-per-session CSRF token, and the user's session epoch (bumped by "sign out everywhere").
-The user of a request always comes from the session, never from the URL or a form field.
+The session cookie is starlette's signed cookie (itsdangerous); for a signed-in visitor it
+holds a random session id whose SHA-256 the store keeps (``sessions`` table), so signing
+out, "sign out everywhere", a password change and expiry end a session on the server,
+whatever copies of the cookie exist. It also holds the per-session CSRF token. The user of
+a request always comes from the store's session row, never from the URL or a form field.
+
+Passwords: argon2id, at most ``HASH_SLOTS`` hashes at once (each takes 64 MiB); a new
+password must pass ``password_problem`` (length, not common or guessable: zxcvbn's lists).
+User names go through ``ids.normalize_user_name`` everywhere.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import re
 import secrets
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
@@ -22,29 +30,79 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from paperfeed.ids import normalize_user_name
+
 if TYPE_CHECKING:
     from paperfeed.store import Store
 
 USER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD, MAX_PASSWORD = 8, 128
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so that timing does not reveal user names.
 _DUMMY_HASH = _HASHER.hash("not a real password")
+HASH_WAIT = 20.0  # seconds a request waits for a hashing slot before a 503
+
+
+class _Slots:
+    """How many argon2 hashes may run at once (set from ``limits.concurrent_hashes``)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._semaphore = threading.BoundedSemaphore(count)
+
+    def resize(self, count: int) -> None:
+        if count != self.count:
+            self.count, self._semaphore = count, threading.BoundedSemaphore(count)
+
+    def run(self, work: Callable[[], Any]) -> Any:
+        semaphore = self._semaphore
+        if not semaphore.acquire(timeout=HASH_WAIT):
+            raise HTTPException(503, "The server is busy; try again in a minute.")
+        try:
+            return work()
+        finally:
+            semaphore.release()
+
+
+HASH_SLOTS = _Slots(2)
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` (salted; parameters inside the hash)."""
-    return _HASHER.hash(password)
+    return str(HASH_SLOTS.run(lambda: _HASHER.hash(password)))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``password_hash`` (False for a missing or broken hash)."""
-    try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+
+    def verify() -> bool:
+        try:
+            return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    return bool(HASH_SLOTS.run(verify))
+
+
+def password_problem(password: str, user: str) -> str | None:
+    """Why ``password`` may not be a new password of ``user``, or None when it may.
+
+    8 to 128 characters, spaces kept as typed; refused when zxcvbn (its lists of common
+    passwords, words and names, and the user name) guesses it in under a million tries.
+    """
+    if len(password) < MIN_PASSWORD:
+        return f"use at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"use at most {MAX_PASSWORD} characters"
+    from zxcvbn import zxcvbn
+
+    verdict = zxcvbn(password, user_inputs=[user, "paperfeed"], max_length=MAX_PASSWORD)
+    if verdict["score"] < 2:
+        warning = verdict["feedback"].get("warning") or "it is too easy to guess"
+        return f"choose a less common password ({warning.rstrip('.')})"
+    return None
 
 
 def check_credentials(store: Store, user: str, password: str) -> bool:
@@ -58,64 +116,108 @@ def check_credentials(store: Store, user: str, password: str) -> bool:
 
 
 class SignInThrottle:
-    """Slows password guessing: after ``limit`` failures for one name within ``window``
-    seconds, sign-in for that name is refused until the oldest failure ages out."""
+    """Back-off for password guessing that nobody can turn against someone else.
 
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
+    Failures are counted per (name, client address), per client address and per name,
+    each in a sliding ``window``. Sign-in is refused (429) for a (name, address) pair after
+    ``per_pair`` failures and for an address after ``per_address``; a name is refused
+    after ``per_name`` failures from everywhere, but not on a device that signed in as that
+    name before (it carries a signed device cookie): guessing from elsewhere never locks
+    the owner out on their own devices.
+    """
+
+    def __init__(
+        self,
+        per_pair: int = 5,
+        per_address: int = 30,
+        per_name: int = 50,
+        window: float = 900.0,
+    ) -> None:
+        self.limits = {"pair": per_pair, "address": per_address, "name": per_name}
+        self.window = window
+        self._failures: dict[tuple[str, ...], list[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, user: str, now: float) -> list[float]:
-        times = [t for t in self._failures.get(user, []) if now - t < self.window]
+    def _keys(self, name: str, address: str) -> dict[str, tuple[str, ...]]:
+        return {
+            "pair": ("pair", name, address),
+            "address": ("address", address),
+            "name": ("name", name),
+        }
+
+    def _recent(self, key: tuple[str, ...], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
         if times:
-            self._failures[user] = times
+            self._failures[key] = times
         else:
-            self._failures.pop(user, None)
+            self._failures.pop(key, None)
         return times
 
-    def blocked(self, user: str) -> bool:
-        """Whether sign-in for ``user`` is refused for now."""
+    def retry_after(self, name: str, address: str, known_device: bool = False) -> int:
+        """Seconds until this sign-in may be tried (0: now)."""
         with self._lock:
-            return len(self._recent(user, time.monotonic())) >= self.limit
+            now, wait = time.monotonic(), 0.0
+            for kind, key in self._keys(name, address).items():
+                if kind == "name" and known_device:
+                    continue
+                times = self._recent(key, now)
+                if len(times) >= self.limits[kind]:
+                    wait = max(wait, times[-self.limits[kind]] + self.window - now)
+            return int(wait) + (1 if wait else 0)
 
-    def failed(self, user: str) -> None:
-        """Count one failed attempt for ``user``."""
+    def failed(self, name: str, address: str) -> None:
+        """Count one failed attempt."""
         with self._lock:
             now = time.monotonic()
-            self._failures[user] = [*self._recent(user, now), now]
+            for key in self._keys(name, address).values():
+                self._failures[key] = [*self._recent(key, now), now]
 
-    def succeeded(self, user: str) -> None:
-        """Forget the failures of ``user``."""
+    def succeeded(self, name: str, address: str) -> None:
+        """Forget the pair's failures (the name's and the address's stay counted)."""
         with self._lock:
-            self._failures.pop(user, None)
+            self._failures.pop(("pair", name, address), None)
 
 
-def start_session(request: Request, store: Store, user: str) -> None:
-    """Sign ``user`` in: a fresh session (no fixation) with a new CSRF token."""
-    request.session.clear()
-    request.session["user"] = user
-    request.session["epoch"] = int(store.get_setting(user, "session_epoch", 0))
+def session_hash(session_id: str) -> str:
+    """What the store keeps of a session id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def start_session(
+    request: Request, store: Store, user: str, lifetime: timedelta = timedelta(days=14)
+) -> None:
+    """Sign ``user`` in: a fresh session (no fixation) with a new id and CSRF token."""
+    end_session(request)
+    session_id = secrets.token_urlsafe(32)
+    store.create_session(user, session_hash(session_id), lifetime)
+    request.session["sid"] = session_id
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 def end_session(request: Request) -> None:
-    """Sign out: forget everything the session held."""
+    """Sign out: revoke the session in the store and forget what the cookie held."""
+    session_id = request.session.get("sid")
+    if isinstance(session_id, str):
+        store: Store = request.app.state.store
+        store.end_session(session_hash(session_id))
     request.session.clear()
 
 
-def session_user(request: Request) -> str | None:
-    """The signed-in user, or None; a session older than the user's epoch is dropped."""
-    user = request.session.get("user")
-    if not isinstance(user, str):
+def session_user(request: Request, idle: timedelta = timedelta(hours=72)) -> str | None:
+    """The signed-in user of a live session in the store, or None."""
+    session_id = request.session.get("sid")
+    if not isinstance(session_id, str):
         return None
     store: Store = request.app.state.store
-    if not store.has_user(user) or request.session.get("epoch") != int(
-        store.get_setting(user, "session_epoch", 0)
-    ):
+    user = store.session_user(session_hash(session_id), idle)
+    if user is None:
         request.session.clear()
-        return None
     return user
+
+
+def canonical_name(raw: str) -> str:
+    """A typed user name in its one form (``ids.normalize_user_name``), cut to 64 chars."""
+    return normalize_user_name(raw)[:64]
 
 
 def csrf_token(request: Request) -> str:
@@ -144,7 +246,9 @@ def login_required(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
-        user = session_user(request)
+        from paperfeed.web.pages import blocking
+
+        user = await blocking(session_user, request, request.app.state.web.idle)
         if user is None:
             if request.method == "GET":
                 return RedirectResponse("/signin", status_code=303)

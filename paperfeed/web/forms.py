@@ -7,11 +7,22 @@ Every model reads a starlette form (``parse(Model, form)``); a bad field becomes
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
-from paperfeed.web.auth import MIN_PASSWORD, USER_NAME
+from paperfeed.ids import normalize_user_name
+from paperfeed.web.auth import MAX_PASSWORD, MIN_PASSWORD, USER_NAME
+
+#: A password exactly as typed: spaces are part of it, never stripped.
+Password = Annotated[str, StringConstraints(strip_whitespace=False)]
 
 SCHEDULES = ("daily", "weekdays", "weekly", "never")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
@@ -31,13 +42,13 @@ class _Form(BaseModel):
 class SignUpForm(_Form):
     """Choose a user name and a password."""
 
-    user: str = Field(min_length=2, max_length=32)
-    password: str = Field(min_length=MIN_PASSWORD, max_length=512)
+    user: str = Field(min_length=2, max_length=64)
+    password: Password = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
 
     @field_validator("user")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = value.lower()
+        value = normalize_user_name(value)
         if not USER_NAME.match(value):
             raise ValueError(
                 "use 2-32 letters, digits, '.', '_' or '-', starting with a letter or digit"
@@ -49,12 +60,33 @@ class SignInForm(_Form):
     """User name and password."""
 
     user: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=512)
+    password: Password = Field(min_length=1, max_length=MAX_PASSWORD)
 
     @field_validator("user")
     @classmethod
-    def _lower(cls, value: str) -> str:
-        return value.lower()
+    def _normalized(cls, value: str) -> str:
+        return normalize_user_name(value)
+
+
+class PasswordForm(_Form):
+    """Change the password: the current one, and the new one twice."""
+
+    current: Password = Field(min_length=1, max_length=MAX_PASSWORD)
+    new: Password = Field(min_length=1, max_length=MAX_PASSWORD)
+    repeat: Password = Field(min_length=1, max_length=MAX_PASSWORD)
+
+
+class DeleteAccountForm(_Form):
+    """Delete the account: the password, and the user name typed as confirmation."""
+
+    password: Password = Field(min_length=1, max_length=MAX_PASSWORD)
+    confirm: str = Field(min_length=1, max_length=64)
+
+
+class PaperForm(_Form):
+    """One paper of the profile (to remove it)."""
+
+    paper_id: str = Field(min_length=1, max_length=300)
 
 
 class FeedbackForm(_Form):

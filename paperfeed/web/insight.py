@@ -16,7 +16,7 @@ def profile_insight(context: WebContext, user: str) -> insight.ProfileInsight:
     """Interests and namesake flags of ``user``'s profile (empty when it holds no papers)."""
     found = insight.profile_insight(context.store, user, ranker=context.ranker)
     labels = {pid: display_text(label) for pid, label in found.interest_of.items()}
-    return insight.ProfileInsight(found.interests, labels, found.namesakes)
+    return insight.ProfileInsight(found.interests, labels, found.namesakes, found.note)
 
 
 def profile_interests(context: WebContext, user: str) -> tuple[Interest, ...]:

@@ -6,13 +6,19 @@ Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes 
 
 from __future__ import annotations
 
+import asyncio
+import random
 import re
+import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -30,6 +36,7 @@ from paperfeed.deliver.common import (
 )
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest, Paper, Recommendation
+from paperfeed.store.base import is_busy
 from paperfeed.web.auth import SignInThrottle, csrf_token
 
 if TYPE_CHECKING:
@@ -57,6 +64,16 @@ class WebContext:
     _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _preparing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _ranker: Ranker | None = field(default=None, init=False, repr=False)
+
+    @property
+    def idle(self) -> timedelta:
+        """How long a session may go unused."""
+        return timedelta(hours=self.settings.web.session_idle_hours)
+
+    @property
+    def lifetime(self) -> timedelta:
+        """How long a session lives at most."""
+        return timedelta(days=self.settings.web.session_max_days)
 
     @property
     def embedder(self) -> Embedder:
@@ -105,6 +122,23 @@ class WebContext:
         """The user's digest size, else the configured default."""
         value = self.store.get_setting(user, "top")
         return value if isinstance(value, int) and value > 0 else self.settings.top
+
+
+BUSY_RETRIES = 4
+
+
+async def blocking(func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` in the thread pool, tried again (with back-off) while another writer
+    holds the database; still busy after ``BUSY_RETRIES`` tries, the error goes up and the
+    app answers 503 with Retry-After. A try that met a busy database wrote nothing."""
+    for attempt in range(BUSY_RETRIES):
+        try:
+            return await run_in_threadpool(func, *args)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or attempt == BUSY_RETRIES - 1:
+                raise
+            await asyncio.sleep(0.25 * 2**attempt * (1 + random.random()))
+    raise AssertionError("unreachable")
 
 
 def web(request: Request) -> WebContext:

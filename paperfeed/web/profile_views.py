@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from paperfeed.deliver.common import display_text, paper_link, short_authors
 from paperfeed.errors import PaperfeedError
-from paperfeed.web.auth import check_csrf, end_session, feed_token, login_required
+from paperfeed.web.auth import check_csrf, feed_token, login_required
 from paperfeed.web.auth import new_feed_token as make_feed_token
 from paperfeed.web.forms import (
     SCHEDULES,
@@ -30,10 +29,9 @@ from paperfeed.web.forms import (
     parse,
 )
 from paperfeed.web.insight import profile_insight
-from paperfeed.web.pages import WebContext, render, web
+from paperfeed.web.pages import WebContext, blocking, render, web
 from paperfeed.web.topicmap import COLORS
 
-MAX_UPLOAD = 5 * 1024 * 1024
 IMPORT_KINDS = ("listing", "hf-page", "jsonl", "bibtex", "csl-json", "csv")
 _SUFFIXES = (".txt", ".bib", ".json", ".jsonl", ".csv", ".gz", ".bibtex")
 
@@ -68,13 +66,14 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
         "email": store.email(user) or "",
         "feed_url": f"{base}/feed/{quote(user, safe='')}.atom?token={quote(token)}",
         "import_kinds": IMPORT_KINDS,
+        "analysis_note": insight.note,
     }
 
 
 @login_required
 async def profile_page(request: Request) -> Response:
     """``/profile``: interests, own papers, rules, settings, feed address."""
-    values = await run_in_threadpool(_profile_values, web(request), request.state.user)
+    values = await blocking(_profile_values, web(request), request.state.user)
     return render(request, "profile.html", **values)
 
 
@@ -84,7 +83,8 @@ def _back(request: Request, message: str) -> Response:
 
 
 async def _checked_form(request: Request) -> Any:
-    form_data = await request.form(max_part_size=MAX_UPLOAD)
+    limit = web(request).settings.limits.upload_bytes
+    form_data = await request.form(max_files=1, max_fields=20, max_part_size=limit)
     check_csrf(request, form_data)
     return form_data
 
@@ -95,7 +95,7 @@ async def set_included(request: Request) -> Response:
     form = parse(IncludeForm, await _checked_form(request))
     store = web(request).store
     try:
-        await run_in_threadpool(
+        await blocking(
             store.set_included, request.state.user, form.paper_id, form.included == "yes"
         )
     except KeyError as exc:
@@ -109,7 +109,7 @@ async def set_rules(request: Request) -> Response:
     """``POST /profile/rules``: replace keyword rules and followed authors."""
     form = parse(RulesForm, await _checked_form(request))
     store = web(request).store
-    await run_in_threadpool(
+    await blocking(
         lambda: store.set_rules(
             request.state.user,
             include_keywords=RulesForm.items(form.include_keywords),
@@ -135,7 +135,7 @@ async def set_settings(request: Request) -> Response:
         form = parse(SettingsForm, await _checked_form(request))
     except FormError as exc:
         return _back(request, f"Not saved: {exc}")
-    await run_in_threadpool(_save_settings, web(request), request.state.user, form)
+    await blocking(_save_settings, web(request), request.state.user, form)
     return _back(request, "Settings saved.")
 
 
@@ -144,7 +144,7 @@ async def new_feed_token(request: Request) -> Response:
     """``POST /profile/feed-token``: a new feed address; the old one stops working."""
     await _checked_form(request)
     store = web(request).store
-    await run_in_threadpool(store.set_setting, request.state.user, "feed_token", make_feed_token())
+    await blocking(store.set_setting, request.state.user, "feed_token", make_feed_token())
     return _back(request, "New feed address made; the old one no longer works.")
 
 
@@ -152,23 +152,21 @@ async def new_feed_token(request: Request) -> Response:
 async def sign_out_everywhere(request: Request) -> Response:
     """``POST /profile/signout-everywhere``: end every session of this user."""
     await _checked_form(request)
-    store = web(request).store
-    user = request.state.user
-    epoch = int(store.get_setting(user, "session_epoch", 0)) + 1
-    await run_in_threadpool(store.set_setting, user, "session_epoch", epoch)
-    end_session(request)
+    await blocking(web(request).store.end_sessions, request.state.user)
+    request.session.clear()
     return RedirectResponse("/signin", status_code=303)
 
 
 def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | None) -> str:
-    from paperfeed.pipeline import import_profile
+    from paperfeed.pipeline import import_profile, read_limits
 
     suffix = "".join(s for s in Path(name).suffixes[-2:] if s.lower() in _SUFFIXES) or ".txt"
     with tempfile.TemporaryDirectory(prefix="paperfeed-upload-") as folder:
         path = Path(folder) / f"upload{suffix.lower()}"
         path.write_bytes(data)
         try:
-            report = import_profile(context.store, path, user, kind=kind)
+            limits = read_limits(context.settings.limits, upload=True)
+            report = import_profile(context.store, path, user, kind=kind, limits=limits)
         except PaperfeedError as exc:
             return "Not imported: " + str(exc).replace(str(path), name or "the file")
     return (
@@ -183,11 +181,12 @@ async def import_papers(request: Request) -> Response:
     upload = form_data.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _back(request, "Choose a file to import.")
-    data = await upload.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        return _back(request, "Not imported: the file is larger than 5 MB.")
+    limit = web(request).settings.limits.upload_bytes
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        return _back(request, f"Not imported: the file is larger than {limit:,} bytes.")
     kind = str(form_data.get("kind") or "")
-    message = await run_in_threadpool(
+    message = await blocking(
         _import,
         web(request),
         request.state.user,

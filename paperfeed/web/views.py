@@ -11,7 +11,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -24,6 +23,7 @@ from paperfeed.web.forms import FeedbackForm, FormError, parse
 from paperfeed.web.pages import (
     PaperCard,
     WebContext,
+    blocking,
     current_digest,
     grouped_cards,
     local_path,
@@ -57,7 +57,7 @@ async def digest_page(request: Request) -> Response:
     """``/``: the newest digest (or ``?date=`` an earlier one), grouped by interest."""
     day = request.query_params.get("date")
     day = day if day and _DAY.match(day) else None
-    values = await run_in_threadpool(_digest_page, web(request), request.state.user, day)
+    values = await blocking(_digest_page, web(request), request.state.user, day)
     return render(request, "digest.html", **values)
 
 
@@ -66,7 +66,7 @@ def _rate(context: WebContext, user: str, form: FeedbackForm) -> None:
 
     store = context.store
     if form.rating == "clear":
-        if store.get_paper(form.paper_id) is None:
+        if store.get_paper(form.paper_id, user=user) is None:
             raise InputError("feedback", f"no paper {form.paper_id!r}", field="paper_id")
         store.add_feedback(Feedback(user, form.paper_id, 0))
     else:
@@ -81,7 +81,7 @@ async def feedback(request: Request) -> Response:
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
         form = parse(FeedbackForm, form_data)
-        await run_in_threadpool(_rate, web(request), request.state.user, form)
+        await blocking(_rate, web(request), request.state.user, form)
     except (FormError, InputError) as exc:
         if wants_json:
             return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
@@ -92,16 +92,16 @@ async def feedback(request: Request) -> Response:
 
 
 def _search(context: WebContext, user: str, query: str) -> list[PaperCard]:
-    papers = context.store.search(query, limit=SEARCH_LIMIT)
+    papers = context.store.search(query, limit=SEARCH_LIMIT, user=user)
     rated = ratings(context.store, user)
     return [paper_card(p, rated.get(p.id, 0)) for p in papers]
 
 
 @login_required
 async def search(request: Request) -> Response:
-    """``/search?q=``: full-text search over every stored paper."""
+    """``/search?q=``: full-text search over the source records and the user's own uploads."""
     query = clean_text(request.query_params.get("q", ""))[:200]
-    results = await run_in_threadpool(_search, web(request), request.state.user, query)
+    results = await blocking(_search, web(request), request.state.user, query)
     return render(request, "search.html", query=query, results=results)
 
 
@@ -125,7 +125,7 @@ def _interests(context: WebContext, user: str) -> tuple[Interest, ...]:
 @login_required
 async def topic_map(request: Request) -> Response:
     """``/map``: own papers and today's picks on a 2-D map (inline SVG)."""
-    picture, digest = await run_in_threadpool(_topic_map, web(request), request.state.user)
+    picture, digest = await blocking(_topic_map, web(request), request.state.user)
     return render(request, "map.html", map=picture, digest=digest)
 
 
@@ -145,7 +145,7 @@ async def atom_feed(request: Request) -> Response:
     """``/feed/{user}.atom?token=``: the user's digests as Atom; a wrong token is a 404."""
     user = request.path_params["user"]
     token = request.query_params.get("token")
-    body = await run_in_threadpool(_feed, web(request), user, token)
+    body = await blocking(_feed, web(request), user, token)
     if body is None:
         raise HTTPException(404, "Not Found")
     return Response(body, media_type="application/atom+xml; charset=utf-8")
@@ -154,7 +154,7 @@ async def atom_feed(request: Request) -> Response:
 async def healthz(request: Request) -> Response:
     """``/healthz``: 200 when the database answers."""
     try:
-        await run_in_threadpool(web(request).store.latest_date)
+        await blocking(web(request).store.latest_date)
     except Exception as exc:  # any failure means unhealthy; say which
         return PlainTextResponse(f"database error: {type(exc).__name__}", status_code=503)
     return PlainTextResponse("ok")

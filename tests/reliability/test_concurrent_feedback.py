@@ -17,8 +17,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from paperfeed.records import Paper
 from paperfeed.store import Store
 
@@ -27,8 +25,6 @@ from .procs import child_env, paperfeed_cmd
 from .smtpsink import Inbox, smtp_server
 from .synth import synthetic_papers, write_jsonl
 from .webserver import add_web_user, asign_in, serving
-
-pytest.importorskip("paperfeed.api", reason="the daily run needs the ranking (paperfeed.api)")
 
 DAY = "2026-06-30"
 USERS = [f"reader{n}" for n in range(5)]

@@ -28,7 +28,6 @@ from .synth import dump, lost_and_duplicated, synthetic_papers, write_jsonl
 DAY = "2026-06-30"
 USERS = [f"user{n}" for n in range(6)]
 SEEDS = range(5)
-pytest.importorskip("paperfeed.api", reason="the daily run needs the ranking (paperfeed.api)")
 
 
 def own_papers(n: int) -> list[Paper]:

@@ -96,7 +96,8 @@ def alice_rows(db: Path) -> dict[str, list[tuple]]:
         out = {}
         for (table,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' "
-            "AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'"
+            "AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'sessions'"  # her own sign-in makes one
         ):
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
             key = "user" if "user" in columns else "name" if table == "users" else None
@@ -142,6 +143,14 @@ PROBES: dict[str, Probe] = {
     "/profile/feed-token": lambda w: w.post("/profile/feed-token", {}),
     "/profile/import": _import,
     "/profile/signout-everywhere": lambda w: None,  # run last, like /signout
+    "/profile/remove": lambda w: w.post("/profile/remove", {"paper_id": ALICE_OWN.id}),
+    "/profile/password": lambda w: w.post(
+        "/profile/password", {"current": "wrong", "new": "x" * 20, "repeat": "x" * 20}
+    ),
+    "/account/export": lambda w: w.get("/account/export"),
+    "/account/delete": lambda w: w.post(
+        "/account/delete", {"confirm": "alice", "password": "correct horse battery staple"}
+    ),
     "/static": lambda w: w.get("/static/style.css"),
 }
 SESSION_ENDERS = ("/profile/signout-everywhere", "/signout")
