@@ -79,20 +79,31 @@ def read_limits(limits: LimitsConfig | None, *, upload: bool = False) -> ReadLim
 
 def import_profile(
     store: Store,
-    path: Path,
+    path: Path | str,
     user: str,
     *,
     kind: str | None = None,
     limits: ReadLimits | None = None,
+    client: Client | None = None,
 ) -> ImportReport:
     """Read a publication list and link its papers to ``user``'s profile, all or nothing.
 
-    The papers are ``user``'s upload: a paper that is a source record is linked as it is
-    (the upload never changes it), any other is stored privately for ``user``.
+    ``path`` is a file, or (as text) a profile source of the registry such as
+    ``orcid:0000-...``, fetched through ``client``. The papers are ``user``'s upload: a
+    paper that is a source record is linked as it is (the upload never changes it), any
+    other is stored privately for ``user``.
     """
-    from paperfeed.sources.files import read_path
+    if isinstance(path, str) and is_network_source(path):
+        batch = fetch_source(path, kind="profile", client=client)
+    else:
+        from paperfeed.sources.files import read_path
 
-    batch = read_path(path, kind=kind, limits=limits)
+        batch = read_path(Path(path), kind=kind, limits=limits)
+    return link_batch(store, batch, user, str(path))
+
+
+def link_batch(store: Store, batch: Batch, user: str, origin: str) -> ImportReport:
+    """Store a batch as ``user``'s upload and link it to the profile, all or nothing."""
     with store.transaction():
         store.add_user(user)
         result = store.upsert_papers(batch.papers, owner=user)
@@ -101,7 +112,7 @@ def import_profile(
             store.set_setting(user, "owner_name", batch.owner)
     return ImportReport(
         user,
-        str(path),
+        origin,
         len(batch.papers),
         result.added,
         result.merged,
@@ -141,32 +152,11 @@ def _file_batches(
     yield Batch(tuple(keep), origin=batch.origin, problems=batch.problems)
 
 
-def _network_batch(spec: str, since: str | None, client: Client, allow_private: bool) -> Batch:
-    """``arxiv:CATS`` (RSS, or the API with --since), ``oai:SET``, ``hf:DATE``, or a feed URL.
-
-    A feed URL must be http(s) and, unless ``allow_private``, point at a public address.
-    """
-    from paperfeed.sources import arxiv_api, hf_api, oaipmh, rss
-    from paperfeed.sources.http import check_feed_url
-
-    scheme, _, rest = spec.partition(":")
-    if scheme == "arxiv":
-        categories = [c.strip() for c in rest.split(",") if c.strip()]
-        if not categories:
-            raise InputError(spec, "name at least one category, e.g. arxiv:cs.LG,cs.CL")
-        if since:
-            return arxiv_api.fetch_arxiv_api(client, categories, since=since)
-        return rss.fetch_feed(client, rss.arxiv_rss_url(categories))
-    if scheme == "oai":
-        return oaipmh.harvest_oai(client, set_spec=rest or "cs", since=since)
-    if scheme == "hf":
-        return hf_api.fetch_hf_daily(client, check_date(rest, "hf:DATE"))
-    return rss.fetch_feed(client, check_feed_url(spec, allow_private))
-
-
 def is_network_source(spec: str) -> bool:
-    """True for arxiv:, oai:, hf: and http(s) SOURCE specs."""
-    return bool(re.match(r"^(arxiv|oai|hf):", spec) or re.match(r"^https?://", spec))
+    """True for a SOURCE spec of the source registry (``arxiv:``, ``biorxiv:``, a URL ...)."""
+    from paperfeed.sources import registry
+
+    return registry.find(spec) is not None
 
 
 def source_batches(
@@ -184,27 +174,51 @@ def source_batches(
     holds across sources; without one, a client is made and closed here.
     """
     if is_network_source(spec):
-        from paperfeed.sources.http import MAX_BODY_BYTES, as_fetcher, make_client
-
-        cap = (limits.feed_bytes if limits else None) or MAX_BODY_BYTES
-        if client is not None:
-            batch = _network_batch(spec, since, as_fetcher(client, max_bytes=cap), allow_private)
-        else:
-            with make_client(allow_private=allow_private) as http:
-                fetcher = as_fetcher(http, max_bytes=cap)
-                batch = _network_batch(spec, since, fetcher, allow_private)
+        batch = fetch_source(
+            spec, since=since, day=day, client=client, allow_private=allow_private, limits=limits
+        )
         if day:
-            batch = Batch(
-                tuple(p for p in batch.papers if p.date == day),
-                batch.origin,
-                problems=batch.problems,
-            )
+            kept = tuple(p for p in batch.papers if p.date == day)
+            ids = {p.id for p in kept}
+            votes = tuple(pair for pair in batch.upvotes if pair[0] in ids)
+            batch = Batch(kept, batch.origin, problems=batch.problems, upvotes=votes)
         yield batch
         return
     path = Path(spec).expanduser()
     if not path.exists():
-        raise InputError(spec, "no such file, and not a source (arxiv:CATS, oai:SET, hf:DATE, URL)")
+        from paperfeed.sources.registry import forms
+
+        raise InputError(spec, f"no such file, and not a source ({', '.join(forms())})")
     yield from _file_batches(path, since, day, read_limits(limits))
+
+
+def fetch_source(
+    spec: str,
+    *,
+    kind: str = "listing",
+    since: str | None = None,
+    day: str | None = None,
+    client: Client | None = None,
+    allow_private: bool = False,
+    limits: LimitsConfig | None = None,
+) -> Batch:
+    """The papers of a registry source (``kind`` listing or profile), through one polite
+    fetcher: ``client``'s, else a client made and closed here."""
+    from paperfeed.sources import registry
+    from paperfeed.sources.http import MAX_BODY_BYTES, as_fetcher, make_client
+
+    cap = (limits.feed_bytes if limits else None) or MAX_BODY_BYTES
+
+    def fetch(http: Client) -> Batch:
+        fetcher = as_fetcher(http, max_bytes=cap)
+        return registry.fetch(
+            spec, fetcher, kind=kind, since=since, day=day, allow_private=allow_private
+        )
+
+    if client is not None:
+        return fetch(client)
+    with make_client(allow_private=allow_private) as http:
+        return fetch(http)
 
 
 def ingest(
@@ -230,9 +244,24 @@ def ingest(
         )
     )
     result = store.ingest_papers([batch.papers for batch in batches], origin=spec)
+    _record_upvotes(store, batches, result.ids)
     read = sum(len(batch.papers) for batch in batches)
     problems = [problem for batch in batches for problem in batch.problems]
     return IngestReport(spec, read, result.added, result.merged, result.unchanged, tuple(problems))
+
+
+def _record_upvotes(store: Store, batches: Sequence[Batch], ids: Sequence[str]) -> None:
+    """Keep the upvotes a source counted (Hugging Face's), under the papers' stored ids."""
+    stored = dict(zip((p.id for b in batches for p in b.papers), ids, strict=False))
+    dates = {p.id: p.date for b in batches for p in b.papers}
+    votes = [
+        (stored[pid], dates.get(pid) or "", count)
+        for batch in batches
+        for pid, count in batch.upvotes
+        if pid in stored
+    ]
+    if votes:
+        store.record_upvotes(votes)
 
 
 def ranker_for(

@@ -36,13 +36,15 @@ class Batch:
     """What one reader or fetcher produced: papers, plus what it learned on the way.
 
     ``owner`` is the profile owner's name when the input names one (the text listing does);
-    ``problems`` lists what could not be read or fetched, for the caller to report.
+    ``problems`` lists what could not be read or fetched, for the caller to report;
+    ``upvotes`` pairs a paper's id with the votes its source counted (Hugging Face's).
     """
 
     papers: tuple[Paper, ...]
     origin: str = ""
     owner: str | None = None
     problems: tuple[str, ...] = ()
+    upvotes: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,19 @@ import click
 
 from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors, user_name
 from paperfeed.errors import PaperfeedError
+from paperfeed.sources.registry import help_lines
 
 if TYPE_CHECKING:
     pass
+
+IMPORT_HELP = (
+    "Add the papers of FILE (listing, BibTeX, CSL-JSON, JSONL, CSV) to USER's profile, or "
+    "the works a source knows of the researcher:\n\n\b\n" + help_lines("profile")
+)
+INGEST_HELP = (
+    "Take in new papers. SOURCE is a file (JSONL[.gz], CSV, BibTeX, CSL-JSON, listing, "
+    "saved HF page), or one of:\n\n\b\n" + help_lines("listing")
+)
 
 
 @cli.group()
@@ -22,7 +32,7 @@ def profile() -> None:
     """Import and inspect a researcher's own papers."""
 
 
-@profile.command("import")
+@profile.command("import", help=IMPORT_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--user", required=True, callback=user_name, help="The profile's user name.")
 @click.option(
@@ -35,17 +45,19 @@ def profile() -> None:
 @click.pass_obj
 @friendly_errors
 def profile_import(obj: Context, file: str, user: str, kind: str | None) -> None:
-    """Add the papers of FILE (listing, BibTeX, CSL-JSON, JSONL, CSV) to USER's profile."""
-    from paperfeed.pipeline import import_profile, read_limits
+    from paperfeed.pipeline import import_profile, is_network_source, read_limits
 
     limits = read_limits(obj.settings.limits)
-    report = import_profile(obj.store, Path(file), user, kind=kind, limits=limits)
+    source: str | Path = file if is_network_source(file) else Path(file)
+    report = import_profile(obj.store, source, user, kind=kind, limits=limits)
     click.echo(
         f"{report.origin}: read {report.read} papers; {report.linked} new in the "
         f"profile of {user} ({report.added} new to the store, {report.merged} merged)"
     )
     for problem in report.problems:
         click.echo(f"note: {problem}", err=True)
+    if isinstance(source, str):
+        _namesake_hint(obj, user)
 
 
 @profile.command("show")
@@ -106,15 +118,13 @@ def profile_include(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None
     _set_included(obj, user, paper_ids, True)
 
 
-@cli.command()
+@cli.command(help=INGEST_HELP)
 @click.argument("source")
 @click.option("--since", default=None, help="Only papers listed on or after YYYY-MM-DD.")
 @click.option("--date", "day", default=None, help="Only papers listed on YYYY-MM-DD.")
 @click.pass_obj
 @friendly_errors
 def ingest(obj: Context, source: str, since: str | None, day: str | None) -> None:
-    """Take in new papers. SOURCE is a file (JSONL[.gz], CSV, BibTeX, CSL-JSON, listing,
-    saved HF page), arxiv:CATEGORY[,CATEGORY], oai:SET, hf:YYYY-MM-DD, or a feed URL."""
     from paperfeed.pipeline import check_date
     from paperfeed.pipeline import ingest as run_ingest
 

@@ -16,6 +16,7 @@ from paperfeed.errors import InputError, SourceError
 from paperfeed.records import Batch, Paper
 from paperfeed.sources.fields import arxiv_paper, category_list, clean, day_string, timestamp_date
 from paperfeed.sources.http import PoliteFetcher, as_fetcher, full_url
+from paperfeed.sources.registry import Request
 from paperfeed.sources.xmlutil import ARXIV_ATOM, ATOM, child_text, local_name, parse_xml, texts
 
 API_URL = "https://export.arxiv.org/api/query"
@@ -183,3 +184,15 @@ def _empty_page_note(offset: int, total: int | None) -> list[str]:
             "the listing may be incomplete"
         ]
     return []
+
+
+def from_spec(fetcher: PoliteFetcher, request: Request) -> Batch:
+    """``arxiv:CAT[,CAT]``: today's RSS listing, or with ``--since`` the API."""
+    from paperfeed.sources.rss import arxiv_rss_url, fetch_feed
+
+    categories = [c.strip() for c in request.rest.split(",") if c.strip()]
+    if not categories:
+        raise InputError(request.spec, "name at least one category, e.g. arxiv:cs.LG,cs.CL")
+    if request.since:
+        return fetch_arxiv_api(fetcher, categories, since=request.since)
+    return fetch_feed(fetcher, arxiv_rss_url(categories))

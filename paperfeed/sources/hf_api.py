@@ -1,8 +1,8 @@
 """Hugging Face Daily Papers: parse and fetch ``/api/daily_papers?date=YYYY-MM-DD``.
 
 The response is a JSON list of daily entries, each with a ``paper`` object holding the
-arXiv id, title, summary and authors. A paper's ``date`` is the day asked for: the day
-Hugging Face listed it.
+arXiv id, title, summary, authors and upvotes (kept in ``Batch.upvotes`` for trending).
+A paper's ``date`` is the day asked for: the day Hugging Face listed it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from paperfeed.ids import normalize_arxiv_id
 from paperfeed.records import Batch, Paper
 from paperfeed.sources.fields import clean, day_string, make_paper, timestamp_date
 from paperfeed.sources.http import PoliteFetcher, as_fetcher, full_url
+from paperfeed.sources.registry import Request
 
 HF_DAILY_URL = "https://huggingface.co/api/daily_papers"
 SOURCE = "hf-api"
@@ -32,10 +33,23 @@ def parse_hf_daily(text: str, origin: str, *, date: str | None = None) -> Batch:
     """
     entries = _load_entries(text, origin)
     papers: dict[str, Paper] = {}
+    votes: dict[str, int] = {}
     for index, entry in enumerate(entries, 1):
         paper = _entry_paper(entry, origin, index, date)
         papers.setdefault(paper.id, paper)
-    return Batch(papers=tuple(papers.values()), origin=origin)
+        upvotes = _upvotes(entry)
+        if upvotes is not None:
+            votes.setdefault(paper.id, upvotes)
+    return Batch(papers=tuple(papers.values()), origin=origin, upvotes=tuple(votes.items()))
+
+
+def _upvotes(entry: dict[str, Any]) -> int | None:
+    """The paper's upvote count when the entry carries a sane one (``paper.upvotes``)."""
+    paper = entry.get("paper")
+    value = paper.get("upvotes") if isinstance(paper, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**7:
+        return None
+    return value
 
 
 def _load_entries(text: str, origin: str) -> list[Any]:
@@ -116,5 +130,19 @@ def fetch_hf_daily(
     batch = parse_hf_daily(as_fetcher(client).get_text(url, params), origin, date=day)
     if len(batch.papers) >= PAGE_LIMIT:
         note = f"{origin}: {PAGE_LIMIT} papers, the most one call returns; some may be missing"
-        return Batch(papers=batch.papers, origin=origin, problems=(note,))
+        return Batch(papers=batch.papers, origin=origin, problems=(note,), upvotes=batch.upvotes)
     return batch
+
+
+def from_spec(fetcher: PoliteFetcher, request: Request) -> Batch:
+    """``hf:YYYY-MM-DD``: the Hugging Face daily papers of that day."""
+    return fetch_hf_daily(fetcher, _spec_date(request.rest))
+
+
+def _spec_date(value: str) -> str:
+    try:
+        return day_string(value)
+    except ValueError as exc:
+        raise InputError(
+            "command line", f"expected YYYY-MM-DD, got {value!r}", field="hf:DATE"
+        ) from exc

@@ -3,7 +3,9 @@
 ``PoliteFetcher`` wraps an injected ``httpx.Client``: timeouts come from the client,
 connect errors, timeouts, 429 and 5xx are retried a bounded number of times with
 exponential back-off and jitter, ``Retry-After`` is honoured (seconds or an HTTP date,
-capped), and calls to one host keep a minimum pause between them (arXiv asks for 3 s).
+capped), and calls to one host keep a minimum pause between them (arXiv asks for 3 s; each source of
+the registry declares its hosts' pauses, ``pace``), and a ``Backoff`` header (Zotero's)
+holds further calls to that host for the seconds it asks.
 ``sleep``, ``clock`` and ``now`` are injectable so tests never really wait. Reuse one
 fetcher for a whole run so the pause holds across fetches. A body is streamed and refused
 past ``max_bytes`` (counted after decoding gzip/deflate), so a huge or bomb-compressed
@@ -102,25 +104,37 @@ class PoliteFetcher:
         self._now = now
         self._jitter = jitter
         self._last_call: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}
+        self.host_intervals: dict[str, float] = {}
+
+    def pace(self, intervals: Mapping[str, float]) -> None:
+        """Minimum pauses between calls per host (a host already paced keeps its pause)."""
+        for host, seconds in intervals.items():
+            self.host_intervals.setdefault(host, seconds)
 
     def get_text(self, url: str, params: Params | None = None) -> str:
         """The body of a successful GET as text."""
         return self.get(url, params).text
 
-    def get(self, url: str, params: Params | None = None) -> httpx.Response:
-        """GET ``url``; retry what can pass; SourceError naming the URL when it will not."""
+    def get(
+        self, url: str, params: Params | None = None, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """GET ``url``; retry what can pass; SourceError naming the URL when it will not.
+
+        Any status below 400 is returned (a 304 Not Modified too)."""
         target = full_url(url, params)
         last_problem = "no attempt made"
         for attempt in range(self.retries + 1):
             self._wait_turn(target.host)
             try:
-                response = self._fetch(target)
+                response = self._fetch(target, headers)
             except httpx.UnsupportedProtocol as exc:
                 raise SourceError(f"GET {target}: {exc}") from exc
             except httpx.TransportError as exc:  # connect errors, timeouts, broken streams
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self._backoff_delay(attempt)
             else:
+                self._hold(target.host, response)
                 if response.status_code < 400:
                     return response
                 _raise_unless_retryable(target, response)
@@ -132,9 +146,9 @@ class PoliteFetcher:
             f"GET {target} failed after {self.retries + 1} attempts; last: {last_problem}"
         )
 
-    def _fetch(self, target: httpx.URL) -> httpx.Response:
+    def _fetch(self, target: httpx.URL, headers: Mapping[str, str] | None) -> httpx.Response:
         """GET ``target`` reading at most ``max_bytes`` of (decoded) body."""
-        with self.client.stream("GET", target) as streamed:
+        with self.client.stream("GET", target, headers=headers) as streamed:
             parts, size = [], 0
             for chunk in streamed.iter_bytes():
                 size += len(chunk)
@@ -157,13 +171,21 @@ class PoliteFetcher:
             )
 
     def _wait_turn(self, host: str) -> None:
-        """Sleep until the minimum pause since the last call to ``host`` has passed."""
+        """Sleep until the minimum pause since the last call to ``host`` has passed (and
+        any ``Backoff`` the host asked for)."""
         last = self._last_call.get(host)
-        if last is not None:
-            wait = last + self.min_interval - self._clock()
-            if wait > 0:
-                self._sleep(wait)
+        interval = self.host_intervals.get(host, self.min_interval)
+        ready = max(last + interval if last is not None else 0.0, self._not_before.get(host, 0.0))
+        wait = ready - self._clock()
+        if wait > 0:
+            self._sleep(wait)
         self._last_call[host] = self._clock()
+
+    def _hold(self, host: str, response: httpx.Response) -> None:
+        """Honour a ``Backoff: SECONDS`` header (capped) for the next calls to ``host``."""
+        asked = retry_after_seconds(response.headers.get("Backoff"), self._now())
+        if asked:
+            self._not_before[host] = self._clock() + min(asked, self.max_retry_after)
 
     def _backoff_delay(self, attempt: int) -> float:
         """Exponential back-off with equal jitter: half fixed, half random."""

@@ -21,6 +21,7 @@ from paperfeed.sources.fields import (
     timestamp_date,
 )
 from paperfeed.sources.http import PoliteFetcher, as_fetcher, full_url
+from paperfeed.sources.registry import Request
 from paperfeed.sources.xmlutil import child_text, element_text, parse_xml
 
 OAI_URL = "https://oaipmh.arxiv.org/oai"
@@ -181,3 +182,8 @@ def _first_params(
     if until:
         params["until"] = day_string(until)
     return params
+
+
+def from_spec(fetcher: PoliteFetcher, request: Request) -> Batch:
+    """``oai:SET``: the records of a set changed since ``--since`` (all without it)."""
+    return harvest_oai(fetcher, set_spec=request.rest or "cs", since=request.since)

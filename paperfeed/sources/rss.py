@@ -31,6 +31,7 @@ from paperfeed.sources.fields import (
     timestamp_date,
 )
 from paperfeed.sources.http import PoliteFetcher, as_fetcher
+from paperfeed.sources.registry import Request
 from paperfeed.sources.xmlutil import ARXIV_ATOM, ATOM, DC, child_text, parse_xml, texts
 
 RSS_BASE = "https://rss.arxiv.org/rss/"
@@ -251,3 +252,10 @@ def strip_html(fragment: str) -> str:
     except (AssertionError, ValueError):  # html.parser gives up on some broken markup
         return clean(unescape(re.sub(r"<[^>]*>", " ", fragment)))
     return clean("".join(extractor.parts))
+
+
+def from_spec(fetcher: PoliteFetcher, request: Request) -> Batch:
+    """A feed URL: http(s) only, and a public address unless private ones are allowed."""
+    from paperfeed.sources.http import check_feed_url
+
+    return fetch_feed(fetcher, check_feed_url(request.spec, request.allow_private))

@@ -27,12 +27,29 @@ _SECRET_SETTINGS = ("feed_token", "session_epoch")
 _USER_TABLES = (
     "sessions",
     "deliveries",
+    "zotero_items",
+    "zotero_sync",
+    "summary_why",
+    "digest_trending",
     "digest_items",
     "digests",
     "shown",
     "feedback_events",
     "profile_papers",
     "settings",
+)
+
+#: Tables pointing at papers, cleared of a private paper before it is deleted.
+_PAPER_TABLES = (
+    "feedback_events",
+    "shown",
+    "digest_items",
+    "digest_trending",
+    "profile_papers",
+    "zotero_items",
+    "summary_why",
+    "summaries",
+    "paper_upvotes",
 )
 
 
@@ -126,7 +143,7 @@ class AccountsMixin(UsersMixin):
             (user, *params),
         ).fetchall()
         for pid, title, abstract, title_key in rows:
-            for table in ("feedback_events", "shown", "digest_items", "profile_papers"):
+            for table in _PAPER_TABLES:
                 self._conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (pid,))
             self._conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
             twins = self._conn.execute(

@@ -34,6 +34,11 @@ short writes), ``clean_dead_ingests()``.
 Caches (``vectors.py``): embeddings (a ``paperfeed.embed.VectorStore``): ``get_vectors``,
 ``put_vectors``, ``count_vectors``.
 
+Summaries (``summaries.py``): ``cached_summaries``, ``put_summaries``, ``cached_why``,
+``put_why``. Trending (``trending.py``): ``record_upvotes``, ``upvote_history``,
+``save_trending``, ``load_trending``. Sync (``sync.py``): ``sync_state``,
+``synced_items``, ``apply_sync``.
+
 What the ranking learns (``models.py``, a ``paperfeed.ranking.ranker.ModelStore``):
 ``latest_space``, ``get_space``, ``get_background``, ``put_space``, ``get_model``,
 ``put_model``, ``model_keys``.
@@ -44,10 +49,21 @@ from __future__ import annotations
 from paperfeed.store.accounts import AccountsMixin
 from paperfeed.store.models import ModelsMixin
 from paperfeed.store.staging import StagingMixin
+from paperfeed.store.summaries import SummariesMixin
+from paperfeed.store.sync import SyncMixin
+from paperfeed.store.trending import TrendingMixin
 from paperfeed.store.vectors import VectorsMixin
 
 
-class Store(AccountsMixin, StagingMixin, VectorsMixin, ModelsMixin):
+class Store(
+    SyncMixin,
+    TrendingMixin,
+    AccountsMixin,
+    StagingMixin,
+    VectorsMixin,
+    ModelsMixin,
+    SummariesMixin,
+):
     """A paperfeed database; safe to share between threads, and between processes by file."""
 
 
