@@ -23,6 +23,8 @@ class SourcesConfig(BaseModel):
     feeds: list[str] = Field(default_factory=list)
     hf_daily: bool = False
     allow_private_feeds: bool = False
+    #: Any other SOURCE specs of the registry (biorxiv:neuroscience, openalex:S..., ...).
+    specs: list[str] = Field(default_factory=list)
 
 
 class SmtpConfig(BaseModel):
@@ -69,6 +71,55 @@ class StoreConfig(BaseModel):
     busy_timeout: float = Field(default=10.0, gt=0)
 
 
+class LlmConfig(BaseModel):
+    """LLM summaries through an OpenAI-compatible chat-completions endpoint (off while
+    ``base_url`` is empty). The key comes from PAPERFEED_LLM_API_KEY only."""
+
+    model_config = ConfigDict(extra="forbid")
+    base_url: str = ""  # e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1
+    model: str = ""
+    language: str = "English"
+    timeout: float = Field(default=20.0, gt=0)  # seconds per request
+    retries: int = Field(default=2, ge=0, le=5)
+    concurrency: int = Field(default=4, ge=1, le=32)  # requests in flight at once
+    budget: float = Field(default=90.0, gt=0)  # seconds one digest's summaries may take
+    max_tokens: int = Field(default=300, ge=16, le=4096)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url.strip() and self.model.strip())
+
+
+class TrendingConfig(BaseModel):
+    """The opt-in "trending in your interests" section: papers with upvotes seen in the
+    last ``days``, at least ``min_score`` close to the user (standard units), at most
+    ``size`` of them."""
+
+    model_config = ConfigDict(extra="forbid")
+    days: int = Field(default=7, ge=1, le=60)
+    size: int = Field(default=5, ge=1, le=50)
+    min_score: float = 1.0
+
+
+class WebhookConfig(BaseModel):
+    """One chat channel (an apprise URL: slack://, discord://, tgram://, matrix://,
+    ntfy://, json://...). ``url_env`` names an environment variable holding the URL, so
+    its token can stay out of the file. ``users``: whose digests go there (all when empty)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    url: str = ""
+    url_env: str = ""
+    users: list[str] = Field(default_factory=list)
+
+
+class DeliverConfig(BaseModel):
+    """Channels besides mail: ``[[deliver.webhook]]`` entries."""
+
+    model_config = ConfigDict(extra="forbid")
+    webhook: list[WebhookConfig] = Field(default_factory=list)
+
+
 class Settings(BaseModel):
     """Everything configurable. Precedence: command line > environment > file > defaults."""
 
@@ -83,6 +134,9 @@ class Settings(BaseModel):
     web: WebConfig = Field(default_factory=WebConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
+    llm: LlmConfig = Field(default_factory=LlmConfig)
+    trending: TrendingConfig = Field(default_factory=TrendingConfig)
+    deliver: DeliverConfig = Field(default_factory=DeliverConfig)
     #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
     ranking: dict[str, object] = Field(default_factory=dict)
 
@@ -104,7 +158,8 @@ def default_db_path() -> Path:
 
 
 def _env_overrides(env: dict[str, str]) -> dict[str, object]:
-    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ... as a dict tree."""
+    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ...,
+    PAPERFEED_LLM_BASE_URL / _MODEL / _LANGUAGE as a dict tree."""
     tree: dict[str, object] = {}
     for key in ("db", "top", "threshold", "model", "base_url"):
         if f"{ENV_PREFIX}{key.upper()}" in env:
@@ -116,6 +171,13 @@ def _env_overrides(env: dict[str, str]) -> dict[str, object]:
     }
     if smtp:
         tree["smtp"] = smtp
+    llm = {
+        key: env[f"{ENV_PREFIX}LLM_{key.upper()}"]
+        for key in ("base_url", "model", "language")
+        if f"{ENV_PREFIX}LLM_{key.upper()}" in env
+    }
+    if llm:
+        tree["llm"] = llm
     if f"{ENV_PREFIX}CATEGORIES" in env:
         cats = [c.strip() for c in env[f"{ENV_PREFIX}CATEGORIES"].split(",") if c.strip()]
         tree["sources"] = {"arxiv_categories": cats}

@@ -70,6 +70,7 @@ def configured_sources(settings: Settings, day: str | None = None) -> list[str]:
     if settings.sources.arxiv_categories:
         specs.append("arxiv:" + ",".join(settings.sources.arxiv_categories))
     specs.extend(settings.sources.feeds)
+    specs.extend(settings.sources.specs)
     if settings.sources.hf_daily:
         specs.append(f"hf:{day or date.today().isoformat()}")
     return specs
