@@ -15,12 +15,13 @@ from paperfeed.records import Batch, Digest, Paper
 if TYPE_CHECKING:
     import httpx
 
-    from paperfeed.config import LimitsConfig, Settings
+    from paperfeed.config import LimitsConfig, Settings, TrendingConfig
     from paperfeed.embed import Embedder, Progress
     from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.sources.bounded import ReadLimits
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
+    from paperfeed.summarize import Summarizer
 
     Client = httpx.Client | PoliteFetcher
 
@@ -309,11 +310,13 @@ def build_digest(
     progress: Progress | None = None,
     prepared: CandidateIndex | None = None,
     ranker: Ranker | None = None,
+    trending: TrendingConfig | None = None,
 ) -> Digest:
     """Rank one listing day (default: the newest in the store) for ``user`` and save it.
 
     ``prepared`` is ``prepare_day(store, day)`` when the caller ranks that day for many
     users; without it the day is prepared here (``progress`` hears of the embedding).
+    A user who opted in also gets the trending section (``trending`` holds its knobs).
     """
     wanted = DigestWanted(user, top, threshold)
     return build_digests(
@@ -324,6 +327,7 @@ def build_digest(
         progress=progress,
         prepared=prepared,
         ranker=ranker,
+        trending=trending,
     )[0]
 
 
@@ -345,10 +349,12 @@ def build_digests(
     progress: Progress | None = None,
     prepared: CandidateIndex | None = None,
     ranker: Ranker | None = None,
+    trending: TrendingConfig | None = None,
 ) -> list[Digest]:
     """:func:`build_digest` of a batch of users, scored together (one product per signal)."""
     from paperfeed.insight import capped_note
     from paperfeed.ranking.ranker import Request
+    from paperfeed.trending import trending_section
 
     for item in wanted:
         if not store.has_user(item.user):
@@ -376,19 +382,47 @@ def build_digests(
     for request, (recs, interests) in zip(
         requests, ranker.digests(requests, prepared), strict=True
     ):
-        store.save_digest(request.user or "", day, recs)
+        user = request.user or ""
+        rising = trending_section(store, ranker, request, recs, prepared, day, trending)
+        with store.transaction():
+            store.save_digest(user, day, recs)
+            store.save_trending(user, day, rising)
         note = capped_note(len(request.profile.papers), cap)
         digests.append(
-            Digest(request.user or "", day, tuple(recs), tuple(interests), len(prepared), note)
+            Digest(user, day, tuple(recs), tuple(interests), len(prepared), note, tuple(rising))
         )
     return digests
 
 
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:
-    """Remember what the user saw, so later digests never repeat it."""
-    if digest.date and digest.recommendations:
-        ids = [r.paper.id for r in digest.recommendations]
+    """Remember what the user saw (picks and trending section), so later digests never
+    repeat it."""
+    if digest.date and (digest.recommendations or digest.trending):
+        ids = [r.paper.id for r in (*digest.recommendations, *digest.trending)]
         store.record_shown(digest.user, digest.date, ids, channel)
+
+
+def summarizer_for(
+    store: Store, settings: Settings, http: httpx.Client | None = None
+) -> Summarizer | None:
+    """The run's LLM summarizer when ``[llm]`` is configured, else None."""
+    from paperfeed.summarize import summarizer_for as make
+
+    return make(store, settings.llm, http)
+
+
+def summarize(summarizer: Summarizer | None, digest: Digest) -> tuple[Digest, list[str]]:
+    """The digest with LLM summaries, and notes for the run report (never an error)."""
+    from paperfeed.summarize import summarize_safely
+
+    return summarize_safely(summarizer, digest)
+
+
+def with_summaries(store: Store, digest: Digest, settings: Settings) -> Digest:
+    """The digest with the summaries already in the store (never calls the endpoint)."""
+    from paperfeed.summarize import with_cached
+
+    return with_cached(store, digest, settings.llm)
 
 
 def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000") -> str:

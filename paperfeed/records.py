@@ -83,7 +83,8 @@ class Reason:
     """Why a paper was picked, as data; ``text`` is the sentence shown to people.
 
     ``kind`` is one of: ``similar`` (close to an own paper), ``terms`` (shared terms),
-    ``interest``, ``coauthor``, ``followed_author``, ``keyword``, ``feedback``.
+    ``interest``, ``coauthor``, ``followed_author``, ``keyword``, ``feedback``; in the
+    trending section also ``trending`` (upvotes) and ``relevance``.
     """
 
     kind: str
@@ -95,8 +96,20 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """What an LLM wrote about a pick: a TL;DR of the paper (the same for every reader) and
+    one line on why it matters to this reader (either may be empty: the channel then shows
+    the abstract, or nothing)."""
+
+    tldr: str = ""
+    why: str = ""
+    model: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendation:
-    """One pick of a digest."""
+    """One pick of a digest (``summary`` only when LLM summaries are on and one was made)."""
 
     paper: Paper
     score: float
@@ -104,6 +117,7 @@ class Recommendation:
     reasons: tuple[Reason, ...] = ()
     interest: str | None = None
     signals: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    summary: Summary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +134,8 @@ class Digest:
     """The ranked list for one user and one listing day, ready for any channel.
 
     ``note`` says something the reader must know, e.g. that arXiv listed nothing that day.
+    ``trending`` is the opt-in "trending in your interests" section: its own list, never
+    mixed into the personal ``recommendations``.
     """
 
     user: str
@@ -128,3 +144,4 @@ class Digest:
     interests: tuple[Interest, ...] = ()
     candidates: int = 0
     note: str = ""
+    trending: tuple[Recommendation, ...] = ()

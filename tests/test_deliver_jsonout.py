@@ -10,7 +10,16 @@ from deliver_digests import EVIL_PAPER, POLICY_PAPER, empty_digest, make_digest
 from paperfeed.deliver import digest_to_dict, render_json
 from paperfeed.records import Digest, Reason, Recommendation
 
-TOP_KEYS = ["schema_version", "user", "date", "note", "candidates", "interests", "recommendations"]
+TOP_KEYS = [
+    "schema_version",
+    "user",
+    "date",
+    "note",
+    "candidates",
+    "interests",
+    "recommendations",
+    "trending",
+]
 PICK_KEYS = {"rank", "id", "title", "authors", "url", "date", "score", "interest", "reasons"}
 REASON_KEYS = ["kind", "text", "paper_id", "paper_title", "similarity", "terms"]
 

@@ -20,12 +20,15 @@ from paperfeed.deliver.common import (
     safe_url,
     short_authors,
     snippet,
+    tldr,
+    why_for_you,
 )
 from paperfeed.records import Digest, Recommendation
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TAG_PREFIX = "tag:paperfeed,2026:"
 INTEREST_SCHEME = TAG_PREFIX + "interest"
+TRENDING_TERM = "trending"
 GENERATOR = "paperfeed"
 
 
@@ -74,7 +77,8 @@ def _entries(digests: list[Digest]) -> list[_Entry]:
     first_seen: dict[tuple[str, str], str] = {}
     for digest in digests:
         day = _timestamp(digest.date)
-        for rec in sorted(digest.recommendations, key=lambda r: r.rank):
+        recs = sorted(digest.recommendations, key=lambda r: r.rank)
+        for rec in [*recs, *sorted(digest.trending, key=lambda r: r.rank)]:
             key = (digest.user, rec.paper.id)
             when = day or _timestamp(rec.paper.date) or fallback
             newest.setdefault(key, _Entry(digest.user, rec, when, when))
@@ -129,6 +133,8 @@ def _entry_element(feed: ET.Element, entry: _Entry) -> None:
     interest = clean_text(entry.rec.interest)
     if interest:
         ET.SubElement(element, "category", term=interest, scheme=INTEREST_SCHEME)
+    if any(r.kind == "trending" for r in entry.rec.reasons):
+        ET.SubElement(element, "category", term=TRENDING_TERM, scheme=INTEREST_SCHEME)
     # RFC 4287 4.1.1: an entry without an alternate link must carry content.
     _text(element, "summary" if link else "content", _summary(entry.rec), type="text")
 
@@ -139,8 +145,12 @@ def _summary(rec: Recommendation) -> str:
     if authors:
         parts.append(authors)
     abstract = snippet(display_text(rec.paper.abstract))
-    if abstract:
+    if tldr(rec):
+        parts.append("TL;DR: " + tldr(rec))
+    elif abstract:
         parts.append(abstract)
+    if why_for_you(rec):
+        parts.append("For you: " + why_for_you(rec))
     reasons = reason_lines(rec)
     if reasons:
         parts.append("Why: " + "; ".join(reasons))

@@ -10,6 +10,7 @@ from paperfeed.ids import normalize_arxiv_id
 from paperfeed.records import Digest, Paper, Reason, Recommendation
 
 OTHER_GROUP = "Other"
+TRENDING_HEADING = "Trending in your interests"
 ABSTRACT_CHARS = 300
 AUTHORS_SHOWN = 3
 
@@ -147,3 +148,18 @@ def grouped_by_interest(digest: Digest) -> list[tuple[str, list[Recommendation]]
     if other:
         groups.setdefault(OTHER_GROUP, []).extend(other)
     return [(label, recs) for label, recs in groups.items() if recs]
+
+
+def tldr(rec: Recommendation) -> str:
+    """The pick's LLM TL;DR, cleaned ('' when there is none: show the abstract)."""
+    return display_text(rec.summary.tldr) if rec.summary else ""
+
+
+def why_for_you(rec: Recommendation) -> str:
+    """The pick's LLM line on why it matters to the reader, cleaned ('' when none)."""
+    return display_text(rec.summary.why) if rec.summary else ""
+
+
+def trending_by_rank(digest: Digest) -> list[Recommendation]:
+    """The digest's trending section in its order."""
+    return sorted(digest.trending, key=lambda r: r.rank)

@@ -12,6 +12,7 @@ from functools import lru_cache
 import jinja2
 
 from paperfeed.deliver.common import (
+    TRENDING_HEADING,
     clean_text,
     display_text,
     empty_message,
@@ -22,6 +23,9 @@ from paperfeed.deliver.common import (
     reason_lines,
     short_authors,
     snippet,
+    tldr,
+    trending_by_rank,
+    why_for_you,
 )
 from paperfeed.records import Digest, Recommendation
 
@@ -39,6 +43,8 @@ class PickView:
     facts: str
     abstract: str
     reasons: tuple[str, ...]
+    tldr: str = ""
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,9 @@ def render_html(digest: Digest) -> str:
         GroupView(heading, tuple(_pick_view(r) for r in recs))
         for heading, recs in grouped_by_interest(digest)
     )
+    if digest.trending:
+        trending = tuple(_pick_view(r) for r in trending_by_rank(digest))
+        groups = (*groups, GroupView(TRENDING_HEADING, trending))
     title = f"paperfeed: {headline(digest)}"
     return (
         _environment()
@@ -89,8 +98,10 @@ def _pick_view(rec: Recommendation) -> PickView:
         link=paper_link(paper),
         authors=short_authors(paper.authors),
         facts=" · ".join(facts(rec)),
-        abstract=snippet(display_text(paper.abstract)),
+        abstract="" if tldr(rec) else snippet(display_text(paper.abstract)),
         reasons=tuple(reason_lines(rec, with_interest=False)),
+        tldr=tldr(rec),
+        why=why_for_you(rec),
     )
 
 

@@ -1,7 +1,9 @@
 """The digest as JSON with a stable, versioned schema, for scripts and other programs.
 
 Fields hold the records' data as is (titles keep their LaTeX); only ``url`` is computed:
-the paper's arXiv page, else its own http(s) URL or DOI link, else null.
+the paper's arXiv page, else its own http(s) URL or DOI link, else null. Added later
+without changing the version (readers ignore what they do not know): each pick's
+``summary`` (LLM TL;DR and "why", or null) and the ``trending`` section.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import math
 from typing import Any
 
 from paperfeed.deliver.common import paper_link, reason_line
-from paperfeed.records import Digest, Interest, Reason, Recommendation
+from paperfeed.records import Digest, Interest, Reason, Recommendation, Summary
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +29,7 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
         "candidates": digest.candidates,
         "interests": [_interest(i) for i in digest.interests],
         "recommendations": [_recommendation(r) for r in recs],
+        "trending": [_recommendation(r) for r in sorted(digest.trending, key=lambda r: r.rank)],
     }
 
 
@@ -59,6 +62,19 @@ def _recommendation(rec: Recommendation) -> dict[str, Any]:
         "categories": list(paper.categories),
         "doi": paper.doi,
         "reasons": [_reason(r) for r in rec.reasons],
+        "summary": _summary(rec.summary),
+    }
+
+
+def _summary(summary: Summary | None) -> dict[str, Any] | None:
+    """The LLM summary of a pick (null when none was made)."""
+    if summary is None:
+        return None
+    return {
+        "tldr": summary.tldr,
+        "why": summary.why,
+        "model": summary.model,
+        "language": summary.language,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from paperfeed.deliver.common import (
+    TRENDING_HEADING,
     clean_text,
     display_text,
     empty_message,
@@ -14,6 +15,9 @@ from paperfeed.deliver.common import (
     reason_lines,
     short_authors,
     snippet,
+    tldr,
+    trending_by_rank,
+    why_for_you,
 )
 from paperfeed.records import Digest, Recommendation
 
@@ -40,6 +44,9 @@ def _render(digest: Digest, *, with_abstracts: bool) -> str:
         if clean_text(digest.note):
             blocks.append(_wrap(clean_text(digest.note), "", ""))
         blocks.extend(_pick(rec, with_abstracts) for rec in _by_rank(digest))
+    if digest.trending:
+        blocks.append(f"{TRENDING_HEADING}\n{'-' * len(TRENDING_HEADING)}")
+        blocks.extend(_pick(rec, with_abstracts) for rec in trending_by_rank(digest))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -66,8 +73,12 @@ def _pick(rec: Recommendation, with_abstract: bool) -> str:
     link = paper_link(paper)
     if link:
         lines.append(INDENT + link)
-    if with_abstract and display_text(paper.abstract):
+    if tldr(rec):
+        lines.append(_wrap("TL;DR: " + tldr(rec), INDENT, INDENT))
+    elif with_abstract and display_text(paper.abstract):
         lines.append(_wrap(snippet(display_text(paper.abstract)), INDENT, INDENT))
+    if why_for_you(rec):
+        lines.append(_wrap("For you: " + why_for_you(rec), INDENT, INDENT))
     lines.extend(_wrap(line, INDENT + "- ", INDENT + "  ") for line in reason_lines(rec))
     return "\n".join(lines)
 

@@ -158,14 +158,14 @@ class PoliteFetcher:
                         "(the limit, limits.feed_bytes); nothing was stored"
                     )
                 parts.append(chunk)
-            headers = [
+            kept = [
                 (key, value)
                 for key, value in streamed.headers.multi_items()
                 if key.lower() not in _DROPPED_HEADERS
             ]
             return httpx.Response(
                 streamed.status_code,
-                headers=headers,
+                headers=kept,
                 content=b"".join(parts),
                 request=streamed.request,
             )

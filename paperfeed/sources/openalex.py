@@ -100,7 +100,8 @@ def parse_page(text: str, origin: str) -> tuple[list[Paper], str | None, int]:
     results = data.get("results")
     if not isinstance(results, list):
         raise InputError(origin, "no results list in the response", field="results")
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    found = data.get("meta")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
     papers = [
         paper
         for index, work in enumerate(results)
@@ -116,8 +117,8 @@ def _pages(
     """(papers, problem) per page; a failing later page ends the walk with a problem."""
     cursor: str | None = "*"
     for page in range(max_pages):
-        params = {"filter": filters, "per-page": PER_PAGE, "cursor": cursor or "*"}
-        params["select"] = FIELDS
+        params: dict[str, str | int] = {"filter": filters, "per-page": PER_PAGE}
+        params.update({"cursor": cursor or "*", "select": FIELDS})
         origin = str(full_url(url, {"filter": filters}))
         try:
             papers, cursor, _ = parse_page(fetcher.get_text(url, params), origin)

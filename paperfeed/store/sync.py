@@ -99,8 +99,7 @@ class SyncMixin(AccountsMixin):
 
     def _sync_owns(self, user: str, library: str, pid: str) -> bool:
         row = self._conn.execute(
-            "SELECT max(linked) FROM zotero_items WHERE user = ? AND library = ? "
-            "AND paper_id = ?",
+            "SELECT max(linked) FROM zotero_items WHERE user = ? AND library = ? AND paper_id = ?",
             (user, library, pid),
         ).fetchone()
         return bool(row and row[0])
