@@ -1,4 +1,6 @@
-"""The daily job: ingest the day's listings, rank for every user, deliver once per user and day.
+"""The daily job: ingest the day's listings, rank for every user, deliver once per user, day
+and channel (mail, and each ``[[deliver.webhook]]`` chat channel), with LLM summaries when
+``[llm]`` is on (a summary that fails falls back to the abstract and is noted).
 
 Users are isolated: a failure of any kind while serving one user (bad data, a bug, a
 MemoryError) is reported in that user's ``UserRun`` and the next user is served; the
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from paperfeed import pipeline
-from paperfeed.config import LimitsConfig, Settings
+from paperfeed.config import DeliverConfig, LimitsConfig, Settings, WebhookConfig
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
 from paperfeed.store.base import is_busy
@@ -34,16 +36,30 @@ if TYPE_CHECKING:
     from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
+    from paperfeed.summarize import Summarizer
 
 
 @dataclass(frozen=True, slots=True)
 class UserRun:
-    """What the daily job did for one user."""
+    """What the daily job did for one user: the mail's status, each chat channel's
+    (``posts``: channel, status) and notes for the run report (summaries that fell back)."""
 
     user: str
     date: str | None
     picks: int
     status: str  # sent | already sent | no address | no papers | failed: ...
+    posts: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """Whether the mail or a post failed."""
+        return any(s.startswith("failed") for s in (self.status, *(p[1] for p in self.posts)))
+
+    @property
+    def delivered(self) -> bool:
+        """Whether the mail or a post went out in this run."""
+        return any(s.startswith("sent") for s in (self.status, *(p[1] for p in self.posts)))
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -122,27 +138,54 @@ CONFIRM_PATIENCE = 300.0  # seconds of retrying to record a mail the server acce
 
 def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
     """Mail a digest unless it was already sent; it counts as shown only once sent."""
-    from paperfeed.deliver.email import DeliveryError, build_message, send_digest
+    from paperfeed.deliver.email import build_message, send_digest
 
     address = store.email(digest.user)
     if not address:
         return "no address"
+    # build_message gives every attempt at (user, day) the same Message-ID
+    return send_once(
+        store, digest, "email", lambda: send_digest(build_message(digest, address, smtp), smtp)
+    )
+
+
+def post_chat(store: Store, digest: Digest, hook: WebhookConfig) -> str:
+    """Post a digest to one ``[[deliver.webhook]]`` channel unless it was already posted
+    there for this user and day (the same claim-then-send as mail)."""
+    from paperfeed.deliver.chat import post_chat as post
+    from paperfeed.deliver.chat import render_chat
+
+    url = hook.url or (os.environ.get(hook.url_env, "") if hook.url_env else "")
+    if not url.strip():
+        return f"failed: no URL (set url, or the environment variable {hook.url_env or '?'})"
+    title, body = render_chat(digest)
+    return send_once(store, digest, f"chat:{hook.name}", lambda: post(url.strip(), title, body))
+
+
+def send_once(store: Store, digest: Digest, channel: str, send: Callable[[], object]) -> str:
+    """Claim (user, day, channel), send, confirm: exactly once, whatever runs at once."""
+    from paperfeed.deliver.email import DeliveryError
+
     if not digest.date or not digest.recommendations:
         return "no papers"
-    if journaled(store, digest.user, digest.date) or not claim(store, digest.user, digest.date):
+    user, day = digest.user, digest.date
+    if journaled(store, user, day, channel) or not claim(store, user, day, channel):
         return "already sent"
-    try:  # build_message gives every attempt at (user, day) the same Message-ID
-        send_digest(build_message(digest, address, smtp), smtp)
+    try:
+        send()
     except DeliveryError as exc:
-        store.unmark_sent(digest.user, digest.date, "email")
+        store.unmark_sent(user, day, channel)
         return f"failed: {exc}"
-    return confirm_sent(store, digest)
+    except Exception as exc:  # an optional part missing, a plugin's bug: the claim is let go
+        store.unmark_sent(user, day, channel)
+        return f"failed: {type(exc).__name__}: {exc}"
+    return confirm_sent(store, digest, channel=channel)
 
 
-def _confirm(store: Store, digest: Digest) -> None:
+def _confirm(store: Store, digest: Digest, channel: str) -> None:
     with store.transaction():
-        store.confirm_delivery(digest.user, str(digest.date), "email")
-        pipeline.mark_shown(store, digest, "email")
+        store.confirm_delivery(digest.user, str(digest.date), channel)
+        pipeline.mark_shown(store, digest, channel)
 
 
 def confirm_sent(
@@ -150,19 +193,21 @@ def confirm_sent(
     digest: Digest,
     patience: float = CONFIRM_PATIENCE,
     sleep: Callable[[float], None] = time.sleep,
+    *,
+    channel: str = "email",
 ) -> str:
-    """Record an accepted mail as sent, retrying while the database is busy; past
+    """Record an accepted mail (or post) as sent, retrying while the database is busy; past
     ``patience`` the journal keeps the fact for the next run (never a second mail)."""
     deadline, delay = time.monotonic() + patience, 0.25
     while True:
         try:
-            _confirm(store, digest)
+            _confirm(store, digest, channel)
             return "sent"
         except sqlite3.OperationalError as exc:
             if not is_busy(exc):
                 raise
             if time.monotonic() > deadline:
-                _journal_write(store, digest.user, str(digest.date))
+                _journal_write(store, digest.user, str(digest.date), channel)
                 return "sent (recorded in the journal: the database stayed busy)"
             sleep(delay)
             delay = min(delay * 2, 10.0)
@@ -172,29 +217,29 @@ def _journal_path(store: Store) -> str | None:
     return None if store.path == ":memory:" else store.path + ".sent"
 
 
-def _journal_write(store: Store, user: str, day: str) -> None:
+def _journal_write(store: Store, user: str, day: str, channel: str = "email") -> None:
     path = _journal_path(store)
     if path is None:
         return
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"user": user, "date": day, "channel": "email"}) + "\n")
+        handle.write(json.dumps({"user": user, "date": day, "channel": channel}) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def journaled(store: Store, user: str, day: str) -> bool:
-    """Whether the journal says this (user, day) mail was accepted; if so, try to record
-    it in the store now."""
+def journaled(store: Store, user: str, day: str, channel: str = "email") -> bool:
+    """Whether the journal says this (user, day, channel) delivery was accepted; if so,
+    try to record it in the store now."""
     path = _journal_path(store)
     if path is None or not os.path.exists(path):
         return False
     with open(path, encoding="utf-8") as handle:
         entries = [json.loads(line) for line in handle if line.strip()]
-    if {"user": user, "date": day, "channel": "email"} not in entries:
+    if {"user": user, "date": day, "channel": channel} not in entries:
         return False
     try:
-        if store.delivery_state(user, day, "email") is not None:
-            store.confirm_delivery(user, day, "email")
+        if store.delivery_state(user, day, channel) is not None:
+            store.confirm_delivery(user, day, channel)
     except sqlite3.OperationalError as exc:
         if not is_busy(exc):
             raise
@@ -210,19 +255,26 @@ def _owner_is_dead(owner: str) -> bool:
     return owner_is_dead(owner)
 
 
-def claim(store: Store, user: str, day: str) -> bool:
-    """Claim the (user, day) mail before sending, so two jobs racing cannot both send.
+def claim(store: Store, user: str, day: str, channel: str = "email") -> bool:
+    """Claim the (user, day, channel) delivery before sending, so two jobs racing cannot
+    both send.
 
     A claim left by a process that died before sending is taken over, so a crash between
     claim and send costs no digest.
     """
-    state = store.delivery_state(user, day, "email")
+    state = store.delivery_state(user, day, channel)
     if state is None:
-        return bool(store.claim_delivery(user, day, "email", _owner()))
+        return bool(store.claim_delivery(user, day, channel, _owner()))
     status, owner = state
     if status == "claimed" and _owner_is_dead(owner):
-        return bool(store.claim_delivery(user, day, "email", _owner(), take_over=owner))
+        return bool(store.claim_delivery(user, day, channel, _owner(), take_over=owner))
     return False
+
+
+def hooks_for(settings: Settings | None, user: str) -> list[WebhookConfig]:
+    """The ``[[deliver.webhook]]`` channels that ``user``'s digests go to."""
+    hooks = settings.deliver.webhook if settings is not None else []
+    return [hook for hook in hooks if not hook.users or user in hook.users]
 
 
 def run_user(
@@ -235,19 +287,35 @@ def run_user(
     embedder: Embedder | None = None,
     prepare: Callable[[], CandidateIndex] | None = None,
     ranker: Ranker | None = None,
+    settings: Settings | None = None,
+    summarizer: Summarizer | None = None,
 ) -> UserRun:
     """Rank and deliver for one user (``prepare`` gives the day's index shared by all users,
-    ``ranker`` the run's ranker)."""
-    if day and store.was_sent(user, day, "email"):
+    ``ranker`` the run's ranker); with ``settings``, also to the user's chat channels and
+    with the trending section; with ``summarizer``, with LLM summaries."""
+    hooks = hooks_for(settings, user)
+    channels = ["email", *(f"chat:{hook.name}" for hook in hooks)] if smtp else []
+    channels = channels or [f"chat:{hook.name}" for hook in hooks] or ["email"]
+    if day and all(store.was_sent(user, day, channel) for channel in channels):
         return UserRun(user, day, 0, "already sent")
     prepared = prepare() if prepare is not None else None
+    trending = settings.trending if settings is not None else None
     digest = pipeline.build_digest(
-        store, user, day=day, top=top, embedder=embedder, prepared=prepared, ranker=ranker
+        store,
+        user,
+        day=day,
+        top=top,
+        embedder=embedder,
+        prepared=prepared,
+        ranker=ranker,
+        trending=trending,
     )
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
+    digest, notes = pipeline.summarize(summarizer, digest)
     status = send_mail(store, digest, smtp) if smtp else "not sent (mail off)"
-    return UserRun(user, digest.date, len(digest.recommendations), status)
+    posts = tuple((hook.name, post_chat(store, digest, hook)) for hook in hooks)
+    return UserRun(user, digest.date, len(digest.recommendations), status, posts, tuple(notes))
 
 
 def _day_index(store: Store, day: str, ranker: Ranker) -> Callable[[], CandidateIndex]:
@@ -278,8 +346,10 @@ def run_all(
     send: bool = True,
     client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
+    llm: httpx.Client | None = None,
 ) -> tuple[list[UserRun], list[str]]:
-    """The whole daily job. Running it twice a day sends nothing twice."""
+    """The whole daily job. Running it twice a day sends nothing twice (mail and posts).
+    ``llm`` is the HTTP client of the LLM endpoint (tests hand one in)."""
     specs = configured_sources(settings, day) if sources is None else list(sources)
     problems = ingest_all(
         store,
@@ -294,26 +364,45 @@ def run_all(
     runs = []
     ranker = pipeline.ranker_for(store, embedder, settings)
     prepare = _day_index(store, day, ranker) if day else None
-    for user in users if users is not None else store.users():
-        try:
-            runs.append(_serve_user(store, settings, user, day, smtp, ranker, prepare))
-        except PaperfeedError as exc:
-            runs.append(UserRun(user, day, 0, f"failed: {exc}"))
-        except Exception as exc:  # any failure stays this user's: the next user is served
-            runs.append(UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}"))
+    job = _Job(settings, smtp, ranker, prepare, pipeline.summarizer_for(store, settings, llm))
+    try:
+        for user in users if users is not None else store.users():
+            try:
+                runs.append(_serve_user(store, job, user, day, send))
+            except PaperfeedError as exc:
+                runs.append(UserRun(user, day, 0, f"failed: {exc}"))
+            except Exception as exc:  # any failure stays this user's: the next user is served
+                runs.append(UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}"))
+    finally:
+        if job.summarizer is not None:
+            job.summarizer.client.close()
     return runs, problems
 
 
-def _serve_user(
-    store: Store,
-    settings: Settings,
-    user: str,
-    day: str | None,
-    smtp: SmtpSettings | None,
-    ranker: Ranker,
-    prepare: Callable[[], CandidateIndex] | None,
-) -> UserRun:
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every user's part of one run shares."""
+
+    settings: Settings
+    smtp: SmtpSettings | None
+    ranker: Ranker
+    prepare: Callable[[], CandidateIndex] | None
+    summarizer: Summarizer | None
+
+
+def _serve_user(store: Store, job: _Job, user: str, day: str | None, send: bool) -> UserRun:
     if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
         return UserRun(user, day, 0, "not scheduled today")
+    settings = job.settings
     top = int(store.get_setting(user, "top", settings.top) or settings.top)
-    return run_user(store, user, day=day, top=top, smtp=smtp, prepare=prepare, ranker=ranker)
+    return run_user(
+        store,
+        user,
+        day=day,
+        top=top,
+        smtp=job.smtp,
+        prepare=job.prepare,
+        ranker=job.ranker,
+        settings=settings if send else settings.model_copy(update={"deliver": DeliverConfig()}),
+        summarizer=job.summarizer,
+    )

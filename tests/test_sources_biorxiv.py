@@ -87,7 +87,7 @@ def test_a_later_page_that_fails_keeps_the_first() -> None:
 
 def test_a_first_page_that_fails_names_the_url() -> None:
     replay = scripted(*[httpx.ReadTimeout("slow")] * 5)
-    with pytest.raises(SourceError, match="api.biorxiv.org/details/biorxiv"):
+    with pytest.raises(SourceError, match=r"api\.biorxiv\.org/details/biorxiv"):
         registry.fetch("biorxiv:neuroscience", replay.fetcher(), day="2025-06-03")
 
 

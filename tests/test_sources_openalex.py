@@ -106,7 +106,7 @@ def test_rate_limit_then_a_failing_second_page() -> None:
 
 def test_a_dead_api_names_the_url() -> None:
     replay = scripted(*[httpx.ConnectError("refused")] * 5)
-    with pytest.raises(SourceError, match="api.openalex.org/works"):
+    with pytest.raises(SourceError, match=r"api\.openalex\.org/works"):
         registry.fetch("openalex:T10320", replay.fetcher(), day="2025-06-03")
 
 

@@ -56,7 +56,7 @@ def test_bad_venue_ids_and_errors() -> None:
 
 def test_server_errors_are_retried_then_named() -> None:
     replay = scripted(*[httpx.Response(502)] * 5)
-    with pytest.raises(SourceError, match="api2.openreview.net"):
+    with pytest.raises(SourceError, match=r"api2\.openreview\.net"):
         registry.fetch(f"openreview:{VENUE}", replay.fetcher())
     assert len(replay.requests) == 5
 

@@ -158,7 +158,14 @@ def digest(
     obj: Context, user: str, day: str | None, top: int | None, threshold: float | None, fmt: str
 ) -> None:
     """Rank a day's listing (default: the newest in the store) for USER, with reasons."""
-    from paperfeed.pipeline import build_digest, check_date, mark_shown, render
+    from paperfeed.pipeline import (
+        build_digest,
+        check_date,
+        mark_shown,
+        render,
+        summarize,
+        summarizer_for,
+    )
 
     day = check_date(day, "--date") if day else None
     with obj.progress("embedding the day's papers") as progress:
@@ -170,9 +177,18 @@ def digest(
             threshold=threshold if threshold is not None else obj.settings.threshold,
             ranker=obj.ranker,
             progress=progress,
+            trending=obj.settings.trending,
         )
+    summarizer = summarizer_for(obj.store, obj.settings)
+    try:
+        result, notes = summarize(summarizer, result)
+    finally:
+        if summarizer is not None:
+            summarizer.client.close()
     mark_shown(obj.store, result, channel="cli")
     click.echo(render(result, fmt, base_url=obj.settings.base_url))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -195,6 +211,11 @@ def feedback(obj: Context, user: str, paper_id: str, rating: str) -> None:
 @click.option("--exclude", "exclude_keywords", multiple=True, help="Keyword that drops a paper.")
 @click.option("--follow", "followed", multiple=True, help="Author whose papers always show.")
 @click.option("--clear", is_flag=True, help="Remove all rules first.")
+@click.option(
+    "--trending/--no-trending",
+    default=None,
+    help="Add (or drop) the 'trending in your interests' section of the digests.",
+)
 @click.pass_obj
 @friendly_errors
 def rules(
@@ -204,11 +225,16 @@ def rules(
     exclude_keywords: tuple[str, ...],
     followed: tuple[str, ...],
     clear: bool,
+    trending: bool | None,
 ) -> None:
-    """Show or add USER's keyword rules and followed authors."""
+    """Show or add USER's keyword rules and followed authors (and the trending section)."""
     from paperfeed.pipeline import update_rules
 
     click.echo(update_rules(obj.store, user, include_keywords, exclude_keywords, followed, clear))
+    if trending is not None:
+        obj.store.set_setting(user, "trending", trending)
+    shown = "on" if obj.store.get_setting(user, "trending", False) else "off"
+    click.echo(f"trending section: {shown}")
 
 
 def data_dir(explicit: str | None) -> Path:

@@ -23,7 +23,7 @@ def send(obj: Context, user: str, day: str | None) -> None:
         obj.store, user, day=day, top=obj.settings.top, smtp=daily.smtp_settings(obj.settings)
     )
     click.echo(f"{run.user} {run.date}: {run.picks} picks, {run.status}")
-    if run.status.startswith("failed"):
+    if run.failed:
         sys.exit(1)
 
 
@@ -38,7 +38,18 @@ def send(obj: Context, user: str, day: str | None) -> None:
     help="Ingest these SOURCEs instead of the configured ones (see `ingest --help`).",
 )
 @click.option("--no-fetch", is_flag=True, help="Ingest nothing; rank what is stored.")
-@click.option("--no-mail", is_flag=True, help="Rank and record, send no mail.")
+@click.option("--no-mail", is_flag=True, help="Rank and record; send no mail, post nothing.")
+@click.option(
+    "--summary",
+    "summary_path",
+    default=None,
+    help="Append a Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.option(
+    "--fail-if-nothing-sent",
+    is_flag=True,
+    help="Exit with status 3 when no mail or post went out (the report says why).",
+)
 @click.pass_obj
 @friendly_errors
 def run(
@@ -49,11 +60,15 @@ def run(
     sources: tuple[str, ...],
     no_fetch: bool,
     no_mail: bool,
+    summary_path: str | None,
+    fail_if_nothing_sent: bool,
 ) -> None:
-    """The daily job: ingest the day's listings, rank and deliver for every user.
+    """The daily job: ingest the day's listings, rank and deliver for every user (mail
+    and the [[deliver.webhook]] chat channels).
 
     Safe to run more than once a day: nothing is sent twice."""
     from paperfeed import daily, pipeline
+    from paperfeed.cli.report import job_summary, nothing_sent, run_lines
 
     day = pipeline.check_date(day, "--date") if day else None
     chosen = None if all_users or not users else list(users)
@@ -63,10 +78,18 @@ def run(
     )
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
-    for item in runs:
-        click.echo(f"{item.user} {item.date}: {item.picks} picks, {item.status}")
-    if any(item.status.startswith("failed") for item in runs):
+    for line in run_lines(runs):
+        click.echo(line)
+    why = nothing_sent(runs, problems)
+    if why:
+        click.echo(why, err=True)
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(job_summary(runs, problems, day or obj.store.latest_date()))
+    if any(item.failed for item in runs):
         sys.exit(1)
+    if why and fail_if_nothing_sent:
+        sys.exit(3)
 
 
 @cli.command()

@@ -124,11 +124,12 @@ class RulesForm(_Form):
 
 
 class SettingsForm(_Form):
-    """Digest size, schedule and e-mail address."""
+    """Digest size, schedule, e-mail address and the opt-in trending section."""
 
     top: int = Field(ge=1, le=MAX_TOP)
     schedule: Literal["daily", "weekdays", "weekly", "never"]
     email: str = Field(default="", max_length=320)
+    trending: bool = False
 
     @field_validator("email")
     @classmethod

@@ -7,6 +7,7 @@ Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import re
 import sqlite3
@@ -33,6 +34,8 @@ from paperfeed.deliver.common import (
     reason_lines,
     short_authors,
     snippet,
+    tldr,
+    why_for_you,
 )
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest, Paper, Recommendation
@@ -60,6 +63,7 @@ class WebContext:
     embedder_given: Embedder | None = None
     _embedder: Embedder | None = field(default=None, init=False, repr=False)
     _marked: set[tuple[str, str | None, int]] = field(default_factory=set, init=False, repr=False)
+    _asked: set[tuple[str, str | None, int]] = field(default_factory=set, init=False, repr=False)
     throttle: SignInThrottle = field(default_factory=SignInThrottle, init=False, repr=False)
     _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _preparing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -118,10 +122,34 @@ class WebContext:
             mark_shown(self.store, digest, "web")
             self._marked.add(key)
 
+    def summarize_later(self, digest: Digest) -> None:
+        """Make the LLM summaries of a new digest in the background (when ``[llm]`` is on):
+        the page shows the abstracts now and the summaries once they are cached."""
+        key = (digest.user, digest.date, len(digest.recommendations))
+        if not self.settings.llm.enabled or not digest.recommendations or key in self._asked:
+            return
+        self._asked.add(key)
+        threading.Thread(
+            target=_summarize_quietly, args=(self, digest), name="paperfeed-llm", daemon=True
+        ).start()
+
     def top(self, user: str) -> int:
         """The user's digest size, else the configured default."""
         value = self.store.get_setting(user, "top")
         return value if isinstance(value, int) and value > 0 else self.settings.top
+
+
+def _summarize_quietly(context: WebContext, digest: Digest) -> None:
+    from paperfeed.pipeline import summarize, summarizer_for
+
+    summarizer = summarizer_for(context.store, context.settings)
+    try:
+        _, notes = summarize(summarizer, digest)
+    finally:
+        if summarizer is not None:
+            summarizer.client.close()
+    for note in notes:
+        logging.getLogger(__name__).warning("%s", note)
 
 
 BUSY_RETRIES = 4
@@ -176,6 +204,8 @@ class PaperCard:
     reasons: tuple[str, ...]
     rating: int
     rank: int | None = None
+    tldr: str = ""
+    why: str = ""
 
 
 @lru_cache(maxsize=CACHED_PAPERS)
@@ -214,10 +244,12 @@ def pick_card(rec: Recommendation, rating: int, heading: str = "") -> PaperCard:
         link=link,
         authors=authors,
         facts=" · ".join(facts(rec)),
-        abstract=abstract,
+        abstract="" if tldr(rec) else abstract,
         reasons=tuple(line for line in _reason_lines(rec) if line != said),
         rating=rating,
         rank=rec.rank,
+        tldr=tldr(rec),
+        why=why_for_you(rec),
     )
 
 
@@ -253,9 +285,26 @@ def grouped_cards(digest: Digest, rated: dict[str, int]) -> list[tuple[str, list
     return groups
 
 
-def stored_digest(store: Store, user: str, day: str) -> Digest:
-    """The digest saved for ``user`` on ``day`` as a Digest record."""
-    return Digest(user, day, tuple(store.load_digest(user, day)))
+def trending_cards(digest: Digest, rated: dict[str, int]) -> list[PaperCard]:
+    """The digest's trending section as cards."""
+    ordered = sorted(digest.trending, key=lambda r: r.rank)
+    return [pick_card(rec, rated.get(rec.paper.id, 0)) for rec in ordered]
+
+
+def stored_digest(store: Store, user: str, day: str, settings: Settings | None = None) -> Digest:
+    """The digest saved for ``user`` on ``day`` as a Digest record (its trending section,
+    and with ``settings`` the LLM summaries the store holds for it)."""
+    digest = Digest(
+        user,
+        day,
+        tuple(store.load_digest(user, day)),
+        trending=tuple(store.load_trending(user, day)),
+    )
+    if settings is None:
+        return digest
+    from paperfeed.pipeline import with_summaries
+
+    return with_summaries(store, digest, settings)
 
 
 def current_digest(context: WebContext, user: str, day: str | None = None) -> Digest:
@@ -266,8 +315,9 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
     """
     store = context.store
     dates = store.digest_dates(user)
+    settings = context.settings
     if day is not None and day in dates:
-        return stored_digest(store, user, day)
+        return stored_digest(store, user, day, settings)
     latest = store.latest_date()
     if latest and latest not in dates and (not dates or latest > dates[-1]):
         if not store.profile_links(user):
@@ -276,20 +326,23 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
         from paperfeed.pipeline import build_digest
 
         try:
-            return build_digest(
+            built = build_digest(
                 store,
                 user,
                 day=latest,
                 top=context.top(user),
-                threshold=context.settings.threshold,
+                threshold=settings.threshold,
                 prepared=context.prepared(latest),
                 ranker=context.ranker,
+                trending=settings.trending,
             )
         except PaperfeedError as exc:
             problem = f"Today's listing ({latest}) could not be ranked: {exc}"
             if not dates:
                 return Digest(user, latest, (), note=problem)
-            return replace(stored_digest(store, user, dates[-1]), note=problem)
+            return replace(stored_digest(store, user, dates[-1], settings), note=problem)
+        context.summarize_later(built)
+        return built
     if dates:
-        return stored_digest(store, user, dates[-1])
+        return stored_digest(store, user, dates[-1], settings)
     return Digest(user, None, (), note="No papers have been taken in yet.")

@@ -62,6 +62,7 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
         "rules": store.rules(user),
         "top": context.top(user),
         "schedule": store.get_setting(user, "schedule", "daily"),
+        "trending": bool(store.get_setting(user, "trending", False)),
         "schedules": SCHEDULES,
         "email": store.email(user) or "",
         "feed_url": f"{base}/feed/{quote(user, safe='')}.atom?token={quote(token)}",
@@ -125,12 +126,13 @@ def _save_settings(context: WebContext, user: str, form: SettingsForm) -> None:
     with store.transaction():
         store.set_setting(user, "top", form.top)
         store.set_setting(user, "schedule", form.schedule)
+        store.set_setting(user, "trending", form.trending)
         store.set_email(user, form.email or None)
 
 
 @login_required
 async def set_settings(request: Request) -> Response:
-    """``POST /profile/settings``: digest size, schedule, e-mail address."""
+    """``POST /profile/settings``: digest size, schedule, e-mail address, trending."""
     try:
         form = parse(SettingsForm, await _checked_form(request))
     except FormError as exc:

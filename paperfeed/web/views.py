@@ -31,6 +31,7 @@ from paperfeed.web.pages import (
     ratings,
     render,
     stored_digest,
+    trending_cards,
     web,
 )
 from paperfeed.web.topicmap import TopicMap, build_topic_map
@@ -44,10 +45,12 @@ MAP_PICKS = 50
 def _digest_page(context: WebContext, user: str, day: str | None) -> dict[str, Any]:
     digest = current_digest(context, user, day)
     context.mark_shown(digest)
+    rated = ratings(context.store, user)
     return {
         "digest": digest,
         "headline": headline(digest),
-        "groups": grouped_cards(digest, ratings(context.store, user)),
+        "groups": grouped_cards(digest, rated),
+        "trending": trending_cards(digest, rated),
         "dates": list(reversed(context.store.digest_dates(user)))[:14],
     }
 
@@ -135,7 +138,8 @@ def _feed(context: WebContext, user: str, token: str | None) -> str | None:
     store = context.store
     if not feed_token_matches(store, user, token):
         return None
-    digests = [stored_digest(store, user, day) for day in store.digest_dates(user)[-FEED_DAYS:]]
+    days = store.digest_dates(user)[-FEED_DAYS:]
+    digests = [stored_digest(store, user, day, context.settings) for day in days]
     base = context.settings.base_url.rstrip("/")
     path = f"{base}/feed/{quote(user, safe='')}.atom"
     return render_atom_many(digests, feed_url=f"{path}?token={quote(token or '')}", self_id=path)
