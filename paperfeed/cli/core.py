@@ -60,6 +60,38 @@ def profile_import(obj: Context, file: str, user: str, kind: str | None) -> None
         _namesake_hint(obj, user)
 
 
+@profile.group("sync")
+def profile_sync() -> None:
+    """Keep a profile in step with a reference manager."""
+
+
+@profile_sync.command("zotero")
+@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@click.option(
+    "--collection",
+    "include",
+    multiple=True,
+    help="Only items in this collection (name or key; with its subcollections).",
+)
+@click.option(
+    "--exclude-collection", "exclude", multiple=True, help="Leave out items in this collection."
+)
+@click.pass_obj
+@friendly_errors
+def profile_sync_zotero(
+    obj: Context, user: str, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> None:
+    """Sync USER's profile with a Zotero library (PAPERFEED_ZOTERO_LIBRARY_ID and
+    PAPERFEED_ZOTERO_API_KEY): new items join it, deleted ones leave it; only what changed
+    since the last sync is read."""
+    from paperfeed.sync import sync_zotero
+
+    report = sync_zotero(obj.store, user, include=include, exclude=exclude)
+    click.echo(report.line())
+    for problem in report.problems:
+        click.echo(f"note: {problem}", err=True)
+
+
 @profile.command("show")
 @click.option("--user", required=True, callback=user_name, help="The profile's user name.")
 @click.pass_obj
