@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import httpx
 from paperfeed.errors import PaperfeedError
 from paperfeed.sources.http import is_retryable, retry_after_seconds
 
+BACKOFF = 0.5  # seconds before the first retry (doubled each time, with jitter)
 MAX_WAIT = 30.0  # the longest Retry-After honoured between two tries
 MAX_RESPONSE = 256 * 1024  # bytes of one answer read at most
 _FILTER_CODES = ("content_filter", "content_policy_violation", "moderation_blocked")
@@ -35,6 +37,27 @@ class LlmError(PaperfeedError):
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.wait = wait  # what Retry-After asked for, when it did
+
+
+class Breaker:
+    """Shared by the calls of one run: once ``limit`` attempts in a row failed to reach the
+    endpoint (with no answer in between), no more attempts are made."""
+
+    def __init__(self, limit: int = 4) -> None:
+        self.limit, self.streak = limit, 0
+        self._lock = threading.Lock()
+
+    @property
+    def open(self) -> bool:
+        return self.streak >= self.limit
+
+    def failed(self) -> None:
+        with self._lock:
+            self.streak += 1
+
+    def answered(self) -> None:
+        with self._lock:
+            self.streak = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +93,12 @@ class ChatClient:
     def close(self) -> None:
         self.http.close()
 
-    def complete(self, messages: list[dict[str, str]], deadline: float | None = None) -> Answer:
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        deadline: float | None = None,
+        breaker: Breaker | None = None,
+    ) -> Answer:
         """The model's answer to ``messages``; LlmError when there is no usable one."""
         body = {
             "model": self.model,
@@ -80,13 +108,22 @@ class ChatClient:
         }
         problem = LlmError("unreachable", "no attempt made")
         for attempt in range(self.retries + 1):
+            if breaker is not None and breaker.open:
+                raise LlmError("unreachable", "the endpoint did not answer the calls before")
             try:
-                return self._once(body)
+                answer = self._once(body)
             except LlmError as exc:
                 if exc.kind not in ("timeout", "unreachable", "busy"):
                     raise
+                if breaker is not None and exc.kind != "busy":
+                    breaker.failed()
                 problem = exc
-                delay = exc.wait or (2.0**attempt) * (0.5 + random.random() / 2)
+                backoff = BACKOFF * 2.0**attempt * (0.5 + random.random() / 2)
+                delay = exc.wait if exc.wait is not None else backoff
+            else:
+                if breaker is not None:
+                    breaker.answered()
+                return answer
             if attempt == self.retries or not _time_left(deadline, delay):
                 break
             self._sleep(min(delay, MAX_WAIT))
@@ -94,25 +131,35 @@ class ChatClient:
 
     def _once(self, body: dict[str, Any]) -> Answer:
         try:
-            response = self.http.post(self.url, json=body)
+            with self.http.stream("POST", self.url, json=body) as response:
+                text = _bounded_text(response)
         except httpx.TimeoutException as exc:
             raise LlmError("timeout", f"{self.url}: {type(exc).__name__}") from exc
         except httpx.TransportError as exc:
             raise LlmError("unreachable", f"{self.url}: {type(exc).__name__}: {exc}") from exc
-        if len(response.content) > MAX_RESPONSE:
-            raise LlmError("garbage", f"an answer of {len(response.content):,} bytes")
         if response.status_code >= 400:
-            raise _http_error(response)
-        return parse_answer(response.text)
+            raise _http_error(response.status_code, response.headers, text)
+        return parse_answer(text)
+
+
+def _bounded_text(response: httpx.Response) -> str:
+    """The body as text, refused past MAX_RESPONSE bytes (read in chunks, never whole)."""
+    parts, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE:
+            raise LlmError("garbage", f"an answer of more than {MAX_RESPONSE:,} bytes")
+        parts.append(chunk)
+    return b"".join(parts).decode(response.encoding or "utf-8", errors="replace")
 
 
 def _time_left(deadline: float | None, delay: float) -> bool:
     return deadline is None or time.monotonic() + delay < deadline
 
 
-def _http_error(response: httpx.Response) -> LlmError:
+def _http_error(status: int, headers: httpx.Headers, body: str) -> LlmError:
     """The error of a 4xx/5xx answer: a content filter is a refusal, 429/5xx are retried."""
-    text = response.text[:2000]
+    text = body[:2000]
     try:
         error = json.loads(text).get("error")
     except (ValueError, AttributeError):
@@ -120,11 +167,11 @@ def _http_error(response: httpx.Response) -> LlmError:
     code = str(error.get("code") or error.get("type") or "") if isinstance(error, dict) else ""
     message = str(error.get("message", "")) if isinstance(error, dict) else " ".join(text.split())
     if code in _FILTER_CODES or "content management policy" in message:
-        return LlmError("refusal", f"HTTP {response.status_code} {code}: {message[:160]}")
-    if is_retryable(response.status_code):
-        wait = retry_after_seconds(response.headers.get("Retry-After"), time.time())
-        return LlmError("busy", f"HTTP {response.status_code}: {message[:160]}", wait)
-    return LlmError("http", f"HTTP {response.status_code}: {message[:160]}")
+        return LlmError("refusal", f"HTTP {status} {code}: {message[:160]}")
+    if is_retryable(status):
+        wait = retry_after_seconds(headers.get("Retry-After"), time.time())
+        return LlmError("busy", f"HTTP {status}: {message[:160]}", wait)
+    return LlmError("http", f"HTTP {status}: {message[:160]}")
 
 
 def parse_answer(text: str) -> Answer:

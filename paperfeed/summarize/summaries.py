@@ -6,8 +6,9 @@ and the reader's cached "why" lines, asks the endpoint for the missing ones with
 ``concurrency`` requests in flight, and waits at most ``budget`` seconds: what is not back
 by then, and every failure, refusal or malformed answer, falls back to the abstract and is
 counted in the ``SummaryReport``. A TL;DR that failed is not asked again in the same run,
-and once the endpoint has failed to answer several calls in a row with nothing answered,
-the rest of the run falls back at once. Results are written by the calling thread only.
+and once several attempts in a row have not reached the endpoint (with nothing answered),
+the rest of the run falls back at once (``Breaker``). Results are written by the calling
+thread only.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from paperfeed.records import Digest, Paper, Recommendation, Summary
-from paperfeed.summarize.client import ChatClient, LlmError
+from paperfeed.summarize.client import Breaker, ChatClient, LlmError
 from paperfeed.summarize.prompts import (
     PROMPT_VERSION,
     TLDR_CHARS,
@@ -36,8 +37,7 @@ if TYPE_CHECKING:
     from paperfeed.config import LlmConfig
     from paperfeed.store import Store
 
-_TRANSPORT = ("timeout", "unreachable", "busy")
-DOWN_AFTER = 4  # transport failures in a row, with nothing answered, that end the run's tries
+DOWN_AFTER = 4  # attempts in a row that reached nothing, with nothing answered: stop trying
 
 
 @dataclass
@@ -86,8 +86,7 @@ class Summarizer:
         self.store, self.config, self.client, self._clock = store, config, client, clock
         self.key = (config.model, config.language, PROMPT_VERSION)
         self._failed: dict[str, str] = {}  # paper id -> kind, for this run
-        self._down = False
-        self._streak = 0  # transport failures in a row
+        self.breaker = Breaker(DOWN_AFTER)
 
     def summarize(self, digest: Digest) -> tuple[Digest, SummaryReport]:
         """The digest with summaries attached (cached or made now), and the report."""
@@ -150,7 +149,7 @@ class Summarizer:
         """Ask for every job, ``concurrency`` at a time, until ``deadline``; the answers."""
         if not jobs:
             return {}
-        if self._down:
+        if self.breaker.open:
             report.failed["unreachable"] += len(jobs)
             return {}
         pool = ThreadPoolExecutor(self.config.concurrency, thread_name_prefix="paperfeed-llm")
@@ -182,16 +181,7 @@ class Summarizer:
         return made
 
     def _ask(self, messages: list[dict[str, str]], limit: int, deadline: float) -> str:
-        if self._down:
-            raise LlmError("unreachable", "the endpoint did not answer earlier calls")
-        try:
-            answer = self.client.complete(messages, deadline=deadline)
-        except LlmError as exc:
-            if exc.kind in _TRANSPORT:
-                self._streak += 1
-                self._down = self._down or self._streak >= DOWN_AFTER
-            raise
-        self._streak = 0
+        answer = self.client.complete(messages, deadline=deadline, breaker=self.breaker)
         return checked(answer.text, limit, cut=answer.cut)
 
 
