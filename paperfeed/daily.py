@@ -294,9 +294,9 @@ def run_user(
     ``ranker`` the run's ranker); with ``settings``, also to the user's chat channels and
     with the trending section; with ``summarizer``, with LLM summaries."""
     hooks = hooks_for(settings, user)
-    channels = ["email", *(f"chat:{hook.name}" for hook in hooks)] if smtp else []
-    channels = channels or [f"chat:{hook.name}" for hook in hooks] or ["email"]
-    if day and all(store.was_sent(user, day, channel) for channel in channels):
+    mailed = smtp is not None and bool(store.email(user))
+    channels = (["email"] if mailed else []) + [f"chat:{hook.name}" for hook in hooks]
+    if day and all(store.was_sent(user, day, channel) for channel in channels or ["email"]):
         return UserRun(user, day, 0, "already sent")
     prepared = prepare() if prepare is not None else None
     trending = settings.trending if settings is not None else None
