@@ -159,7 +159,9 @@ def default_db_path() -> Path:
 
 def _env_overrides(env: dict[str, str]) -> dict[str, object]:
     """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ...,
-    PAPERFEED_LLM_BASE_URL / _MODEL / _LANGUAGE as a dict tree."""
+    PAPERFEED_LLM_BASE_URL / _MODEL / _LANGUAGE as a dict tree; an empty variable counts
+    as unset (a CI secret that was never set)."""
+    env = {key: value for key, value in env.items() if value.strip()}  # empty means unset
     tree: dict[str, object] = {}
     for key in ("db", "top", "threshold", "model", "base_url"):
         if f"{ENV_PREFIX}{key.upper()}" in env:

@@ -156,8 +156,10 @@ def post_chat(store: Store, digest: Digest, hook: WebhookConfig) -> str:
     from paperfeed.deliver.chat import render_chat
 
     url = hook.url or (os.environ.get(hook.url_env, "") if hook.url_env else "")
+    if not url.strip() and hook.url_env:
+        return f"skipped: {hook.url_env} is not set"
     if not url.strip():
-        return f"failed: no URL (set url, or the environment variable {hook.url_env or '?'})"
+        return "failed: the channel has neither url nor url_env"
     title, body = render_chat(digest)
     return send_once(store, digest, f"chat:{hook.name}", lambda: post(url.strip(), title, body))
 

@@ -241,6 +241,21 @@ def user_group() -> None:
     """Manage accounts."""
 
 
+@user_group.command("email")
+@click.option("--user", required=True, callback=user_name, help="Whose address to set.")
+@click.argument("address")
+@click.pass_obj
+@friendly_errors
+def user_email(obj: Context, user: str, address: str) -> None:
+    """Set the ADDRESS USER's digests are mailed to ('' removes it); creates the user."""
+    from paperfeed.deliver.email import parse_mailbox
+
+    if address:
+        parse_mailbox(address, origin="command line", field_name="address")
+    obj.store.set_email(user, address or None)
+    click.echo(f"{user}: digests go to {address or 'no address'}")
+
+
 @user_group.command("delete")
 @click.option("--user", required=True, callback=user_name, help="Whose account to delete.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
