@@ -123,3 +123,20 @@ def test_without_apprise_the_error_names_the_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "apprise", None)
     with pytest.raises(MissingExtra, match=r"paperfeed\[chat\]"):
         post_chat("json://127.0.0.1:9/x", "t", "b")
+
+
+def test_the_default_install_imports_no_optional_library() -> None:
+    import subprocess
+    import tomllib
+
+    code = (
+        "import sys, paperfeed.cli, paperfeed.daily, paperfeed.pipeline, paperfeed.summarize, "
+        "paperfeed.trending, paperfeed.sync, paperfeed.deliver.chat, paperfeed.sources.registry;"
+        "from click.testing import CliRunner; CliRunner().invoke(paperfeed.cli.cli, ['--help']);"
+        "print(sorted(m for m in ('apprise', 'starlette', 'aiosmtpd') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    assert not any(d.startswith("apprise") for d in project["dependencies"])
+    assert project["optional-dependencies"]["chat"] == ["apprise>=1.9"]
