@@ -114,3 +114,16 @@ def test_a_dead_api_names_the_url() -> None:
 @given(mangled(fixture("openalex_works_1.json")))
 def test_any_text_parses_or_is_an_input_error(text: str) -> None:
     raises_only_input_error(lambda t: parse_page(t, "u"), text)
+
+
+def test_orcid_import_links_the_works_and_names_the_owner() -> None:
+    from paperfeed.pipeline import import_profile
+    from paperfeed.store import Store
+
+    replay = Replay(PAGES, key=_page)
+    store = Store.open(":memory:")
+    report = import_profile(store, "orcid:0000-0002-1825-0097", "jo", client=replay.fetcher())
+    assert (report.read, report.linked, report.owner) == (2, 2, "Josiah Carberry")
+    assert store.get_setting("jo", "owner_name") == "Josiah Carberry"  # the namesake check's name
+    assert store.get_paper("1203.00001", user="jo") is not None
+    assert store.get_paper("1203.00001", user="someone-else") is None  # the user's upload

@@ -480,3 +480,30 @@ def test_views_share_the_day_prepared_by_the_warm_up(
     store.upsert_papers([paper("2607.00003", "A later graph paper", "Graphs.", day=new_day)])
     app.state.web.prepared(new_day)
     assert calls == [2, 3]  # an ingest makes it prepare the day again
+
+
+def test_digest_page_and_feed_show_summaries_and_the_trending_section(
+    store: Store, tmp_path: Path
+) -> None:
+    from paperfeed.config import LlmConfig
+    from paperfeed.records import Reason, Recommendation
+
+    llm = LlmConfig(base_url="http://127.0.0.1:9/v1", model="m", language="English")
+    settings = settings_for(tmp_path / "web.db").model_copy(update={"llm": llm})
+    app = create_app(store, settings, embedder=fake_embedder(), secret="test-secret")
+    store.put_summaries({LISTING[0].id: "Equivariant nets make molecules."}, "m", "English", 1)
+    store.put_why("alice", {LISTING[0].id: "It extends your graph work."}, "m", "English", 1)
+    store.put_why("bob", {LISTING[0].id: "BOB ONLY LINE"}, "m", "English", 1)
+    hot = paper("2606.10099", "A rising graph paper", "graphs everywhere", "2026-06-28")
+    store.upsert_papers([hot])
+    rising = Recommendation(hot, 2.0, 1, (Reason("trending", "40 upvotes on HF"),))
+    store.save_trending("alice", DAY, [rising])
+    alice = signed_in(app, "alice")
+    page = alice.get("/").text
+    assert "Equivariant nets make molecules." in page and "It extends your graph work." in page
+    assert "BOB ONLY LINE" not in page
+    assert "Trending in your interests" in page and "40 upvotes on HF" in page
+    alice.get("/profile")
+    token = store.get_setting("alice", "feed_token")
+    feed = client_for(app).get(f"/feed/alice.atom?token={token}").text
+    assert "TL;DR: Equivariant nets make molecules." in feed and "BOB ONLY LINE" not in feed
