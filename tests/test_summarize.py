@@ -251,3 +251,27 @@ def test_cut_answers_keep_whole_sentences() -> None:
     assert answer.cut and checked(answer.text, 400, cut=True).endswith("three benchmarks.")
     with pytest.raises(LlmError):
         checked("an unfinished thought without an end", 400, cut=True)
+
+
+def test_no_more_requests_in_flight_than_the_concurrency() -> None:
+    import threading
+    import time
+
+    lock, state = threading.Lock(), {"now": 0, "most": 0}
+
+    def answer(seen: Seen) -> Reply:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        return Reply(body=fixture("chat_tldr.json"))
+
+    papers = [_paper(n, f"Concurrent {n}") for n in range(1, 9)]
+    store = Store.open(":memory:")
+    store.upsert_papers(papers)
+    with LocalServer(answer) as server:
+        config = _config(server.url, concurrency=2)
+        _, report = _summarizer(store, config).summarize(_digest("alice", papers))
+    assert report.made == 16 and state["most"] == 2
