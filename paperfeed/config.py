@@ -7,9 +7,10 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from paperfeed.errors import InputError
+from paperfeed.urls import check_base_url
 
 ENV_PREFIX = "PAPERFEED_"
 
@@ -50,10 +51,19 @@ class Settings(BaseModel):
     top: int = Field(default=10, ge=1, le=500)
     threshold: float | None = None
     model: str = "all-MiniLM-L6-v2-int8"
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = ""  # the web app's address as readers reach it; '' = from each request
+    user: str = ""  # the user commands act for when --user is not given
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        try:
+            return check_base_url(value)
+        except InputError as exc:
+            raise ValueError(exc.message) from exc
 
 
 def default_config_path() -> Path:
@@ -73,9 +83,9 @@ def default_db_path() -> Path:
 
 
 def _env_overrides(env: dict[str, str]) -> dict[str, object]:
-    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ... as a dict tree."""
+    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_USER, PAPERFEED_SMTP_HOST ... as a dict tree."""
     tree: dict[str, object] = {}
-    for key in ("db", "top", "threshold", "model", "base_url"):
+    for key in ("db", "top", "threshold", "model", "base_url", "user"):
         if f"{ENV_PREFIX}{key.upper()}" in env:
             tree[key] = env[f"{ENV_PREFIX}{key.upper()}"]
     smtp = {
@@ -102,14 +112,21 @@ def _merge(base: dict[str, object], over: dict[str, object]) -> dict[str, object
     return merged
 
 
-def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    path: Path | None = None, env: dict[str, str] | None = None, *, required: bool = False
+) -> Settings:
     """Read the TOML file (if it exists), apply environment overrides, validate.
 
-    A malformed file or a bad value raises InputError naming the file and the field.
+    A malformed file or a bad value raises InputError naming the file and the field; so
+    does a missing file when it is ``required`` (named on the command line).
     """
     path = path or default_config_path()
     env = dict(os.environ) if env is None else env
     data: dict[str, object] = {}
+    if required and not path.is_file():
+        raise InputError(
+            str(path), "no such config file (`paperfeed config init` writes one with comments)"
+        )
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))

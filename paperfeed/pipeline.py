@@ -266,9 +266,12 @@ def mark_shown(store: Store, digest: Digest, channel: str) -> None:
         store.record_shown(digest.user, digest.date, ids, channel)
 
 
-def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000") -> str:
-    """The digest in one of the output formats: text, json, html, atom."""
-    from paperfeed import deliver
+def render(digest: Digest, fmt: str, *, base_url: str = "") -> str:
+    """The digest in one of the output formats: text, json, html, atom.
+
+    The Atom feed links to itself on the web app only when ``base_url`` says where that is.
+    """
+    from paperfeed import deliver, urls
 
     if fmt == "text":
         return deliver.render_text(digest)
@@ -277,8 +280,9 @@ def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000")
     if fmt == "html":
         return deliver.render_html(digest)
     if fmt == "atom":
-        url = f"{base_url}/feed/{digest.user}.atom"
-        return deliver.render_atom(digest, feed_url=url, self_id=url)
+        found = urls.site(base_url)
+        url = found.feed(digest.user) if found else None
+        return deliver.render_atom(digest, feed_url=url, self_id=urls.feed_id(digest.user))
     raise InputError("command line", f"unknown format {fmt!r}", field="format")
 
 

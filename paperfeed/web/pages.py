@@ -30,6 +30,7 @@ from paperfeed.deliver.common import (
 )
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest, Paper, Recommendation
+from paperfeed.urls import Site, site
 from paperfeed.web.auth import SignInThrottle, csrf_token
 
 if TYPE_CHECKING:
@@ -106,6 +107,13 @@ def web(request: Request) -> WebContext:
     """The app's context."""
     context: WebContext = request.app.state.web
     return context
+
+
+def site_of(request: Request) -> Site:
+    """Where absolute links point: ``base_url`` when set, else this request's own address."""
+    found = site(web(request).settings.base_url, str(request.base_url))
+    assert found is not None  # a request always has an address
+    return found
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> Response:

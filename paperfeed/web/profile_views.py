@@ -9,7 +9,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -19,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from paperfeed.deliver.common import display_text, paper_link, short_authors
 from paperfeed.errors import PaperfeedError
+from paperfeed.urls import Site
 from paperfeed.web.auth import check_csrf, end_session, feed_token, login_required
 from paperfeed.web.auth import new_feed_token as make_feed_token
 from paperfeed.web.forms import (
@@ -30,7 +30,7 @@ from paperfeed.web.forms import (
     parse,
 )
 from paperfeed.web.insight import profile_insight
-from paperfeed.web.pages import WebContext, render, web
+from paperfeed.web.pages import WebContext, render, site_of, web
 from paperfeed.web.topicmap import COLORS
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -38,7 +38,7 @@ IMPORT_KINDS = ("listing", "hf-page", "jsonl", "bibtex", "csl-json", "csv")
 _SUFFIXES = (".txt", ".bib", ".json", ".jsonl", ".csv", ".gz", ".bibtex")
 
 
-def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
+def _profile_values(context: WebContext, site: Site, user: str) -> dict[str, Any]:
     store = context.store
     insight = profile_insight(context, user)
     group_of = {pid: n % COLORS for n, i in enumerate(insight.interests) for pid in i.paper_ids}
@@ -56,7 +56,6 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
         }
         for paper, included in store.profile_links(user)
     ]
-    base = context.settings.base_url.rstrip("/")
     token = feed_token(store, user)
     return {
         "papers": papers,
@@ -66,7 +65,7 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
         "schedule": store.get_setting(user, "schedule", "daily"),
         "schedules": SCHEDULES,
         "email": store.email(user) or "",
-        "feed_url": f"{base}/feed/{quote(user, safe='')}.atom?token={quote(token)}",
+        "feed_url": site.feed(user, token),
         "import_kinds": IMPORT_KINDS,
     }
 
@@ -74,7 +73,9 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
 @login_required
 async def profile_page(request: Request) -> Response:
     """``/profile``: interests, own papers, rules, settings, feed address."""
-    values = await run_in_threadpool(_profile_values, web(request), request.state.user)
+    values = await run_in_threadpool(
+        _profile_values, web(request), site_of(request), request.state.user
+    )
     return render(request, "profile.html", **values)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -19,6 +18,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from paperfeed.deliver.common import clean_text, headline
 from paperfeed.errors import InputError
 from paperfeed.records import Digest, Feedback, Interest
+from paperfeed.urls import Site, feed_id
 from paperfeed.web.auth import check_csrf, feed_token_matches, login_required
 from paperfeed.web.forms import FeedbackForm, FormError, parse
 from paperfeed.web.pages import (
@@ -30,6 +30,7 @@ from paperfeed.web.pages import (
     paper_card,
     ratings,
     render,
+    site_of,
     stored_digest,
     web,
 )
@@ -134,23 +135,21 @@ async def topic_map(request: Request) -> Response:
     return render(request, "map.html", map=picture, digest=digest)
 
 
-def _feed(context: WebContext, user: str, token: str | None) -> str | None:
+def _feed(context: WebContext, site: Site, user: str, token: str | None) -> str | None:
     from paperfeed.deliver.atom import render_atom_many
 
     store = context.store
-    if not feed_token_matches(store, user, token):
+    if not token or not feed_token_matches(store, user, token):
         return None
     digests = [stored_digest(store, user, day) for day in store.digest_dates(user)[-FEED_DAYS:]]
-    base = context.settings.base_url.rstrip("/")
-    path = f"{base}/feed/{quote(user, safe='')}.atom"
-    return render_atom_many(digests, feed_url=f"{path}?token={quote(token or '')}", self_id=path)
+    return render_atom_many(digests, feed_url=site.feed(user, token), self_id=feed_id(user))
 
 
 async def atom_feed(request: Request) -> Response:
     """``/feed/{user}.atom?token=``: the user's digests as Atom; a wrong token is a 404."""
     user = request.path_params["user"]
     token = request.query_params.get("token")
-    body = await run_in_threadpool(_feed, web(request), user, token)
+    body = await run_in_threadpool(_feed, web(request), site_of(request), user, token)
     if body is None:
         raise HTTPException(404, "Not Found")
     return Response(body, media_type="application/atom+xml; charset=utf-8")
