@@ -142,3 +142,58 @@ def load_settings(
     if not settings.db:
         settings = settings.model_copy(update={"db": str(default_db_path())})
     return settings
+
+
+CONFIG_TEMPLATE = """\
+# paperfeed settings. Precedence: command line > environment (PAPERFEED_*) > this file >
+# defaults. The values below are the defaults; change what you need.
+
+# The database (PAPERFEED_DB); by default paperfeed.db in your data directory:
+# db = "{db}"
+
+# The user commands act for when --user is left out (PAPERFEED_USER); with one user in
+# the store, that user.
+user = ""
+
+# Papers per digest (PAPERFEED_TOP), unless a user set their own (web: Profile > Delivery,
+# or `paperfeed settings --top N`).
+top = 10
+
+# Drop picks whose score is below this (PAPERFEED_THRESHOLD); scores are in standard
+# deviations of the day's scores, so 1.0 keeps only clear matches. Unset: no threshold.
+# threshold = 1.0
+
+# The web app's address as readers reach it (PAPERFEED_BASE_URL), e.g.
+# "https://papers.example.org". Feed addresses, and the rating, settings and unsubscribe
+# links in mail, point here. Unset, the web app uses the address each request came in
+# on, and mail carries no links.
+base_url = ""
+
+[sources]                       # what `paperfeed run` ingests each day
+arxiv_categories = ["cs.LG", "cs.CL", "cs.CV"]   # PAPERFEED_CATEGORIES="cs.LG,cs.IR"
+feeds = []                      # RSS/Atom feed URLs
+hf_daily = false                # true: also Hugging Face Daily Papers
+allow_private_feeds = false     # true lets feeds on private addresses (intranet) in
+
+[smtp]                          # where mail goes; PAPERFEED_SMTP_HOST, _PORT, ...
+host = "localhost"
+port = 25
+security = "none"               # "starttls" (port 587) or "ssl" (port 465) off this machine
+username = ""                   # the password comes from PAPERFEED_SMTP_PASSWORD only
+sender = "paperfeed@localhost"
+
+[web]
+allow_signup = true             # false: only `paperfeed passwd` makes accounts
+"""
+
+
+def write_config_template(path: Path, *, overwrite: bool = False) -> None:
+    """Write ``CONFIG_TEMPLATE`` to ``path`` (its folder made); an existing file is kept
+    unless ``overwrite``."""
+    if path.exists() and not overwrite:
+        raise InputError(str(path), "a config file is already there (--force overwrites it)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CONFIG_TEMPLATE.format(db=default_db_path()), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write the config file: {exc.strerror}") from exc

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from paperfeed import pipeline
+from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.config import Settings
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
@@ -33,6 +34,35 @@ class UserRun:
     picks: int
     status: str  # sent | already sent | no address | no papers | failed: ...
 
+    @property
+    def failed(self) -> bool:
+        """Whether this user's run went wrong (the job then exits non-zero)."""
+        return self.status.startswith("failed")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesReport:
+    """What ingesting the configured sources met: ``failed`` are sources that delivered
+    nothing (network down, server error); ``problems`` are notes on parts of the others."""
+
+    failed: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReport:
+    """The whole daily job: one run per user, and what the sources met."""
+
+    runs: tuple[UserRun, ...]
+    sources: SourcesReport
+    notes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """A source or a user's delivery failed: what could be served was, but the job
+        must exit non-zero so that cron or systemd reports it."""
+        return bool(self.sources.failed) or any(run.failed for run in self.runs)
+
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
     """SMTP settings from the config file; the password only from the environment."""
@@ -49,12 +79,17 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
     )
 
 
-def configured_sources(settings: Settings) -> list[str]:
-    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, Hugging Face."""
+def configured_sources(settings: Settings, day: str | None = None) -> list[str]:
+    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, and Hugging Face
+    Daily Papers of ``day`` (default: today, UTC) when ``hf_daily`` is on."""
+    from datetime import UTC, datetime
+
     specs = []
     if settings.sources.arxiv_categories:
         specs.append("arxiv:" + ",".join(settings.sources.arxiv_categories))
     specs.extend(settings.sources.feeds)
+    if settings.sources.hf_daily:
+        specs.append(f"hf:{day or datetime.now(UTC).date().isoformat()}")
     return specs
 
 
@@ -65,7 +100,7 @@ def ingest_all(
     day: str | None = None,
     client: httpx.Client | PoliteFetcher | None = None,
     allow_private: bool = False,
-) -> list[str]:
+) -> SourcesReport:
     """Ingest every source; a failing source is reported and the others still run.
 
     One PoliteFetcher serves the whole run, so arXiv's pause holds across sources.
@@ -77,6 +112,7 @@ def ingest_all(
     http = owned if owned is not None else client
     fetcher = as_fetcher(http) if http is not None else None
     problems: list[str] = []
+    failed: list[str] = []
     try:
         for spec in specs:
             try:
@@ -85,11 +121,11 @@ def ingest_all(
                 )
                 problems.extend(report.problems)
             except PaperfeedError as exc:
-                problems.append(f"{spec}: {exc}")
+                failed.append(f"{spec}: {exc}")
     finally:
         if owned is not None:
             owned.close()
-    return problems
+    return SourcesReport(tuple(failed), tuple(problems))
 
 
 def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
@@ -152,17 +188,26 @@ def run_user(
     user: str,
     *,
     day: str | None,
-    top: int,
+    options: DigestOptions,
     smtp: SmtpSettings | None,
     embedder: Embedder | None = None,
     prepare: Callable[[], CandidateIndex] | None = None,
 ) -> UserRun:
-    """Rank and deliver for one user (``prepare`` gives the day's index shared by all users)."""
+    """Rank and deliver for one user (``prepare`` gives the day's index shared by all users);
+    ``options`` come from ``accounts.digest_options``, as on every channel."""
     if day and store.was_sent(user, day, "email"):
         return UserRun(user, day, 0, "already sent")
+    if not store.profile_links(user) and not store.feedback(user):
+        return UserRun(user, day, 0, "no papers: the profile is empty; import the user's papers")
     prepared = prepare() if prepare is not None else None
     digest = pipeline.build_digest(
-        store, user, day=day, top=top, embedder=embedder, prepared=prepared
+        store,
+        user,
+        day=day,
+        top=options.top,
+        threshold=options.threshold,
+        embedder=embedder,
+        prepared=prepared,
     )
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
@@ -198,10 +243,10 @@ def run_all(
     send: bool = True,
     client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
-) -> tuple[list[UserRun], list[str]]:
+) -> DailyReport:
     """The whole daily job. Running it twice a day sends nothing twice."""
-    specs = configured_sources(settings) if sources is None else list(sources)
-    problems = ingest_all(
+    specs = configured_sources(settings, day) if sources is None else list(sources)
+    fetched = ingest_all(
         store, specs, day=day, client=client, allow_private=settings.sources.allow_private_feeds
     )
     day = day or store.latest_date()
@@ -212,13 +257,19 @@ def run_all(
         if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
             runs.append(UserRun(user, day, 0, "not scheduled today"))
             continue
-        top = int(store.get_setting(user, "top", settings.top) or settings.top)
         try:
+            options = digest_options(store, user, settings)
             runs.append(
                 run_user(
-                    store, user, day=day, top=top, smtp=smtp, embedder=embedder, prepare=prepare
+                    store,
+                    user,
+                    day=day,
+                    options=options,
+                    smtp=smtp,
+                    embedder=embedder,
+                    prepare=prepare,
                 )
             )
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))
-    return runs, problems
+    return DailyReport(tuple(runs), fetched)

@@ -9,7 +9,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paperfeed.errors import InputError
+from paperfeed.errors import InputError, PaperfeedError
 from paperfeed.ids import paper_text
 from paperfeed.records import Batch, Digest, Paper
 
@@ -70,6 +70,14 @@ def import_profile(store: Store, path: Path, user: str, *, kind: str | None = No
     from paperfeed.sources.files import read_path
 
     batch = read_path(path, kind=kind)
+    if not batch.papers:
+        found = "; ".join(batch.problems[:3])
+        raise InputError(
+            str(path),
+            "no papers found in the file (expected BibTeX entries, CSL-JSON, JSONL, CSV, or a "
+            "listing: your name, then title / authors / abstract lines)"
+            + (f": {found}" if found else ""),
+        )
     with store.transaction():
         store.add_user(user)
         result = store.upsert_papers(batch.papers, listed=False)
@@ -235,14 +243,15 @@ def build_digest(
 
     if not store.has_user(user):
         raise InputError("command line", f"no user {user!r}; import a profile first", field="user")
+    profile = store.load_profile(user)
+    if not profile.active_papers and not any(f.rating > 0 for f in profile.feedback):
+        raise EmptyProfile(user)
     day = day or store.latest_date()
     if day is None:
         return Digest(user, None, (), note="The store holds no papers yet: run `paperfeed ingest`.")
     prepared = prepared if prepared is not None else prepare_day(store, day, embedder)
     if not len(prepared):
-        note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
-        return Digest(user, day, (), note=note)
-    profile = store.load_profile(user)
+        return Digest(user, day, (), note=nothing_listed(store, day))
     shown = store.shown_ids(user, before=day)
     recs, interests = api.rank_digest(
         profile,
@@ -257,6 +266,36 @@ def build_digest(
     )
     store.save_digest(user, day, recs)
     return Digest(user, day, tuple(recs), tuple(interests), candidates=len(prepared))
+
+
+class EmptyProfile(PaperfeedError):
+    """A digest asked for a user whose profile holds no papers to rank against."""
+
+    def __init__(self, user: str) -> None:
+        self.user = user
+        super().__init__(
+            f"the profile of {user} holds no papers to rank against: import your papers "
+            f"with `paperfeed profile import FILE --user {user}` (BibTeX, CSL-JSON, a listing)"
+        )
+
+
+def nothing_listed(store: Store, day: str) -> str:
+    """Why a day has no candidates: arXiv announces nothing on weekends; on a weekday the
+    store simply holds nothing of that date (an InputError saying how to ingest it)."""
+    weekday = Date.fromisoformat(day).weekday()
+    if weekday >= 5:
+        name = "Saturday" if weekday == 5 else "Sunday"
+        return f"arXiv announces no new papers on weekends ({day} is a {name})."
+    newest = store.latest_date()
+    stored = f" The newest stored day is {newest}." if newest else ""
+    raise InputError(
+        "command line",
+        f"nothing listed on {day} is stored.{stored} Ingest that day with "
+        f"`paperfeed ingest arxiv:cs.LG --since {day}` (the arXiv API; name your categories) "
+        f"or from a snapshot with `paperfeed ingest FILE --date {day}`; if arXiv announced "
+        "nothing that day (a holiday), there is nothing to rank.",
+        field="date",
+    )
 
 
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:

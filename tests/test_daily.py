@@ -35,10 +35,10 @@ def test_run_twice_sends_each_user_one_digest(tmp_path: Path, inbox: tuple[Inbox
     handler, port = inbox
     store = _store(tmp_path)
     source = [str(FIXTURES / "listing.jsonl")]
-    runs, problems = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
-    assert problems == []
-    assert [r.status for r in runs] == ["sent", "sent"]
-    again, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    report = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    assert report.sources == daily.SourcesReport() and not report.failed
+    assert [r.status for r in report.runs] == ["sent", "sent"]
+    again = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in again] == ["already sent", "already sent"]
     assert sorted(m["To"] for m in handler.messages) == ["jane@example.org", "rick@example.org"]
     shown = store.shown_ids("jane")
@@ -49,7 +49,7 @@ def test_day_without_papers_sends_nothing(tmp_path: Path, inbox: tuple[Inbox, in
     handler, port = inbox
     store = _store(tmp_path)
     pipeline.ingest(store, str(FIXTURES / "listing.jsonl"))
-    runs, _ = daily.run_all(store, _settings(port), day="2026-07-04", sources=[])
+    runs = daily.run_all(store, _settings(port), day="2026-07-04", sources=[]).runs
     assert all(r.status.startswith("no papers") for r in runs)
     assert "2026-07-04" in runs[0].status
     assert handler.messages == []
@@ -61,9 +61,9 @@ def test_failed_send_is_reported_and_not_marked(tmp_path: Path) -> None:
         dead_port = probe.getsockname()[1]
     store = _store(tmp_path)
     source = [str(FIXTURES / "listing.jsonl")]
-    runs, _ = daily.run_all(
+    runs = daily.run_all(
         store, _settings(dead_port), users=["jane"], day="2026-06-30", sources=source
-    )
+    ).runs
     assert runs[0].status.startswith("failed")
     assert not store.was_sent("jane", "2026-06-30", "email")
     assert store.shown_ids("jane") == set()
@@ -83,8 +83,8 @@ def test_the_day_is_prepared_once_for_all_users_and_not_on_a_rerun(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "prepare_day", counted)
-    runs, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    runs = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in runs] == ["sent", "sent"] and calls == ["2026-06-30"]
-    again, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    again = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in again] == ["already sent", "already sent"]
     assert calls == ["2026-06-30"]  # nothing left to rank: the day is not prepared again

@@ -409,7 +409,10 @@ def test_a_new_user_without_papers_is_told_what_to_do(app: Starlette) -> None:
         data={"user": "erin", "password": "long enough pw", "csrf": csrf_of(client, "/signup")},
     )
     page = client.get("/").text
-    assert "Your profile holds no papers yet" in page
+    assert "<h1>Import your papers to get a digest</h1>" in page
+    assert "No new papers" not in page and "no new papers" not in page
+    assert 'href="/profile#import"' in page and 'id="import"' in client.get("/profile").text
+    assert "Re-rank today" not in page
     assert "Nothing to draw yet" in client.get("/map").text
 
 

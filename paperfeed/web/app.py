@@ -49,6 +49,7 @@ SECURITY_HEADERS = {
 ROUTES = [
     Route("/", views.digest_page),
     Route("/feedback", views.feedback, methods=["POST"]),
+    Route("/rerank", views.rerank, methods=["POST"]),
     Route("/search", views.search),
     Route("/map", views.topic_map),
     Route("/feed/{user}.atom", views.atom_feed),

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.deliver.common import (
     ABSTRACT_CHARS,
     clean_text,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CACHED_PAPERS = 4096
 SEARCH_ABSTRACT_CHARS = 600
+NO_PAPERS = "Import your papers to get a digest: paperfeed ranks new papers against them."
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%+~]*$")
 
 
@@ -92,15 +94,14 @@ class WebContext:
         """Record a displayed digest as shown (once per process; the store keeps the first)."""
         from paperfeed.pipeline import mark_shown
 
-        key = (digest.user, digest.date, len(digest.recommendations))
+        key = (digest.user, digest.date, hash(tuple(r.paper.id for r in digest.recommendations)))
         if key not in self._marked:
             mark_shown(self.store, digest, "web")
             self._marked.add(key)
 
-    def top(self, user: str) -> int:
-        """The user's digest size, else the configured default."""
-        value = self.store.get_setting(user, "top")
-        return value if isinstance(value, int) and value > 0 else self.settings.top
+    def options(self, user: str) -> DigestOptions:
+        """The user's digest size and threshold, as every channel resolves them."""
+        return digest_options(self.store, user, self.settings)
 
 
 def web(request: Request) -> WebContext:
@@ -120,9 +121,44 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     """A page from ``template`` with the user, CSRF token and current path added."""
     values.setdefault("user", getattr(request.state, "user", None))
     values["csrf"] = csrf_token(request)
-    values["flash"] = request.session.pop("flash", None)
+    values["flash"] = Flash.from_session(request.session.pop("flash", None))
     values["path"] = request.url.path
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """The one-line message shown after a change: ``kind`` ok, warning or error; ``notes``
+    list details (an import's skipped lines); ``rerank`` offers to re-rank today's list."""
+
+    text: str
+    kind: str = "ok"
+    notes: tuple[str, ...] = ()
+    rerank: bool = False
+
+    def to_session(self) -> dict[str, Any]:
+        """What the session cookie keeps until the next page."""
+        return {"text": self.text, "kind": self.kind, "notes": list(self.notes[:5]),
+                "more": max(len(self.notes) - 5, 0), "rerank": self.rerank}  # fmt: skip
+
+    @classmethod
+    def from_session(cls, value: object) -> Flash | None:
+        """The flash a redirect left, if any (a bare string from an older version is ok)."""
+        if isinstance(value, str):
+            return cls(value)
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            return None
+        notes = [str(n) for n in value.get("notes") or []]
+        more = int(value.get("more") or 0)
+        if more:
+            notes.append(f"… and {more} more")
+        kind = value.get("kind") if value.get("kind") in ("ok", "warning", "error") else "ok"
+        return cls(value["text"], str(kind), tuple(notes), bool(value.get("rerank")))
+
+
+def flash(request: Request, message: Flash) -> None:
+    """Show ``message`` on the next page."""
+    request.session["flash"] = message.to_session()
 
 
 def local_path(target: str | None, default: str = "/") -> str:
@@ -240,17 +276,17 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
     latest = store.latest_date()
     if latest and latest not in dates and (not dates or latest > dates[-1]):
         if not store.profile_links(user):
-            note = "Your profile holds no papers yet: add your publications on the Profile page."
-            return Digest(user, latest, (), note=note)
+            return Digest(user, latest, (), note=NO_PAPERS)
         from paperfeed.pipeline import build_digest
 
+        options = context.options(user)
         try:
             return build_digest(
                 store,
                 user,
                 day=latest,
-                top=context.top(user),
-                threshold=context.settings.threshold,
+                top=options.top,
+                threshold=options.threshold,
                 embedder=context.embedder,
                 prepared=context.prepared(latest),
             )

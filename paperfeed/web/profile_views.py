@@ -30,7 +30,7 @@ from paperfeed.web.forms import (
     parse,
 )
 from paperfeed.web.insight import profile_insight
-from paperfeed.web.pages import WebContext, render, site_of, web
+from paperfeed.web.pages import Flash, WebContext, flash, render, site_of, web
 from paperfeed.web.topicmap import COLORS
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -61,7 +61,7 @@ def _profile_values(context: WebContext, site: Site, user: str) -> dict[str, Any
         "papers": papers,
         "interests": insight.interests,
         "rules": store.rules(user),
-        "top": context.top(user),
+        "top": context.options(user).top,
         "schedule": store.get_setting(user, "schedule", "daily"),
         "schedules": SCHEDULES,
         "email": store.email(user) or "",
@@ -79,8 +79,8 @@ async def profile_page(request: Request) -> Response:
     return render(request, "profile.html", **values)
 
 
-def _back(request: Request, message: str) -> Response:
-    request.session["flash"] = message
+def _back(request: Request, message: str | Flash) -> Response:
+    flash(request, message if isinstance(message, Flash) else Flash(message))
     return RedirectResponse("/profile", status_code=303)
 
 
@@ -102,7 +102,7 @@ async def set_included(request: Request) -> Response:
     except KeyError as exc:
         raise HTTPException(404, "That paper is not in your profile.") from exc
     verb = "included in" if form.included == "yes" else "left out of"
-    return _back(request, f"The paper is now {verb} ranking.")
+    return _back(request, Flash(f"The paper is now {verb} ranking.", rerank=True))
 
 
 @login_required
@@ -118,7 +118,7 @@ async def set_rules(request: Request) -> Response:
             followed_authors=RulesForm.items(form.followed_authors),
         )
     )
-    return _back(request, "Rules saved; they apply from the next digest.")
+    return _back(request, Flash("Rules saved.", rerank=True))
 
 
 def _save_settings(context: WebContext, user: str, form: SettingsForm) -> None:
@@ -135,9 +135,9 @@ async def set_settings(request: Request) -> Response:
     try:
         form = parse(SettingsForm, await _checked_form(request))
     except FormError as exc:
-        return _back(request, f"Not saved: {exc}")
+        return _back(request, Flash(f"Not saved: {exc}", "error"))
     await run_in_threadpool(_save_settings, web(request), request.state.user, form)
-    return _back(request, "Settings saved.")
+    return _back(request, Flash("Settings saved.", rerank=True))
 
 
 @login_required
@@ -161,20 +161,23 @@ async def sign_out_everywhere(request: Request) -> Response:
     return RedirectResponse("/signin", status_code=303)
 
 
-def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | None) -> str:
+def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | None) -> Flash:
     from paperfeed.pipeline import import_profile
 
     suffix = "".join(s for s in Path(name).suffixes[-2:] if s.lower() in _SUFFIXES) or ".txt"
+    shown = name or "the file"
     with tempfile.TemporaryDirectory(prefix="paperfeed-upload-") as folder:
         path = Path(folder) / f"upload{suffix.lower()}"
         path.write_bytes(data)
         try:
             report = import_profile(context.store, path, user, kind=kind)
         except PaperfeedError as exc:
-            return "Not imported: " + str(exc).replace(str(path), name or "the file")
-    return (
-        f"Read {report.read} papers from {name or 'the file'}; {report.linked} new in your profile."
-    )
+            return Flash("Not imported: " + str(exc).replace(str(path), shown), "error")
+    text = f"Read {report.read} papers from {shown}; {report.linked} new in your profile."
+    if not report.problems:
+        return Flash(text, rerank=True)
+    notes = tuple(problem.replace(str(path), shown) for problem in report.problems)
+    return Flash(f"{text} Check {len(notes)} note(s):", "warning", notes, rerank=True)
 
 
 @login_required
@@ -183,10 +186,10 @@ async def import_papers(request: Request) -> Response:
     form_data = await _checked_form(request)
     upload = form_data.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _back(request, "Choose a file to import.")
+        return _back(request, Flash("Choose a file to import.", "error"))
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        return _back(request, "Not imported: the file is larger than 5 MB.")
+        return _back(request, Flash("Not imported: the file is larger than 5 MB.", "error"))
     kind = str(form_data.get("kind") or "")
     message = await run_in_threadpool(
         _import,

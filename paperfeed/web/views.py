@@ -7,7 +7,6 @@ Blocking work (database, ranking, embedding) runs in the thread pool.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -16,15 +15,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from paperfeed.deliver.common import clean_text, headline
-from paperfeed.errors import InputError
+from paperfeed.errors import InputError, PaperfeedError
+from paperfeed.pipeline import check_date
 from paperfeed.records import Digest, Feedback, Interest
 from paperfeed.urls import Site, feed_id
 from paperfeed.web.auth import check_csrf, feed_token_matches, login_required
 from paperfeed.web.forms import FeedbackForm, FormError, parse
 from paperfeed.web.pages import (
+    Flash,
     PaperCard,
     WebContext,
     current_digest,
+    flash,
     grouped_cards,
     local_path,
     paper_card,
@@ -36,30 +38,77 @@ from paperfeed.web.pages import (
 )
 from paperfeed.web.topicmap import TopicMap, build_topic_map
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SEARCH_LIMIT = 30
 FEED_DAYS = 30
 MAP_PICKS = 50
 
 
 def _digest_page(context: WebContext, user: str, day: str | None) -> dict[str, Any]:
+    store = context.store
+    dates = store.digest_dates(user)
+    if day is not None and day not in dates:
+        shown = ", ".join(reversed(dates[-5:])) or "none yet"
+        raise HTTPException(404, f"No digest of {day} was made for you (your latest: {shown}).")
     digest = current_digest(context, user, day)
     context.mark_shown(digest)
+    empty_profile = not store.profile_links(user)
+    latest = store.latest_date()
     return {
         "digest": digest,
-        "headline": headline(digest),
-        "groups": grouped_cards(digest, ratings(context.store, user)),
-        "dates": list(reversed(context.store.digest_dates(user)))[:14],
+        "headline": "import your papers to get a digest" if empty_profile else headline(digest),
+        "empty_profile": empty_profile,
+        "groups": grouped_cards(digest, ratings(store, user)),
+        "dates": list(reversed(store.digest_dates(user)))[:14],
+        "can_rerank": bool(latest and digest.date == latest and not empty_profile),
     }
+
+
+def checked_day(value: str | None) -> str | None:
+    """The ``?date=`` of a page: None when absent, a 400 naming the value when it is no date."""
+    if value is None or value == "":
+        return None
+    try:
+        return check_date(value, "date")
+    except InputError as exc:
+        raise HTTPException(400, f"“{value[:40]}” is not a date: use YYYY-MM-DD.") from exc
 
 
 @login_required
 async def digest_page(request: Request) -> Response:
     """``/``: the newest digest (or ``?date=`` an earlier one), grouped by interest."""
-    day = request.query_params.get("date")
-    day = day if day and _DAY.match(day) else None
+    day = checked_day(request.query_params.get("date"))
     values = await run_in_threadpool(_digest_page, web(request), request.state.user, day)
     return render(request, "digest.html", **values)
+
+
+def _rerank(context: WebContext, user: str) -> Digest:
+    from paperfeed.today import rerank_today
+
+    day = context.store.latest_date()
+    return rerank_today(
+        context.store,
+        user,
+        context.settings,
+        embedder=context.embedder,
+        prepared=context.prepared(day) if day else None,
+    )
+
+
+@login_required
+async def rerank(request: Request) -> Response:
+    """``POST /rerank``: rank today's listing again with the current ratings, rules and
+    digest size; papers rated up keep their places."""
+    form_data = await request.form()
+    check_csrf(request, form_data)
+    try:
+        digest = await run_in_threadpool(_rerank, web(request), request.state.user)
+    except PaperfeedError as exc:
+        flash(request, Flash(f"Not re-ranked: {exc}", "error"))
+        return RedirectResponse("/", status_code=303)
+    count = len(digest.recommendations)
+    message = f"Today's list ranked again with your ratings, rules and settings: {count} papers."
+    flash(request, Flash(message))
+    return RedirectResponse("/", status_code=303)
 
 
 def _rate(context: WebContext, user: str, form: FeedbackForm) -> None:
