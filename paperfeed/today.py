@@ -56,19 +56,20 @@ def rerank_today(
 def keep_places(
     kept: dict[int, Recommendation], ranked: tuple[Recommendation, ...], size: int
 ) -> list[Recommendation]:
-    """``size`` picks: each of ``kept`` at its old rank (1-based), the places between
-    filled from ``ranked`` in order (without the kept papers); ranks numbered again."""
+    """Up to ``size`` picks (``size`` >= len(kept)): each of ``kept`` at its old rank
+    (1-based) or, when the list got shorter than that, at its end; the other places are
+    filled from ``ranked`` in order (without the kept papers). Ranks are numbered again."""
     kept_ids = {rec.paper.id for rec in kept.values()}
     rest = iter(rec for rec in ranked if rec.paper.id not in kept_ids)
     slots = sorted(kept.items())
     out: list[Recommendation] = []
-    while len(out) < size:
+    while len(out) < size - len(slots) or (slots and slots[0][0] <= len(out) + 1):
         if slots and slots[0][0] <= len(out) + 1:
             out.append(slots.pop(0)[1])
             continue
         following = next(rest, None)
         if following is None:
-            out.extend(rec for _, rec in slots)
             break
         out.append(following)
+    out.extend(rec for _, rec in slots)
     return [replace(rec, rank=n) for n, rec in enumerate(out, start=1)]

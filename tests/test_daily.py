@@ -88,3 +88,30 @@ def test_the_day_is_prepared_once_for_all_users_and_not_on_a_rerun(
     again = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in again] == ["already sent", "already sent"]
     assert calls == ["2026-06-30"]  # nothing left to rank: the day is not prepared again
+
+
+def test_network_down_fails_the_job_after_serving_what_it_could(
+    tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    import httpx
+
+    from paperfeed.sources.http import PoliteFetcher
+
+    handler, port = inbox
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]  # nothing listens: connection refused
+    store = _store(tmp_path)
+    pipeline.ingest(store, str(FIXTURES / "listing.jsonl"))
+    settings = _settings(port).model_copy(
+        update={"sources": SourcesConfig(arxiv_categories=[], allow_private_feeds=True)}
+    )
+    with httpx.Client() as http:
+        fetcher = PoliteFetcher(http, min_interval=0.0, retries=1, sleep=lambda _: None)
+        report = daily.run_all(
+            store, settings, sources=[f"http://127.0.0.1:{dead_port}/feed.xml"], client=fetcher
+        )
+    assert report.failed and len(report.sources.failed) == 1
+    assert "failed after 2 attempts" in report.sources.failed[0]
+    assert [r.status for r in report.runs] == ["sent", "sent"]  # the stored day still went out
+    assert len(handler.messages) == 2

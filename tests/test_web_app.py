@@ -490,3 +490,70 @@ def test_views_share_the_day_prepared_by_the_warm_up(
     store.upsert_papers([paper("2607.00003", "A later graph paper", "Graphs.", day=new_day)])
     app.state.web.prepared(new_day)
     assert calls == [new_day, new_day]  # an ingest makes it prepare the day again
+
+
+def test_a_bad_or_unknown_date_is_said_not_swapped_for_the_newest(app: Starlette) -> None:
+    client = signed_in(app, "alice")
+    garbage = client.get("/?date=garbage", headers={"accept": "text/html"})
+    assert garbage.status_code == 400 and "is not a date: use YYYY-MM-DD" in garbage.text
+    unknown = client.get("/?date=2020-01-01", headers={"accept": "text/html"})
+    assert unknown.status_code == 404 and "No digest of 2020-01-01" in unknown.text
+    assert DAY in unknown.text  # names the days there are
+    assert client.get(f"/?date={EARLIER}").status_code == 200
+
+
+def test_an_import_error_is_red_and_a_duplicate_key_warning_is_shown(
+    app: Starlette, store: Store
+) -> None:
+    client = signed_in(app, "bob")
+    token = csrf_of(client, "/profile")
+    client.post("/profile/import", data={"csrf": token},
+                files={"file": ("mine.bib", b"", "text/plain")})  # fmt: skip
+    page = client.get("/profile").text
+    assert re.search(r'<div class="flash error" role="alert">\s*<p>Not imported: mine\.bib', page)
+    bib = (
+        b"@article{k, title={Streaming transducers}, author={Bob Ode}}\n"
+        b"@article{k, title={Keyword spotting on phones}, author={Bob Ode}}\n"
+    )
+    client.post("/profile/import", data={"csrf": token},
+                files={"file": ("dup.bib", bib, "text/plain")})  # fmt: skip
+    page = client.get("/profile").text
+    assert '<div class="flash warning" role="status">' in page
+    assert "key &#39;k&#39; used twice; kept both" in page and "dup.bib, line 2" in page
+    titles = {p.title for p, _ in store.profile_links("bob")}
+    assert {"Streaming transducers", "Keyword spotting on phones"} <= titles
+
+
+def test_saving_rules_offers_a_rerank_that_shows_the_change_today(
+    app: Starlette, store: Store
+) -> None:
+    pytest.importorskip("paperfeed.api", reason="the ranking layer (paperfeed.api) is not built")
+    new_day = "2026-07-01"
+    store.upsert_papers(
+        [
+            paper("2607.00001", "Graph networks predict molecule properties",
+                  "message passing graph networks for molecules", new_day),
+            paper("2607.00003", "Molecule graph transformers at scale",
+                  "graph transformers for molecule property prediction", new_day),
+            paper("2607.00004", "Graph kernels for molecules",
+                  "kernel methods over molecule graphs", new_day),
+        ]
+    )  # fmt: skip
+    client = signed_in(app, "alice")
+    client.get("/")
+    before = [r.paper.id for r in store.load_digest("alice", new_day)]
+    assert "2607.00003" in before and "Re-rank today" in client.get("/").text
+    liked = before[0] if before[0] != "2607.00003" else before[1]
+    token = csrf_of(client, "/profile")
+    client.post("/feedback", data={"paper_id": liked, "rating": "up", "csrf": token})
+    client.post("/profile/rules", data={"exclude_keywords": "transformers", "csrf": token})
+    page = client.get("/profile").text
+    assert "Rules saved." in page and 'action="/rerank"' in page
+    assert "from the next digest" not in page
+    assert [r.paper.id for r in store.load_digest("alice", new_day)] == before  # not yet
+    done = client.post("/rerank", data={"csrf": token})
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    after = [r.paper.id for r in store.load_digest("alice", new_day)]
+    assert "2607.00003" not in after
+    assert after.index(liked) == before.index(liked), "the paper rated up keeps its place"
+    assert "ranked again with your ratings, rules and settings" in client.get("/").text

@@ -75,7 +75,7 @@ def user_option(help_text: str) -> Callable[[F], F]:
 
 
 @click.group()
-@click.version_option(package_name="paperfeed", message="%(prog)s %(version)s")
+@click.version_option(package_name="paperfeed", message="paperfeed %(version)s")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),

@@ -120,6 +120,7 @@ def _import(w: World) -> None:
 PROBES: dict[str, Probe] = {
     "/": lambda w: (w.get("/"), w.get("/", date=EARLIER)),  # type: ignore[func-returns-value]
     "/feedback": lambda w: w.post("/feedback", {"paper_id": LISTED.id, "rating": "down"}),
+    "/rerank": lambda w: w.post("/rerank", {}),
     "/search": lambda w: w.get("/search", q="canary"),
     "/map": lambda w: w.get("/map"),
     "/feed/{user}.atom": lambda w: (  # type: ignore[func-returns-value]
