@@ -222,7 +222,7 @@ def test_search_finds_stored_papers_with_thumbs(app: Starlette) -> None:
     assert "Speech recognition for low resource languages" in page
     assert 'class="thumb up"' in page and "transducer speech recognition" in page
     empty = client.get("/search", params={"q": "zzzunknownword"}).text
-    assert "0 results" in empty
+    assert "No paper matches “zzzunknownword”" in empty
 
 
 def test_topic_map_is_an_svg_with_labels_and_legend(app: Starlette) -> None:
@@ -557,3 +557,30 @@ def test_saving_rules_offers_a_rerank_that_shows_the_change_today(
     assert "2607.00003" not in after
     assert after.index(liked) == before.index(liked), "the paper rated up keeps its place"
     assert "ranked again with your ratings, rules and settings" in client.get("/").text
+
+
+def test_search_counts_authors_pages_and_more_like_this(app: Starlette, store: Store) -> None:
+    from paperfeed.api import embedding_cache
+
+    client = signed_in(app, "bob")
+    page = client.get("/search", params={"q": "Lovelace"}).text
+    assert "5 results for “Lovelace”" in page  # the 4 listed papers and Bob's own, not Alice's
+    assert "Alice scalable graph transformers" not in page
+    more = re.findall(r'<a class="more" href="(/search\?like=[^"]+)"', page)
+    assert len(more) == 5
+    embedding_cache(fake_embedder(), store).embed_papers(LISTING, progress=False)
+    like = client.get(f"/search?like={LISTING[3].id}").text
+    assert "More like this" in like and "Graph transformers meet proteins" in like
+    assert "The 3 papers closest in meaning, among 4 listed papers" in like
+    assert client.get(f"/search?like={ALICE_OWN[0].id}").status_code == 404
+    store.upsert_papers(
+        [
+            paper(f"2606.2{n:04d}", f"Lovelace engines part {n}", "analytical engines")
+            for n in range(20)
+        ]
+    )
+    first = client.get("/search", params={"q": "Lovelace"}).text
+    assert "25 results for “Lovelace”; 1–20 shown" in first and "Page 1 of 2" in first
+    assert 'href="/search?q=Lovelace&amp;page=2" rel="next"' in first
+    second = client.get("/search", params={"q": "Lovelace", "page": "2"}).text
+    assert "21–25 shown" in second and second.count('class="paper"') == 5

@@ -32,7 +32,6 @@ id, or ``title:`` id); the papers come back under their canonical id.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,7 +43,6 @@ from paperfeed.store.base import StoreBase
 
 _PAPER_COLUMNS = "id, title, abstract, authors, categories, date, source, url, doi"
 _ROW_COLUMNS = f"pk, {_PAPER_COLUMNS}, arxiv_id, title_key"
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +166,8 @@ class PapersMixin(StoreBase):
                 list(values.values()),
             )
             self._conn.execute(
-                "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-                (cursor.lastrowid, paper.title, paper.abstract),
+                "INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
+                (cursor.lastrowid, paper.title, paper.abstract, values["authors"]),
             )
             return "added", paper.id
         first_listed = self._first_listed(row["id"], paper.date if listed else None)
@@ -307,29 +305,3 @@ class PapersMixin(StoreBase):
     def count_papers(self) -> int:
         """Number of stored papers."""
         return int(self._one("SELECT count(*) FROM papers")[0])
-
-    def search(self, query: str, limit: int = 20) -> list[Paper]:
-        """Papers matching the words of ``query`` in title or abstract, best first (bm25).
-
-        Any text is safe: only its words are used, each quoted. Papers with all the words
-        come first; when there are fewer than ``limit`` of them, papers with some follow.
-        """
-        words = _WORD.findall(query)
-        if not words or limit <= 0:
-            return []
-        quoted = [f'"{word}"' for word in dict.fromkeys(words)]
-        with self._read():
-            ids = self._search_ids(" AND ".join(quoted), limit)
-            if len(ids) < limit and len(quoted) > 1:
-                seen = set(ids)
-                more = self._search_ids(" OR ".join(quoted), limit + len(ids))
-                ids += [pid for pid in more if pid not in seen][: limit - len(ids)]
-            return self.get_papers(ids)
-
-    def _search_ids(self, match: str, limit: int) -> list[str]:
-        rows = self._conn.execute(
-            "SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid "
-            "WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 2.0, 1.0) LIMIT ?",
-            (match, limit),
-        ).fetchall()
-        return [row[0] for row in rows]

@@ -23,7 +23,6 @@ from paperfeed.web.auth import check_csrf, feed_token_matches, login_required
 from paperfeed.web.forms import FeedbackForm, FormError, parse
 from paperfeed.web.pages import (
     Flash,
-    PaperCard,
     WebContext,
     current_digest,
     flash,
@@ -38,7 +37,6 @@ from paperfeed.web.pages import (
 )
 from paperfeed.web.topicmap import TopicMap, build_topic_map
 
-SEARCH_LIMIT = 30
 FEED_DAYS = 30
 MAP_PICKS = 50
 
@@ -141,18 +139,44 @@ async def feedback(request: Request) -> Response:
     return RedirectResponse(local_path(form.next), status_code=303)
 
 
-def _search(context: WebContext, user: str, query: str) -> list[PaperCard]:
-    papers = context.store.search(query, limit=SEARCH_LIMIT)
+def _search(
+    context: WebContext, user: str, query: str, like: str | None, page: int
+) -> dict[str, Any]:
+    from paperfeed import search as finder
+
+    if like:
+        found = finder.similar(context.store, like, context.embedder, user=user, page=page)
+    else:
+        found = finder.find(context.store, query, user=user, page=page)
     rated = ratings(context.store, user)
-    return [paper_card(p, rated.get(p.id, 0)) for p in papers]
+    cards = [paper_card(p, rated.get(p.id, 0)) for p in found.papers]
+    source = paper_card(found.like, rated.get(found.like.id, 0)) if found.like else None
+    return {"results": found, "cards": cards, "source": source}
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
 
 
 @login_required
 async def search(request: Request) -> Response:
-    """``/search?q=``: full-text search over every stored paper."""
+    """``/search?q=``: full text over titles, abstracts and authors, with a count and pages;
+    ``/search?like=ID``: the papers closest in meaning to one paper."""
     query = clean_text(request.query_params.get("q", ""))[:200]
-    results = await run_in_threadpool(_search, web(request), request.state.user, query)
-    return render(request, "search.html", query=query, results=results)
+    like = clean_text(request.query_params.get("like", ""))[:300] or None
+    page = _page_number(request.query_params.get("page"))
+    values: dict[str, Any] = {"query": query, "like": like, "results": None, "cards": []}
+    if query or like:
+        try:
+            values |= await run_in_threadpool(
+                _search, web(request), request.state.user, query, like, page
+            )
+        except InputError as exc:
+            raise HTTPException(404 if like else 400, exc.message) from exc
+    return render(request, "search.html", **values)
 
 
 def _topic_map(context: WebContext, user: str) -> tuple[TopicMap, Digest]:

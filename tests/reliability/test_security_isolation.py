@@ -121,7 +121,11 @@ PROBES: dict[str, Probe] = {
     "/": lambda w: (w.get("/"), w.get("/", date=EARLIER)),  # type: ignore[func-returns-value]
     "/feedback": lambda w: w.post("/feedback", {"paper_id": LISTED.id, "rating": "down"}),
     "/rerank": lambda w: w.post("/rerank", {}),
-    "/search": lambda w: w.get("/search", q="canary"),
+    "/search": lambda w: (  # type: ignore[func-returns-value]
+        w.get("/search", q="canary"),
+        w.get("/search", q="own kernels"),
+        w.get("/search", like=ALICE_OWN.id),
+    ),
     "/map": lambda w: w.get("/map"),
     "/feed/{user}.atom": lambda w: (  # type: ignore[func-returns-value]
         w.get("/feed/alice.atom"),
@@ -184,7 +188,10 @@ def test_bob_cannot_reach_alice_through_any_route(tmp_path: Path) -> None:
     leaks = [
         str(a.url)
         for a in world.answers
-        if any(s in a.text for s in (ALICE_EMAIL, alice_token, ALICE_RULE, ALICE_ONLY.title))
+        if any(
+            s in a.text
+            for s in (ALICE_EMAIL, alice_token, ALICE_RULE, ALICE_ONLY.title, ALICE_OWN.title)
+        )
     ]
     record(
         "security: isolation (web routes)",
