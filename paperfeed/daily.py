@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperfeed import pipeline
+from paperfeed import pipeline, urls
 from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.config import Settings
 from paperfeed.errors import PaperfeedError
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from paperfeed.index import CandidateIndex
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
+    from paperfeed.urls import Site
+
+NO_BASE_URL = (
+    "base_url is not set: the mail carries no rating, settings or unsubscribe links "
+    "(set it to the web app's address in the config, or PAPERFEED_BASE_URL)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +134,12 @@ def ingest_all(
     return SourcesReport(tuple(failed), tuple(problems))
 
 
-def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
-    """Mail a digest unless it was already sent; it counts as shown only once sent."""
+def send_mail(store: Store, digest: Digest, smtp: SmtpSettings, site: Site | None = None) -> str:
+    """Mail a digest unless it was already sent; it counts as shown only once sent. With
+    ``site`` (``base_url`` set) the mail carries rating, settings and unsubscribe links."""
     from paperfeed.deliver.email import DeliveryError, build_message, send_digest
+    from paperfeed.maillinks import mail_links
+    from paperfeed.signing import site_secret
 
     address = store.email(digest.user)
     if not address:
@@ -139,8 +148,9 @@ def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
         return "no papers"
     if not claim(store, digest.user, digest.date):
         return "already sent"
+    links = mail_links(digest, site, site_secret(store.path)) if site else None
     try:  # build_message gives every attempt at (user, day) the same Message-ID
-        send_digest(build_message(digest, address, smtp), smtp)
+        send_digest(build_message(digest, address, smtp, links=links), smtp)
     except DeliveryError as exc:
         store.unmark_sent(digest.user, digest.date, "email")
         return f"failed: {exc}"
@@ -192,6 +202,7 @@ def run_user(
     smtp: SmtpSettings | None,
     embedder: Embedder | None = None,
     prepare: Callable[[], CandidateIndex] | None = None,
+    site: Site | None = None,
 ) -> UserRun:
     """Rank and deliver for one user (``prepare`` gives the day's index shared by all users);
     ``options`` come from ``accounts.digest_options``, as on every channel."""
@@ -211,7 +222,7 @@ def run_user(
     )
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
-    status = send_mail(store, digest, smtp) if smtp else "not sent (mail off)"
+    status = send_mail(store, digest, smtp, site) if smtp else "not sent (mail off)"
     return UserRun(user, digest.date, len(digest.recommendations), status)
 
 
@@ -251,6 +262,8 @@ def run_all(
     )
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None
+    site = urls.site(settings.base_url)
+    notes = () if site or not send else (NO_BASE_URL,)
     runs = []
     prepare = _day_index(store, day, embedder) if day else None
     for user in users if users is not None else store.users():
@@ -268,8 +281,9 @@ def run_all(
                     smtp=smtp,
                     embedder=embedder,
                     prepare=prepare,
+                    site=site,
                 )
             )
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))
-    return DailyReport(tuple(runs), fetched)
+    return DailyReport(tuple(runs), fetched, notes)

@@ -20,17 +20,21 @@ if TYPE_CHECKING:
 @friendly_errors
 def send(obj: Context, user: str | None, day: str | None) -> None:
     """Mail USER's digest over SMTP (server and login from config / PAPERFEED_SMTP_*)."""
-    from paperfeed import daily, pipeline
+    from paperfeed import daily, pipeline, urls
     from paperfeed.accounts import digest_options
 
     day = pipeline.check_date(day, "--date") if day else None
     user = obj.user(user)
+    site = urls.site(obj.settings.base_url)
+    if site is None:
+        click.echo(f"warning: {daily.NO_BASE_URL}", err=True)
     run = daily.run_user(
         obj.store,
         user,
         day=day,
         options=digest_options(obj.store, user, obj.settings),
         smtp=daily.smtp_settings(obj.settings),
+        site=site,
     )
     _report_run(obj, run)
     if run.failed:

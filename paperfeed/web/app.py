@@ -7,8 +7,6 @@ headers (a strict Content-Security-Policy: everything from this site only, no in
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.errors import PaperfeedError
-from paperfeed.web import account, profile_views, views
+from paperfeed.web import account, maillinks, profile_views, views
 from paperfeed.web.forms import FormError
 from paperfeed.web.pages import WebContext, render
 
@@ -54,6 +52,8 @@ ROUTES = [
     Route("/map", views.topic_map),
     Route("/feed/{user}.atom", views.atom_feed),
     Route("/healthz", views.healthz),
+    Route("/vote", maillinks.vote, methods=["GET", "POST"]),
+    Route("/unsubscribe", maillinks.unsubscribe, methods=["GET", "POST"]),
     Route("/signup", account.sign_up, methods=["GET", "POST"]),
     Route("/signin", account.sign_in, methods=["GET", "POST"]),
     Route("/signout", account.sign_out, methods=["POST"]),
@@ -105,18 +105,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def secret_key(store: Store) -> str:
-    """The session signing key: $PAPERFEED_SECRET_KEY, else a random key kept beside the db."""
-    from_env = os.environ.get("PAPERFEED_SECRET_KEY")
-    if from_env:
-        return from_env
-    if store.path == ":memory:":
-        return secrets.token_urlsafe(32)
-    key_file = Path(store.path).with_name(Path(store.path).name + ".web-secret")
-    if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-    return key_file.read_text().strip()
+    """The session signing key: $PAPERFEED_SECRET_KEY, else a random key kept beside the db
+    (the same one the daily job signs mail links with)."""
+    from paperfeed.signing import site_secret
+
+    return site_secret(store.path)
 
 
 def create_app(
@@ -127,11 +120,12 @@ def create_app(
     secret: str | None = None,
 ) -> Starlette:
     """The ASGI app over ``store``; ``embedder`` defaults to the bundled model (loaded lazily)."""
+    secret = secret or secret_key(store)
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,
-            secret_key=secret or secret_key(store),
+            secret_key=secret,
             session_cookie="paperfeed_session",
             max_age=SESSION_DAYS * 24 * 3600,
             same_site="lax",
@@ -146,6 +140,7 @@ def create_app(
     }
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.store = store
+    app.state.secret = secret  # signs sessions and checks the mail's one-click links
     app.state.web = WebContext(store, settings, embedder)
     return app
 

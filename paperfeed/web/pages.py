@@ -117,13 +117,21 @@ def site_of(request: Request) -> Site:
     return found
 
 
-def render(request: Request, template: str, status: int = 200, **values: Any) -> Response:
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **values: Any,
+) -> Response:
     """A page from ``template`` with the user, CSRF token and current path added."""
     values.setdefault("user", getattr(request.state, "user", None))
     values["csrf"] = csrf_token(request)
     values["flash"] = Flash.from_session(request.session.pop("flash", None))
     values["path"] = request.url.path
-    return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+    return TEMPLATES.TemplateResponse(
+        request, template, values, status_code=status, headers=headers
+    )
 
 
 @dataclass(frozen=True, slots=True)

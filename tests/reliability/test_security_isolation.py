@@ -133,6 +133,14 @@ PROBES: dict[str, Probe] = {
         w.get("/feed/alice.atom", token=str(w.store.get_setting("bob", "feed_token"))),
     ),
     "/healthz": lambda w: w.get("/healthz"),
+    "/vote": lambda w: (  # type: ignore[func-returns-value]
+        w.get("/vote", t="forged.token"),
+        w.post("/vote", {"t": "forged.token", "p": ALICE_OWN.id, "r": "-1"}),
+    ),
+    "/unsubscribe": lambda w: (  # type: ignore[func-returns-value]
+        w.get("/unsubscribe", t="forged.token"),
+        w.post("/unsubscribe", {"t": "forged.token"}),
+    ),
     "/signup": lambda w: w.post("/signup", {"password": "another password 123"}),
     "/signin": lambda w: w.post("/signin", {"password": "wrong password"}),
     "/signout": lambda w: None,  # run last, by the test: it ends Bob's session
