@@ -9,9 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from paperfeed import search
-from paperfeed.api import embedding_cache
 from paperfeed.cli import cli
-from paperfeed.embed import HashingEmbedder
+from paperfeed.embed import EmbeddingCache, HashingEmbedder
 from paperfeed.errors import InputError
 from paperfeed.records import Paper
 from paperfeed.store import Store
@@ -108,7 +107,7 @@ def test_merged_authors_are_indexed(tmp_path: Path) -> None:
 
 def test_more_like_this_ranks_by_embedding_and_leaves_the_paper_out(store: Store) -> None:
     papers = store.papers_on("2026-06-30")
-    embedding_cache(EMBEDDER, store).embed_papers(papers, progress=False)
+    EmbeddingCache(EMBEDDER, store).embed_papers(papers, progress=False)  # kept in the store
     source = papers[2]  # protein folding
     found = search.similar(store, source.id, EMBEDDER, per_page=7)
     assert source.id not in {p.id for p in found.papers}
@@ -125,7 +124,7 @@ def test_cli_search_and_more_like_this(store: Store, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PAPERFEED_EMBEDDER", "hashing")
     monkeypatch.setenv("PAPERFEED_CONFIG", str(Path(store.path).with_name("none.toml")))
     base = ["--db", store.path]
-    embedding_cache(HashingEmbedder(), store).embed_papers(store.papers_on("2026-06-30"))
+    EmbeddingCache(HashingEmbedder(), store).embed_papers(store.papers_on("2026-06-30"))
     result = CliRunner().invoke(cli, [*base, "search", "Leskovec", "--per-page", "5"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("7 results for “Leskovec”")

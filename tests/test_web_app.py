@@ -560,7 +560,7 @@ def test_saving_rules_offers_a_rerank_that_shows_the_change_today(
 
 
 def test_search_counts_authors_pages_and_more_like_this(app: Starlette, store: Store) -> None:
-    from paperfeed.api import embedding_cache
+    from paperfeed.embed import EmbeddingCache
 
     client = signed_in(app, "bob")
     page = client.get("/search", params={"q": "Lovelace"}).text
@@ -568,7 +568,9 @@ def test_search_counts_authors_pages_and_more_like_this(app: Starlette, store: S
     assert "Alice scalable graph transformers" not in page
     more = re.findall(r'<a class="more" href="(/search\?like=[^"]+)"', page)
     assert len(more) == 5
-    embedding_cache(fake_embedder(), store).embed_papers(LISTING, progress=False)
+    EmbeddingCache(fake_embedder(), store).embed_papers(
+        LISTING, progress=False
+    )  # kept in the store
     like = client.get(f"/search?like={LISTING[3].id}").text
     assert "More like this" in like and "Graph transformers meet proteins" in like
     assert "The 3 papers closest in meaning, among 4 listed papers" in like
