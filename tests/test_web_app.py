@@ -232,11 +232,18 @@ def test_topic_map_is_an_svg_with_labels_and_legend(app: Starlette) -> None:
     svg = re.search(r"<svg xmlns=.*?</svg>", page.text, re.S)
     assert svg, "no inline SVG"
     ET.fromstring(svg.group(0))  # well-formed
-    assert svg.group(0).count("<circle") == len(ALICE_OWN)
-    assert svg.group(0).count('class="mark pick') == 3
-    assert "<title>Your paper: Alice graph neural networks" in svg.group(0)
-    assert "Pick #1: Equivariant graph networks" in svg.group(0)
+    drawn = svg.group(0)
+    assert drawn.count('class="mark own') == len(ALICE_OWN)
+    assert drawn.count('class="mark ctx"') == len(LISTING) - 3  # the day's other papers
+    assert [int(n) for n in re.findall(r'<text y="4.2">(\d+)</text>', drawn)] == [3, 2, 1]
+    assert "<title>Your paper: Alice graph neural networks" in drawn
+    assert "<title>#1: Equivariant graph networks" in drawn
+    assert 'class="label ilabel c0"' in drawn  # an interest's label written on the map
     assert 'class="legend"' in page.text and 'class="swatch g0"' in page.text
+    assert '<script src="/static/map.js" defer></script>' in page.text
+    data = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', page.text)
+    assert data and '"kind": "pick"' in data.group(1) and '"rank": 1' in data.group(1)
+    assert "<script>" not in data.group(1)  # titles cannot end the data block
 
 
 def test_atom_feed_with_token_and_404_without(app: Starlette, store: Store) -> None:
@@ -339,7 +346,10 @@ def test_one_user_cannot_reach_another_users_data(app: Starlette, store: Store) 
     ):
         page = bob.get(path).text
         assert not any(title in page for title in ALICE_ONLY if "search" not in path), path
-        assert "Equivariant graph networks" not in page or path.startswith("/search"), path
+        # the map shows the whole day's listing as context, but only Bob's own picks
+        listed_anyway = path.startswith(("/search", "/map"))
+        assert "Equivariant graph networks" not in page or listed_anyway, path
+        assert "#1: Equivariant graph networks" not in page, path
         assert 'aria-pressed="true"' not in page, path  # Alice's thumbs never show for Bob
         assert alice_token not in page, path
     assert BOB_OWN[0].title in bob.get("/profile").text
@@ -413,7 +423,7 @@ def test_a_new_user_without_papers_is_told_what_to_do(app: Starlette) -> None:
     assert "No new papers" not in page and "no new papers" not in page
     assert 'href="/profile#import"' in page and 'id="import"' in client.get("/profile").text
     assert "Re-rank today" not in page
-    assert "Nothing to draw yet" in client.get("/map").text
+    assert "to see your interests and your picks on the map" in client.get("/map").text
 
 
 def test_repeated_wrong_passwords_are_throttled(app: Starlette) -> None:
@@ -447,9 +457,9 @@ def test_profile_shows_interests_and_flags_a_namesakes_paper(app: Starlette, sto
 
 
 def test_warm_up_prepares_the_newest_day_in_the_store(app: Starlette, store: Store) -> None:
-    from paperfeed.index import clear_lexicons
+    from paperfeed.api import clear_caches
 
-    clear_lexicons()  # another test may have fitted this day in this process already
+    clear_caches()  # another test may have embedded and fitted this day in this process already
     store.upsert_papers([paper("2606.00001", "Earlier graph paper", "Graphs.", day=EARLIER)])
     before = store.counts()
     lines: list[str] = []

@@ -6,13 +6,16 @@ Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CACHED_PAPERS = 4096
+MAP_LAYOUTS = 16
 SEARCH_ABSTRACT_CHARS = 600
 NO_PAPERS = "Import your papers to get a digest: paperfeed ranks new papers against them."
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%+~]*$")
@@ -62,6 +66,10 @@ class WebContext:
     _day: tuple[tuple[str, int], CandidateIndex] | None = field(
         default=None, init=False, repr=False
     )
+    _layouts: OrderedDict[str, tuple[np.ndarray, str]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
+    _laying_out: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def embedder(self) -> Embedder:
@@ -89,6 +97,20 @@ class WebContext:
             if self._day is None or self._day[0] != key:
                 self._day = (key, prepare_day(self.store, day, self.embedder))
             return self._day[1]
+
+    def layout(self, vectors: np.ndarray) -> tuple[np.ndarray, str]:
+        """``web.layout.layout`` of ``vectors``, kept for the last few maps drawn (a map is
+        seconds of t-SNE; the same reader on the same day gets the same picture)."""
+        from paperfeed.web.layout import layout
+
+        key = hashlib.sha1(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).hexdigest()
+        with self._laying_out:
+            if key not in self._layouts:
+                self._layouts[key] = layout(vectors)
+                while len(self._layouts) > MAP_LAYOUTS:
+                    self._layouts.popitem(last=False)
+            self._layouts.move_to_end(key)
+            return self._layouts[key]
 
     def mark_shown(self, digest: Digest) -> None:
         """Record a displayed digest as shown (once per process; the store keeps the first)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,7 +18,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from paperfeed.deliver.common import clean_text, headline
 from paperfeed.errors import InputError, PaperfeedError
 from paperfeed.pipeline import check_date
-from paperfeed.records import Digest, Feedback, Interest
+from paperfeed.records import Digest, Feedback, Paper
 from paperfeed.urls import Site, feed_id
 from paperfeed.web.auth import check_csrf, feed_token_matches, login_required
 from paperfeed.web.forms import FeedbackForm, FormError, parse
@@ -180,32 +181,66 @@ async def search(request: Request) -> Response:
 
 
 def _topic_map(context: WebContext, user: str) -> tuple[TopicMap, Digest]:
-    from paperfeed.embed import EmbeddingCache
+    from paperfeed.api import embedding_cache
+    from paperfeed.web.insight import profile_insight
 
     store = context.store
     own = store.profile_links(user)
     digest = current_digest(context, user)
     picks = sorted(digest.recommendations, key=lambda r: r.rank)[:MAP_PICKS]
-    interests = _interests(context, user) or digest.interests
-    cache = EmbeddingCache(context.embedder, store)
+    interests = profile_insight(context, user).interests or digest.interests
+    cache = embedding_cache(context.embedder, store)
+    own_vectors = cache.embed_papers([paper for paper, _ in own], progress=False)
+    listing, listing_vectors = _listing(context, digest.date)
+    known = {paper.id for paper in listing}
+    missing = [rec.paper for rec in picks if rec.paper.id not in known]
+    if missing:  # a pick of a day whose listing changed since
+        listing = [*listing, *missing]
+        extra = cache.embed_papers(missing, progress=False)
+        listing_vectors = np.vstack([listing_vectors, extra]) if len(known) else extra
     picture = build_topic_map(
-        own, picks, interests, lambda papers: cache.embed_papers(papers, progress=False)
+        own, own_vectors, listing, listing_vectors, picks, interests, context.layout
     )
     return picture, digest
 
 
-def _interests(context: WebContext, user: str) -> tuple[Interest, ...]:
-    """The user's interests, from the profile layer when it offers them."""
-    from paperfeed.web.insight import profile_interests
+def _listing(context: WebContext, day: str | None) -> tuple[list[Paper], np.ndarray]:
+    """The papers listed on ``day`` and their vectors (today's from the shared index)."""
+    from paperfeed.api import embedding_cache
 
-    return tuple(profile_interests(context, user))
+    if day is None:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    if day == context.store.latest_date():
+        prepared = context.prepared(day)
+        return list(prepared.papers), np.asarray(prepared.vectors)
+    papers = context.store.papers_on(day)
+    cache = embedding_cache(context.embedder, context.store)
+    return papers, cache.embed_papers(papers, progress=False)
 
 
 @login_required
 async def topic_map(request: Request) -> Response:
-    """``/map``: own papers and today's picks on a 2-D map (inline SVG)."""
+    """``/map``: the day's listing, own papers by interest and the picks on a 2-D map."""
     picture, digest = await run_in_threadpool(_topic_map, web(request), request.state.user)
-    return render(request, "map.html", map=picture, digest=digest)
+    return render(request, "map.html", map=picture, digest=digest, data=map_data(picture))
+
+
+def map_data(picture: TopicMap) -> list[dict[str, Any]]:
+    """What ``static/map.js`` shows of each point when it is tapped (in drawing order)."""
+    return [
+        {
+            "x": round(p.x, 1),
+            "y": round(p.y, 1),
+            "kind": p.kind,
+            "id": p.paper_id,
+            "title": p.title,
+            "authors": p.authors,
+            "link": p.link,
+            "interest": p.interest,
+            "rank": p.rank,
+        }
+        for p in picture.points
+    ]
 
 
 def _feed(context: WebContext, site: Site, user: str, token: str | None) -> str | None:

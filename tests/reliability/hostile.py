@@ -64,11 +64,17 @@ class _Tags(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.text: list[str] = []
+        self.in_data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "script" and not (values.get("src") or "").startswith(ALLOWED_SCRIPTS):
-            self.problems.append(f"<script {attrs}>")
+        # A JSON data block is never run (and the CSP allows no inline script anyway); its
+        # text must hold no "<", so that no value can close it and start markup.
+        data_block = tag == "script" and values.get("type") == "application/json"
+        self.in_data_block = data_block
+        if tag == "script" and not data_block:
+            if not (values.get("src") or "").startswith(ALLOWED_SCRIPTS):
+                self.problems.append(f"<script {attrs}>")
         if tag in INJECTED_TAGS:
             self.problems.append(f"<{tag}> from data")
         for name, value in attrs:
@@ -81,7 +87,15 @@ class _Tags(HTMLParser):
             ):
                 self.problems.append(f"unsafe {name}={value!r} on <{tag}>")
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_data_block = False
+
     def handle_data(self, data: str) -> None:
+        if self.in_data_block:
+            if "<" in data:
+                self.problems.append(f"markup inside a data block: {data[:80]!r}")
+            return
         self.text.append(data)
 
 
