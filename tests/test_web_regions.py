@@ -20,7 +20,7 @@ def test_each_region_is_named_by_its_own_words() -> None:
     for n, (topic, text) in enumerate(TOPICS.items()):
         for i in range(70):
             papers.append(Paper(f"{topic}{i}", f"A study, number {i}", f"We look at {text}."))
-            coords.append(rng.normal(0, 1, 2) + [30 * n, 0])
+            coords.append(rng.normal(0, 1, 2) + np.array([30.0 * n, 0.0]))
     found = regions(papers, np.array(coords))
     assert len(found) == 3
     for region in found:

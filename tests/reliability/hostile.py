@@ -72,9 +72,9 @@ class _Tags(HTMLParser):
         # text must hold no "<", so that no value can close it and start markup.
         data_block = tag == "script" and values.get("type") == "application/json"
         self.in_data_block = data_block
-        if tag == "script" and not data_block:
-            if not (values.get("src") or "").startswith(ALLOWED_SCRIPTS):
-                self.problems.append(f"<script {attrs}>")
+        allowed = (values.get("src") or "").startswith(ALLOWED_SCRIPTS)
+        if tag == "script" and not data_block and not allowed:
+            self.problems.append(f"<script {attrs}>")
         if tag in INJECTED_TAGS:
             self.problems.append(f"<{tag}> from data")
         for name, value in attrs:
