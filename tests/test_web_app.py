@@ -582,7 +582,7 @@ def test_search_counts_authors_pages_and_more_like_this(app: Starlette, store: S
         LISTING, progress=False
     )  # kept in the store
     like = client.get(f"/search?like={LISTING[3].id}").text
-    assert "More like this" in like and "Graph transformers meet proteins" in like
+    assert "Similar papers" in like and "Graph transformers meet proteins" in like
     assert "The 3 papers closest in meaning, among 4 listed papers" in like
     assert client.get(f"/search?like={ALICE_OWN[0].id}").status_code == 404
     store.upsert_papers(
