@@ -208,18 +208,19 @@ def run_user(
     ``options`` come from ``accounts.digest_options``, as on every channel."""
     if day and store.was_sent(user, day, "email"):
         return UserRun(user, day, 0, "already sent")
-    if not store.profile_links(user) and not store.feedback(user):
-        return UserRun(user, day, 0, "no papers: the profile is empty; import the user's papers")
     prepared = prepare() if prepare is not None else None
-    digest = pipeline.build_digest(
-        store,
-        user,
-        day=day,
-        top=options.top,
-        threshold=options.threshold,
-        embedder=embedder,
-        prepared=prepared,
-    )
+    try:
+        digest = pipeline.build_digest(
+            store,
+            user,
+            day=day,
+            top=options.top,
+            threshold=options.threshold,
+            embedder=embedder,
+            prepared=prepared,
+        )
+    except pipeline.EmptyProfile as exc:  # not a failure of the job: nothing to rank for
+        return UserRun(user, day, 0, f"no papers: {exc}")
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
     status = send_mail(store, digest, smtp, site) if smtp else "not sent (mail off)"

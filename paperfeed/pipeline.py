@@ -244,7 +244,12 @@ def build_digest(
     if not store.has_user(user):
         raise InputError("command line", f"no user {user!r}; import a profile first", field="user")
     profile = store.load_profile(user)
-    if not profile.active_papers and not any(f.rating > 0 for f in profile.feedback):
+    if not (
+        profile.active_papers
+        or profile.followed_authors
+        or profile.include_keywords
+        or any(f.rating > 0 for f in profile.feedback)
+    ):
         raise EmptyProfile(user)
     day = day or store.latest_date()
     if day is None:
@@ -269,7 +274,8 @@ def build_digest(
 
 
 class EmptyProfile(PaperfeedError):
-    """A digest asked for a user whose profile holds no papers to rank against."""
+    """A digest asked for a user with nothing to rank against: no papers in the profile
+    (or all left out), no paper rated up, no followed author or keyword."""
 
     def __init__(self, user: str) -> None:
         self.user = user

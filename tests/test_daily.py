@@ -115,3 +115,20 @@ def test_network_down_fails_the_job_after_serving_what_it_could(
     assert "failed after 2 attempts" in report.sources.failed[0]
     assert [r.status for r in report.runs] == ["sent", "sent"]  # the stored day still went out
     assert len(handler.messages) == 2
+
+
+def test_a_user_without_papers_is_skipped_with_a_reason_not_a_failure(
+    tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    handler, port = inbox
+    store = _store(tmp_path)
+    store.add_user("newbie")
+    store.set_email("newbie", "newbie@example.org")
+    report = daily.run_all(
+        store, _settings(port), day="2026-06-30", sources=[str(FIXTURES / "listing.jsonl")]
+    )
+    status = {r.user: r.status for r in report.runs}
+    assert status["jane"] == "sent" and not report.failed
+    assert status["newbie"].startswith("no papers: the profile of newbie holds no papers")
+    assert "paperfeed profile import FILE --user newbie" in status["newbie"]
+    assert "newbie@example.org" not in [m["To"] for m in handler.messages]
