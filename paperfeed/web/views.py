@@ -205,14 +205,12 @@ def _topic_map(context: WebContext, user: str) -> tuple[TopicMap, Digest]:
 
 
 def _listing(context: WebContext, day: str | None) -> tuple[list[Paper], np.ndarray]:
-    """The papers listed on ``day`` and their vectors (today's from the shared index)."""
+    """The papers listed on ``day`` and their vectors (from the embedding cache: the day's
+    preparation for the digest embedded them already)."""
     from paperfeed.api import embedding_cache
 
     if day is None:
         return [], np.zeros((0, 0), dtype=np.float32)
-    if day == context.store.latest_date():
-        prepared = context.prepared(day)
-        return list(prepared.papers), np.asarray(prepared.vectors)
     papers = context.store.papers_on(day)
     cache = embedding_cache(context.embedder, context.store)
     return papers, cache.embed_papers(papers, progress=False)
