@@ -149,15 +149,18 @@ def main() -> None:
     models = [trained[i % len(trained)] for i in range(args.users)]
     _, limit_cpu, limit_wall = cpu(product_limit, index, models)
     _, score_cpu, score_wall = cpu(ranker.scores, index, models)
-    requests = [
-        Request(replace(profiles[i % len(profiles)]), top=10) for i in range(args.users)
-    ]
+    requests = [Request(replace(profiles[i % len(profiles)]), top=10) for i in range(args.users)]
     _, digest_cpu, digest_wall = cpu(ranker.digests, requests, index)
     n = f"{args.users:,} users"
     rows.append(row(f"limit: bare products + top-10, {n}", limit_wall, limit_cpu, args.users))
     rows.append(row(f"score the day, {n} (batched products)", score_wall, score_cpu, args.users))
     rows.append(
-        row(f"digests: score + rules + diversity + reasons, {n}", digest_wall, digest_cpu, args.users)
+        row(
+            f"digests: score + rules + diversity + reasons, {n}",
+            digest_wall,
+            digest_cpu,
+            args.users,
+        )
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     table = Table(

@@ -7,9 +7,10 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from paperfeed.errors import InputError
+from paperfeed.urls import check_base_url
 
 ENV_PREFIX = "PAPERFEED_"
 KIB, MIB, GIB = 1024, 1024 * 1024, 1024 * 1024 * 1024
@@ -76,8 +77,9 @@ class Settings(BaseModel):
     db: str = ""
     top: int = Field(default=10, ge=1, le=500)
     threshold: float | None = None
-    model: str = "all-MiniLM-L6-v2-int8"
-    base_url: str = "http://127.0.0.1:8000"
+    model: str = ""  # the embedding model (paperfeed.embed.EMBEDDERS); '' = the default
+    base_url: str = ""  # the web app's address as readers reach it; '' = from each request
+    user: str = ""  # the user commands act for when --user is not given
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     web: WebConfig = Field(default_factory=WebConfig)
@@ -85,6 +87,14 @@ class Settings(BaseModel):
     store: StoreConfig = Field(default_factory=StoreConfig)
     #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
     ranking: dict[str, object] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        try:
+            return check_base_url(value)
+        except InputError as exc:
+            raise ValueError(exc.message) from exc
 
 
 def default_config_path() -> Path:
@@ -104,9 +114,9 @@ def default_db_path() -> Path:
 
 
 def _env_overrides(env: dict[str, str]) -> dict[str, object]:
-    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ... as a dict tree."""
+    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_USER, PAPERFEED_SMTP_HOST ... as a dict tree."""
     tree: dict[str, object] = {}
-    for key in ("db", "top", "threshold", "model", "base_url"):
+    for key in ("db", "top", "threshold", "model", "base_url", "user"):
         if f"{ENV_PREFIX}{key.upper()}" in env:
             tree[key] = env[f"{ENV_PREFIX}{key.upper()}"]
     smtp = {
@@ -133,14 +143,21 @@ def _merge(base: dict[str, object], over: dict[str, object]) -> dict[str, object
     return merged
 
 
-def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    path: Path | None = None, env: dict[str, str] | None = None, *, required: bool = False
+) -> Settings:
     """Read the TOML file (if it exists), apply environment overrides, validate.
 
-    A malformed file or a bad value raises InputError naming the file and the field.
+    A malformed file or a bad value raises InputError naming the file and the field; so
+    does a missing file when it is ``required`` (named on the command line).
     """
     path = path or default_config_path()
     env = dict(os.environ) if env is None else env
     data: dict[str, object] = {}
+    if required and not path.is_file():
+        raise InputError(
+            str(path), "no such config file (`paperfeed config init` writes one with comments)"
+        )
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -156,3 +173,58 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     if not settings.db:
         settings = settings.model_copy(update={"db": str(default_db_path())})
     return settings
+
+
+CONFIG_TEMPLATE = """\
+# paperfeed settings. Precedence: command line > environment (PAPERFEED_*) > this file >
+# defaults. The values below are the defaults; change what you need.
+
+# The database (PAPERFEED_DB); by default paperfeed.db in your data directory:
+# db = "{db}"
+
+# The user commands act for when --user is left out (PAPERFEED_USER); with one user in
+# the store, that user.
+user = ""
+
+# Papers per digest (PAPERFEED_TOP), unless a user set their own (web: Profile > Delivery,
+# or `paperfeed settings --top N`).
+top = 10
+
+# Drop picks whose score is below this (PAPERFEED_THRESHOLD); scores are in standard
+# deviations of the day's scores, so 1.0 keeps only clear matches. Unset: no threshold.
+# threshold = 1.0
+
+# The web app's address as readers reach it (PAPERFEED_BASE_URL), e.g.
+# "https://papers.example.org". Feed addresses, and the rating, settings and unsubscribe
+# links in mail, point here. Unset, the web app uses the address each request came in
+# on, and mail carries no links.
+base_url = ""
+
+[sources]                       # what `paperfeed run` ingests each day
+arxiv_categories = ["cs.LG", "cs.CL", "cs.CV"]   # PAPERFEED_CATEGORIES="cs.LG,cs.IR"
+feeds = []                      # RSS/Atom feed URLs
+hf_daily = false                # true: also Hugging Face Daily Papers
+allow_private_feeds = false     # true lets feeds on private addresses (intranet) in
+
+[smtp]                          # where mail goes; PAPERFEED_SMTP_HOST, _PORT, ...
+host = "localhost"
+port = 25
+security = "none"               # "starttls" (port 587) or "ssl" (port 465) off this machine
+username = ""                   # the password comes from PAPERFEED_SMTP_PASSWORD only
+sender = "paperfeed@localhost"
+
+[web]
+allow_signup = true             # false: only `paperfeed passwd` makes accounts
+"""
+
+
+def write_config_template(path: Path, *, overwrite: bool = False) -> None:
+    """Write ``CONFIG_TEMPLATE`` to ``path`` (its folder made); an existing file is kept
+    unless ``overwrite``."""
+    if path.exists() and not overwrite:
+        raise InputError(str(path), "a config file is already there (--force overwrites it)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CONFIG_TEMPLATE.format(db=default_db_path()), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write the config file: {exc.strerror}") from exc

@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperfeed import pipeline
+from paperfeed import pipeline, urls
+from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.config import LimitsConfig, Settings
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
     from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
+    from paperfeed.urls import Site
+
+NO_BASE_URL = (
+    "base_url is not set: the mail carries no rating, settings or unsubscribe links "
+    "(set it to the web app's address in the config, or PAPERFEED_BASE_URL)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,35 @@ class UserRun:
     date: str | None
     picks: int
     status: str  # sent | already sent | no address | no papers | failed: ...
+
+    @property
+    def failed(self) -> bool:
+        """Whether this user's run went wrong (the job then exits non-zero)."""
+        return self.status.startswith("failed")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesReport:
+    """What ingesting the configured sources met: ``failed`` are sources that delivered
+    nothing (network down, server error); ``problems`` are notes on parts of the others."""
+
+    failed: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReport:
+    """The whole daily job: one run per user, and what the sources met."""
+
+    runs: tuple[UserRun, ...]
+    sources: SourcesReport
+    notes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """A source or a user's delivery failed: what could be served was, but the job
+        must exit non-zero so that cron or systemd reports it."""
+        return bool(self.sources.failed) or any(run.failed for run in self.runs)
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -62,16 +98,16 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
 
 
 def configured_sources(settings: Settings, day: str | None = None) -> list[str]:
-    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, and Hugging Face's
-    daily papers of ``day`` (default today) when ``hf_daily`` is on."""
-    from datetime import date
+    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, and Hugging Face
+    Daily Papers of ``day`` (default: today, UTC) when ``hf_daily`` is on."""
+    from datetime import UTC, datetime
 
     specs = []
     if settings.sources.arxiv_categories:
         specs.append("arxiv:" + ",".join(settings.sources.arxiv_categories))
     specs.extend(settings.sources.feeds)
     if settings.sources.hf_daily:
-        specs.append(f"hf:{day or date.today().isoformat()}")
+        specs.append(f"hf:{day or datetime.now(UTC).date().isoformat()}")
     return specs
 
 
@@ -83,7 +119,7 @@ def ingest_all(
     client: httpx.Client | PoliteFetcher | None = None,
     allow_private: bool = False,
     limits: LimitsConfig | None = None,
-) -> list[str]:
+) -> SourcesReport:
     """Ingest every source; a failing source is reported and the others still run.
 
     One PoliteFetcher serves the whole run, so arXiv's pause holds across sources.
@@ -96,6 +132,7 @@ def ingest_all(
     cap = (limits or LimitsConfig()).feed_bytes
     fetcher = as_fetcher(http, max_bytes=cap) if http is not None else None
     problems: list[str] = []
+    failed: list[str] = []
     try:
         for spec in specs:
             try:
@@ -109,19 +146,22 @@ def ingest_all(
                 )
                 problems.extend(report.problems)
             except PaperfeedError as exc:
-                problems.append(f"{spec}: {exc}")
+                failed.append(f"{spec}: {exc}")
     finally:
         if owned is not None:
             owned.close()
-    return problems
+    return SourcesReport(tuple(failed), tuple(problems))
 
 
 CONFIRM_PATIENCE = 300.0  # seconds of retrying to record a mail the server accepted
 
 
-def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
-    """Mail a digest unless it was already sent; it counts as shown only once sent."""
+def send_mail(store: Store, digest: Digest, smtp: SmtpSettings, site: Site | None = None) -> str:
+    """Mail a digest unless it was already sent; it counts as shown only once sent. With
+    ``site`` (``base_url`` set) the mail carries rating, settings and unsubscribe links."""
     from paperfeed.deliver.email import DeliveryError, build_message, send_digest
+    from paperfeed.deliver.maillinks import mail_links
+    from paperfeed.signing import site_secret
 
     address = store.email(digest.user)
     if not address:
@@ -130,8 +170,9 @@ def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
         return "no papers"
     if journaled(store, digest.user, digest.date) or not claim(store, digest.user, digest.date):
         return "already sent"
+    links = mail_links(digest, site, site_secret(store.path)) if site else None
     try:  # build_message gives every attempt at (user, day) the same Message-ID
-        send_digest(build_message(digest, address, smtp), smtp)
+        send_digest(build_message(digest, address, smtp, links=links), smtp)
     except DeliveryError as exc:
         store.unmark_sent(digest.user, digest.date, "email")
         return f"failed: {exc}"
@@ -229,23 +270,35 @@ def run_user(
     user: str,
     *,
     day: str | None,
-    top: int,
+    options: DigestOptions,
     smtp: SmtpSettings | None,
     embedder: Embedder | None = None,
     prepare: Callable[[], CandidateIndex] | None = None,
+    site: Site | None = None,
     ranker: Ranker | None = None,
 ) -> UserRun:
     """Rank and deliver for one user (``prepare`` gives the day's index shared by all users,
-    ``ranker`` the run's ranker)."""
+    ``ranker`` the run's ranker); ``options`` come from ``accounts.digest_options``, as on
+    every channel."""
     if day and store.was_sent(user, day, "email"):
         return UserRun(user, day, 0, "already sent")
     prepared = prepare() if prepare is not None else None
-    digest = pipeline.build_digest(
-        store, user, day=day, top=top, embedder=embedder, prepared=prepared, ranker=ranker
-    )
+    try:
+        digest = pipeline.build_digest(
+            store,
+            user,
+            day=day,
+            top=options.top,
+            threshold=options.threshold,
+            embedder=embedder,
+            prepared=prepared,
+            ranker=ranker,
+        )
+    except pipeline.EmptyProfile as exc:  # not a failure of the job: nothing to rank for
+        return UserRun(user, day, 0, f"no papers: {exc}")
     if not digest.recommendations:
         return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
-    status = send_mail(store, digest, smtp) if smtp else "not sent (mail off)"
+    status = send_mail(store, digest, smtp, site) if smtp else "not sent (mail off)"
     return UserRun(user, digest.date, len(digest.recommendations), status)
 
 
@@ -277,10 +330,10 @@ def run_all(
     send: bool = True,
     client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
-) -> tuple[list[UserRun], list[str]]:
+) -> DailyReport:
     """The whole daily job. Running it twice a day sends nothing twice."""
     specs = configured_sources(settings, day) if sources is None else list(sources)
-    problems = ingest_all(
+    fetched = ingest_all(
         store,
         specs,
         day=day,
@@ -290,17 +343,19 @@ def run_all(
     )
     day = day or store.latest_date()
     smtp = smtp_settings(settings) if send else None
+    site = urls.site(settings.base_url)
+    notes = () if site or not send else (NO_BASE_URL,)
     runs = []
     ranker = pipeline.ranker_for(store, embedder, settings)
     prepare = _day_index(store, day, ranker) if day else None
     for user in users if users is not None else store.users():
         try:
-            runs.append(_serve_user(store, settings, user, day, smtp, ranker, prepare))
+            runs.append(_serve_user(store, settings, user, day, smtp, site, ranker, prepare))
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))
         except Exception as exc:  # any failure stays this user's: the next user is served
             runs.append(UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}"))
-    return runs, problems
+    return DailyReport(tuple(runs), fetched, notes)
 
 
 def _serve_user(
@@ -309,10 +364,20 @@ def _serve_user(
     user: str,
     day: str | None,
     smtp: SmtpSettings | None,
+    site: Site | None,
     ranker: Ranker,
     prepare: Callable[[], CandidateIndex] | None,
 ) -> UserRun:
     if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
         return UserRun(user, day, 0, "not scheduled today")
-    top = int(store.get_setting(user, "top", settings.top) or settings.top)
-    return run_user(store, user, day=day, top=top, smtp=smtp, prepare=prepare, ranker=ranker)
+    options = digest_options(store, user, settings)
+    return run_user(
+        store,
+        user,
+        day=day,
+        options=options,
+        smtp=smtp,
+        prepare=prepare,
+        site=site,
+        ranker=ranker,
+    )

@@ -243,15 +243,19 @@ class HashingEmbedder:
 
 #: The embedders by the name ``model`` (config) or ``PAPERFEED_EMBEDDER`` selects.
 EMBEDDERS: dict[str, Callable[[], Embedder]] = {
-    "all-MiniLM-L6-v2-int8": MiniLMOnnx,
+    "all-MiniLM-L6-v2-int8-len128": MiniLMOnnx,
+    "all-MiniLM-L6-v2-int8": lambda: MiniLMOnnx(max_length=256),
     "hashing": HashingEmbedder,
 }
+
+#: The model used when neither the config nor the environment names one.
+DEFAULT_MODEL = "all-MiniLM-L6-v2-int8-len128"
 
 
 def default_embedder(name: str = "") -> Embedder:
     """A new instance of the model ``name``, else of ``PAPERFEED_EMBEDDER``, else of the
-    bundled all-MiniLM-L6-v2. Loaded lazily: nothing is read until a text is embedded."""
-    name = name or os.environ.get("PAPERFEED_EMBEDDER", "") or "all-MiniLM-L6-v2-int8"
+    bundled all-MiniLM-L6-v2 cut at 128 tokens. Loaded lazily: nothing is read until a text is embedded."""
+    name = name or os.environ.get("PAPERFEED_EMBEDDER", "") or DEFAULT_MODEL
     if name not in EMBEDDERS:
         raise ValueError(f"unknown embedding model {name!r}: choose one of {sorted(EMBEDDERS)}")
     return EMBEDDERS[name]()

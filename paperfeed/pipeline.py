@@ -9,8 +9,8 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paperfeed.errors import InputError
-from paperfeed.records import Batch, Digest, Paper
+from paperfeed.errors import InputError, PaperfeedError
+from paperfeed.records import Batch, Digest, Paper, Profile
 
 if TYPE_CHECKING:
     import httpx
@@ -93,6 +93,14 @@ def import_profile(
     from paperfeed.sources.files import read_path
 
     batch = read_path(path, kind=kind, limits=limits)
+    if not batch.papers:
+        found = "; ".join(batch.problems[:3])
+        raise InputError(
+            str(path),
+            "no papers found in the file (expected BibTeX entries, CSL-JSON, JSONL, CSV, or a "
+            "listing: your name, then title / authors / abstract lines)"
+            + (f": {found}" if found else ""),
+        )
     with store.transaction():
         store.add_user(user)
         result = store.upsert_papers(batch.papers, owner=user)
@@ -238,8 +246,9 @@ def ingest(
 def ranker_for(
     store: Store, embedder: Embedder | None = None, settings: Settings | None = None
 ) -> Ranker:
-    """A Ranker over ``store`` with the config's ``[ranking]`` table (one per process:
-    it keeps the day's index and the users' models between calls)."""
+    """A Ranker over ``store`` with the config's ``[ranking]`` table and ``model`` (one per
+    process: it keeps the day's index and the users' models between calls)."""
+    from paperfeed.embed import default_embedder
     from paperfeed.ranking import Ranker
     from paperfeed.ranking.settings import DEFAULTS, settings_from
 
@@ -249,6 +258,11 @@ def ranker_for(
             ranking = settings_from(settings.ranking)
         except ValueError as exc:
             raise InputError("config", str(exc), field="ranking") from exc
+    if embedder is None:
+        try:
+            embedder = default_embedder(settings.model if settings is not None else "")
+        except ValueError as exc:
+            raise InputError("config", str(exc), field="model") from exc
     return Ranker(embedder, store, ranking)
 
 
@@ -307,6 +321,21 @@ class DigestWanted:
     threshold: float | None = None
 
 
+def check_rankable(store: Store, user: str) -> Profile:
+    """``user``'s profile, when it holds something to rank against (else EmptyProfile)."""
+    if not store.has_user(user):
+        raise InputError("command line", f"no user {user!r}; import a profile first", field="user")
+    profile = store.load_profile(user)
+    if not (
+        profile.active_papers
+        or profile.followed_authors
+        or profile.include_keywords
+        or any(f.rating > 0 for f in profile.feedback)
+    ):
+        raise EmptyProfile(user)
+    return profile
+
+
 def build_digests(
     store: Store,
     wanted: Sequence[DigestWanted],
@@ -317,15 +346,12 @@ def build_digests(
     prepared: CandidateIndex | None = None,
     ranker: Ranker | None = None,
 ) -> list[Digest]:
-    """:func:`build_digest` of a batch of users, scored together (one product per signal)."""
+    """:func:`build_digest` of a batch of users, scored together (one product per signal).
+    Every user must be rankable (see :func:`check_rankable`)."""
     from paperfeed.insight import capped_note
     from paperfeed.ranking.ranker import Request
 
-    for item in wanted:
-        if not store.has_user(item.user):
-            raise InputError(
-                "command line", f"no user {item.user!r}; import a profile first", field="user"
-            )
+    profiles = [check_rankable(store, item.user) for item in wanted]
     day = day or store.latest_date()
     if day is None:
         note = "The store holds no papers yet: run `paperfeed ingest`."
@@ -334,12 +360,11 @@ def build_digests(
     if prepared is None:
         prepared = prepare_day(store, day, ranker=ranker, progress=progress)
     if not len(prepared):
-        note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
+        note = nothing_listed(store, day)
         return [Digest(item.user, day, (), note=note) for item in wanted]
     cap = ranker.settings.profile_papers
     requests = []
-    for item in wanted:
-        profile = store.load_profile(item.user)
+    for item, profile in zip(wanted, profiles, strict=True):
         rated = store.get_papers([f.paper_id for f in profile.feedback], user=item.user)
         shown = store.shown_ids(item.user, before=day)
         requests.append(Request(profile, item.top, item.threshold, shown, rated, item.user))
@@ -355,6 +380,37 @@ def build_digests(
     return digests
 
 
+class EmptyProfile(PaperfeedError):
+    """A digest asked for a user with nothing to rank against: no papers in the profile
+    (or all left out), no paper rated up, no followed author or keyword."""
+
+    def __init__(self, user: str) -> None:
+        self.user = user
+        super().__init__(
+            f"the profile of {user} holds no papers to rank against: import your papers "
+            f"with `paperfeed profile import FILE --user {user}` (BibTeX, CSL-JSON, a listing)"
+        )
+
+
+def nothing_listed(store: Store, day: str) -> str:
+    """Why a day has no candidates: arXiv announces nothing on weekends; on a weekday the
+    store simply holds nothing of that date (an InputError saying how to ingest it)."""
+    weekday = Date.fromisoformat(day).weekday()
+    if weekday >= 5:
+        name = "Saturday" if weekday == 5 else "Sunday"
+        return f"arXiv announces no new papers on weekends ({day} is a {name})."
+    newest = store.latest_date()
+    stored = f" The newest stored day is {newest}." if newest else ""
+    raise InputError(
+        "command line",
+        f"nothing listed on {day} is stored.{stored} Ingest that day with "
+        f"`paperfeed ingest arxiv:cs.LG --since {day}` (the arXiv API; name your categories) "
+        f"or from a snapshot with `paperfeed ingest FILE --date {day}`; if arXiv announced "
+        "nothing that day (a holiday), there is nothing to rank.",
+        field="date",
+    )
+
+
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:
     """Remember what the user saw, so later digests never repeat it."""
     if digest.date and digest.recommendations:
@@ -362,9 +418,12 @@ def mark_shown(store: Store, digest: Digest, channel: str) -> None:
         store.record_shown(digest.user, digest.date, ids, channel)
 
 
-def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000") -> str:
-    """The digest in one of the output formats: text, json, html, atom."""
-    from paperfeed import deliver
+def render(digest: Digest, fmt: str, *, base_url: str = "") -> str:
+    """The digest in one of the output formats: text, json, html, atom.
+
+    The Atom feed links to itself on the web app only when ``base_url`` says where that is.
+    """
+    from paperfeed import deliver, urls
 
     if fmt == "text":
         return deliver.render_text(digest)
@@ -373,8 +432,9 @@ def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000")
     if fmt == "html":
         return deliver.render_html(digest)
     if fmt == "atom":
-        url = f"{base_url}/feed/{digest.user}.atom"
-        return deliver.render_atom(digest, feed_url=url, self_id=url)
+        found = urls.site(base_url)
+        url = found.feed(digest.user) if found else None
+        return deliver.render_atom(digest, feed_url=url, self_id=urls.feed_id(digest.user))
     raise InputError("command line", f"unknown format {fmt!r}", field="format")
 
 

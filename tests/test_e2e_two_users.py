@@ -121,8 +121,8 @@ def test_two_users_mail_web_feedback_next_digest(tmp_path: Path, inbox: tuple[In
     _sign_up_and_import(ben, "ben", _profile_file(tmp_path, "Ode, Ben", PROTEIN))
     pipeline.ingest(store, str(_listing_file(tmp_path)))  # both days, replayed one by one
 
-    runs, problems = daily.run_all(store, settings, day=DAY1, sources=[], embedder=EMBEDDER)
-    assert problems == [] and [r.status for r in runs] == ["sent", "sent"]
+    report = daily.run_all(store, settings, day=DAY1, sources=[], embedder=EMBEDDER)
+    assert not report.failed and [r.status for r in report.runs] == ["sent", "sent"]
     mails = {m["To"]: m for m in handler.messages}
     assert set(mails) == {"ann@example.org", "ben@example.org"}
     html = next(p for p in mails["ann@example.org"].walk() if p.get_content_type() == "text/html")
@@ -147,6 +147,6 @@ def test_two_users_mail_web_feedback_next_digest(tmp_path: Path, inbox: tuple[In
         before = _protein_places(plain, "ann", DAY2)
     after = _protein_places(store, "ann", DAY2)
     assert sum(after) < sum(before), f"protein papers' places: {before} -> {after}"
-    runs, _ = daily.run_all(store, settings, day=DAY2, sources=[], embedder=EMBEDDER)
+    runs = daily.run_all(store, settings, day=DAY2, sources=[], embedder=EMBEDDER).runs
     assert [r.status for r in runs] == ["sent", "sent"] and len(handler.messages) == 4
     store.close()

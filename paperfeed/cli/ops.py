@@ -3,28 +3,51 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from paperfeed.cli.base import Context, cli, friendly_errors, user_name
+from paperfeed.cli.base import Context, cli, friendly_errors, user_name, user_option
+
+if TYPE_CHECKING:
+    from paperfeed import daily
 
 
 @cli.command()
-@click.option("--user", required=True, callback=user_name, help="Whose digest to mail.")
+@user_option("Whose digest to mail")
 @click.option("--date", "day", default=None, help="Listing day (default: the newest).")
 @click.pass_obj
 @friendly_errors
-def send(obj: Context, user: str, day: str | None) -> None:
+def send(obj: Context, user: str | None, day: str | None) -> None:
     """Mail USER's digest over SMTP (server and login from config / PAPERFEED_SMTP_*)."""
-    from paperfeed import daily, pipeline
+    from paperfeed import daily, pipeline, urls
+    from paperfeed.accounts import digest_options
 
     day = pipeline.check_date(day, "--date") if day else None
+    user = obj.user(user)
+    site = urls.site(obj.settings.base_url)
+    if site is None:
+        click.echo(f"warning: {daily.NO_BASE_URL}", err=True)
     run = daily.run_user(
-        obj.store, user, day=day, top=obj.settings.top, smtp=daily.smtp_settings(obj.settings)
+        obj.store,
+        user,
+        day=day,
+        options=digest_options(obj.store, user, obj.settings),
+        smtp=daily.smtp_settings(obj.settings),
+        site=site,
     )
-    click.echo(f"{run.user} {run.date}: {run.picks} picks, {run.status}")
-    if run.status.startswith("failed"):
+    _report_run(obj, run)
+    if run.failed:
         sys.exit(1)
+
+
+def _report_run(obj: Context, run: daily.UserRun) -> None:
+    """One line per user; with --quiet only the failures (on stderr, for cron to mail)."""
+    line = f"{run.user} {run.date}: {run.picks} picks, {run.status}"
+    if run.failed:
+        click.echo(line, err=obj.quiet)
+    else:
+        obj.say(line)
 
 
 @cli.command()
@@ -52,20 +75,25 @@ def run(
 ) -> None:
     """The daily job: ingest the day's listings, rank and deliver for every user.
 
-    Safe to run more than once a day: nothing is sent twice."""
+    Safe to run more than once a day: nothing is sent twice. Exits non-zero when a source
+    or a delivery failed, after serving what it could."""
     from paperfeed import daily, pipeline
 
     day = pipeline.check_date(day, "--date") if day else None
     chosen = None if all_users or not users else list(users)
     specs = [] if no_fetch else (list(sources) or None)
-    runs, problems = daily.run_all(
+    report = daily.run_all(
         obj.store, obj.settings, users=chosen, day=day, sources=specs, send=not no_mail
     )
-    for problem in problems:
+    for failure in report.sources.failed:
+        click.echo(f"error: source failed: {failure}", err=True)
+    for problem in report.sources.problems:
         click.echo(f"warning: {problem}", err=True)
-    for item in runs:
-        click.echo(f"{item.user} {item.date}: {item.picks} picks, {item.status}")
-    if any(item.status.startswith("failed") for item in runs):
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
+    for item in report.runs:
+        _report_run(obj, item)
+    if report.failed:
         sys.exit(1)
 
 

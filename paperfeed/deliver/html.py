@@ -23,6 +23,7 @@ from paperfeed.deliver.common import (
     short_authors,
     snippet,
 )
+from paperfeed.deliver.links import MailLinks
 from paperfeed.records import Digest, Recommendation
 
 TEMPLATE = "digest.html"
@@ -39,6 +40,8 @@ class PickView:
     facts: str
     abstract: str
     reasons: tuple[str, ...]
+    up: str | None = None
+    down: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +52,12 @@ class GroupView:
     picks: tuple[PickView, ...]
 
 
-def render_html(digest: Digest) -> str:
-    """The digest as a complete HTML document, suitable as the text/html part of an email."""
+def render_html(digest: Digest, links: MailLinks | None = None) -> str:
+    """The digest as a complete HTML document, suitable as the text/html part of an email;
+    with ``links``, thumbs up / down per pick and links to the web app."""
+    votes = links.votes if links else {}
     groups = tuple(
-        GroupView(heading, tuple(_pick_view(r) for r in recs))
+        GroupView(heading, tuple(_pick_view(r, votes.get(r.paper.id)) for r in recs))
         for heading, recs in grouped_by_interest(digest)
     )
     title = f"paperfeed: {headline(digest)}"
@@ -66,6 +71,7 @@ def render_html(digest: Digest) -> str:
             note=clean_text(digest.note),
             groups=groups,
             empty_message=empty_message(digest),
+            links=links,
         )
     )
 
@@ -81,7 +87,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _pick_view(rec: Recommendation) -> PickView:
+def _pick_view(rec: Recommendation, vote: tuple[str, str] | None = None) -> PickView:
     paper = rec.paper
     return PickView(
         rank=rec.rank,
@@ -91,6 +97,8 @@ def _pick_view(rec: Recommendation) -> PickView:
         facts=" · ".join(facts(rec)),
         abstract=snippet(display_text(paper.abstract)),
         reasons=tuple(reason_lines(rec, with_interest=False)),
+        up=vote[0] if vote else None,
+        down=vote[1] if vote else None,
     )
 
 

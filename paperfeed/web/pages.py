@@ -7,10 +7,12 @@ Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -18,11 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.deliver.common import (
     ABSTRACT_CHARS,
     clean_text,
@@ -36,7 +40,9 @@ from paperfeed.deliver.common import (
 )
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest, Paper, Recommendation
+from paperfeed.search import VectorTable
 from paperfeed.store.base import is_busy
+from paperfeed.urls import Site, site
 from paperfeed.web.auth import SignInThrottle, csrf_token
 
 if TYPE_CHECKING:
@@ -47,7 +53,9 @@ if TYPE_CHECKING:
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CACHED_PAPERS = 4096
+MAP_LAYOUTS = 16
 SEARCH_ABSTRACT_CHARS = 600
+NO_PAPERS = "Import your papers to get a digest: paperfeed ranks new papers against them."
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%+~]*$")
 
 
@@ -64,6 +72,7 @@ class WebContext:
     _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _preparing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _ranker: Ranker | None = field(default=None, init=False, repr=False)
+    vector_table: VectorTable = field(default_factory=VectorTable, init=False, repr=False)
 
     @property
     def idle(self) -> timedelta:
@@ -74,6 +83,11 @@ class WebContext:
     def lifetime(self) -> timedelta:
         """How long a session lives at most."""
         return timedelta(days=self.settings.web.session_max_days)
+
+    _layouts: OrderedDict[str, tuple[np.ndarray, str]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
+    _laying_out: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def embedder(self) -> Embedder:
@@ -88,7 +102,7 @@ class WebContext:
             else:
                 from paperfeed.embed import default_embedder
 
-                self._embedder = default_embedder()
+                self._embedder = default_embedder(self.settings.model)
         return self._embedder
 
     @property
@@ -109,19 +123,32 @@ class WebContext:
         with self._preparing:
             return prepare_day(self.store, day, ranker=self.ranker)
 
+    def layout(self, vectors: np.ndarray) -> tuple[np.ndarray, str]:
+        """``web.layout.layout`` of ``vectors``, kept for the last few maps drawn (a map is
+        seconds of t-SNE; the same reader on the same day gets the same picture)."""
+        from paperfeed.web.layout import layout
+
+        key = hashlib.sha1(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).hexdigest()
+        with self._laying_out:
+            if key not in self._layouts:
+                self._layouts[key] = layout(vectors)
+                while len(self._layouts) > MAP_LAYOUTS:
+                    self._layouts.popitem(last=False)
+            self._layouts.move_to_end(key)
+            return self._layouts[key]
+
     def mark_shown(self, digest: Digest) -> None:
         """Record a displayed digest as shown (once per process; the store keeps the first)."""
         from paperfeed.pipeline import mark_shown
 
-        key = (digest.user, digest.date, len(digest.recommendations))
+        key = (digest.user, digest.date, hash(tuple(r.paper.id for r in digest.recommendations)))
         if key not in self._marked:
             mark_shown(self.store, digest, "web")
             self._marked.add(key)
 
-    def top(self, user: str) -> int:
-        """The user's digest size, else the configured default."""
-        value = self.store.get_setting(user, "top")
-        return value if isinstance(value, int) and value > 0 else self.settings.top
+    def options(self, user: str) -> DigestOptions:
+        """The user's digest size and threshold, as every channel resolves them."""
+        return digest_options(self.store, user, self.settings)
 
 
 BUSY_RETRIES = 4
@@ -147,13 +174,63 @@ def web(request: Request) -> WebContext:
     return context
 
 
-def render(request: Request, template: str, status: int = 200, **values: Any) -> Response:
+def site_of(request: Request) -> Site:
+    """Where absolute links point: ``base_url`` when set, else this request's own address."""
+    found = site(web(request).settings.base_url, str(request.base_url))
+    assert found is not None  # a request always has an address
+    return found
+
+
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **values: Any,
+) -> Response:
     """A page from ``template`` with the user, CSRF token and current path added."""
     values.setdefault("user", getattr(request.state, "user", None))
     values["csrf"] = csrf_token(request)
-    values["flash"] = request.session.pop("flash", None)
+    values["flash"] = Flash.from_session(request.session.pop("flash", None))
     values["path"] = request.url.path
-    return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+    return TEMPLATES.TemplateResponse(
+        request, template, values, status_code=status, headers=headers
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """The one-line message shown after a change: ``kind`` ok, warning or error; ``notes``
+    list details (an import's skipped lines); ``rerank`` offers to re-rank today's list."""
+
+    text: str
+    kind: str = "ok"
+    notes: tuple[str, ...] = ()
+    rerank: bool = False
+
+    def to_session(self) -> dict[str, Any]:
+        """What the session cookie keeps until the next page."""
+        return {"text": self.text, "kind": self.kind, "notes": list(self.notes[:5]),
+                "more": max(len(self.notes) - 5, 0), "rerank": self.rerank}  # fmt: skip
+
+    @classmethod
+    def from_session(cls, value: object) -> Flash | None:
+        """The flash a redirect left, if any (a bare string from an older version is ok)."""
+        if isinstance(value, str):
+            return cls(value)
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            return None
+        notes = [str(n) for n in value.get("notes") or []]
+        more = int(value.get("more") or 0)
+        if more:
+            notes.append(f"… and {more} more")
+        kind = value.get("kind") if value.get("kind") in ("ok", "warning", "error") else "ok"
+        return cls(value["text"], str(kind), tuple(notes), bool(value.get("rerank")))
+
+
+def flash(request: Request, message: Flash) -> None:
+    """Show ``message`` on the next page."""
+    request.session["flash"] = message.to_session()
 
 
 def local_path(target: str | None, default: str = "/") -> str:
@@ -271,17 +348,17 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
     latest = store.latest_date()
     if latest and latest not in dates and (not dates or latest > dates[-1]):
         if not store.profile_links(user):
-            note = "Your profile holds no papers yet: add your publications on the Profile page."
-            return Digest(user, latest, (), note=note)
+            return Digest(user, latest, (), note=NO_PAPERS)
         from paperfeed.pipeline import build_digest
 
+        options = context.options(user)
         try:
             return build_digest(
                 store,
                 user,
                 day=latest,
-                top=context.top(user),
-                threshold=context.settings.threshold,
+                top=options.top,
+                threshold=options.threshold,
                 prepared=context.prepared(latest),
                 ranker=context.ranker,
             )
