@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperfeed.errors import InputError
+from paperfeed.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from paperfeed.config import Settings
@@ -79,17 +79,15 @@ def resolve_user(store: Store, settings: Settings, given: str | None, *, new: bo
         if len(users) == 1:
             return users[0]
         known = f" (users: {', '.join(users)})" if users else ""
-        raise InputError(
-            "command line",
+        raise InvalidArgument(
+            "user",
             f"name the user with --user, or set `user` in the config or PAPERFEED_USER{known}",
-            field="user",
         )
     if not new and not store.has_user(name):
-        raise InputError(
-            "command line",
+        raise InvalidArgument(
+            "user",
             f"no user {name!r}; import a profile first: "
             f"paperfeed profile import FILE --user {name}",
-            field="user",
         )
     return name
 
@@ -122,10 +120,10 @@ def set_email(store: Store, user: str, address: str | None) -> str | None:
     from paperfeed.deliver.email import parse_mailbox
 
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
+        raise InvalidArgument("user", f"no user {user!r}")
     if address is not None:
         address = address.strip()
-        parse_mailbox(address, origin="command line", field_name="email")
+        parse_mailbox(address, origin="", field_name="email")
     store.set_email(user, address)
     return address
 
@@ -141,12 +139,12 @@ def set_digest_settings(
 ) -> None:
     """Change a user's own digest size, threshold (or clear it) and mail schedule."""
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
+        raise InvalidArgument("user", f"no user {user!r}")
     if top is not None and not _is_top(top):
-        raise InputError("command line", f"top must be 1-{MAX_TOP}, got {top}", field="top")
+        raise InvalidArgument("top", f"top must be 1-{MAX_TOP}, got {top}")
     if schedule is not None and schedule not in SCHEDULES:
         choices = ", ".join(SCHEDULES)
-        raise InputError("command line", f"schedule must be one of {choices}", field="schedule")
+        raise InvalidArgument("schedule", f"schedule must be one of {choices}")
     with store.transaction():
         if top is not None:
             store.set_setting(user, "top", top)

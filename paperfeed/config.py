@@ -46,6 +46,9 @@ class WebConfig(BaseModel):
     allow_signup: bool = True
     session_idle_hours: float = Field(default=72.0, gt=0)
     session_max_days: float = Field(default=14.0, gt=0)
+    #: How long a page waits for a new day's listing to be prepared before it shows the
+    #: progress ("preparing today's listing: 340 of 530") and refreshes itself.
+    listing_wait_seconds: float = Field(default=2.0, ge=0)
 
 
 class LimitsConfig(BaseModel):

@@ -1,20 +1,15 @@
 """The daily job: ingest the day's listings, rank for every user, deliver once per user and day.
 
-Users are isolated: a failure of any kind while serving one user (bad data, a bug, a
-MemoryError) is reported in that user's ``UserRun`` and the next user is served; the
-command exits non-zero at the end. A mail the server accepted is recorded as sent with
-retries while another writer holds the database; if the database stays busy past
-``CONFIRM_PATIENCE`` the fact goes to a small journal file beside it (``DB.sent``), which
-the next run reads before claiming, so contention never makes a digest go out twice.
+Users are ranked in batches (one set of matrix products per batch) and isolated: a
+failure of any kind while serving one user (bad data, a bug, a MemoryError) is reported in
+that user's ``UserRun`` and the next user is served; the command exits non-zero at the
+end. Sending once per user and day is :mod:`paperfeed.deliver.once`'s job.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,10 +17,9 @@ from typing import TYPE_CHECKING
 from paperfeed import pipeline, urls
 from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.config import LimitsConfig, Settings
+from paperfeed.deliver.once import send_mail
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
-from paperfeed.store.base import is_busy
-from paperfeed.store.staging import owner_is_dead, process_owner
 
 if TYPE_CHECKING:
     import httpx
@@ -153,118 +147,6 @@ def ingest_all(
     return SourcesReport(tuple(failed), tuple(problems))
 
 
-CONFIRM_PATIENCE = 300.0  # seconds of retrying to record a mail the server accepted
-
-
-def send_mail(store: Store, digest: Digest, smtp: SmtpSettings, site: Site | None = None) -> str:
-    """Mail a digest unless it was already sent; it counts as shown only once sent. With
-    ``site`` (``base_url`` set) the mail carries rating, settings and unsubscribe links."""
-    from paperfeed.deliver.email import DeliveryError, build_message, send_digest
-    from paperfeed.deliver.maillinks import mail_links
-    from paperfeed.signing import site_secret
-
-    address = store.email(digest.user)
-    if not address:
-        return "no address"
-    if not digest.date or not digest.recommendations:
-        return "no papers"
-    if journaled(store, digest.user, digest.date) or not claim(store, digest.user, digest.date):
-        return "already sent"
-    links = mail_links(digest, site, site_secret(store.path)) if site else None
-    try:  # build_message gives every attempt at (user, day) the same Message-ID
-        send_digest(build_message(digest, address, smtp, links=links), smtp)
-    except DeliveryError as exc:
-        store.unmark_sent(digest.user, digest.date, "email")
-        return f"failed: {exc}"
-    return confirm_sent(store, digest)
-
-
-def _confirm(store: Store, digest: Digest) -> None:
-    with store.transaction():
-        store.confirm_delivery(digest.user, str(digest.date), "email")
-        pipeline.mark_shown(store, digest, "email")
-
-
-def confirm_sent(
-    store: Store,
-    digest: Digest,
-    patience: float = CONFIRM_PATIENCE,
-    sleep: Callable[[float], None] = time.sleep,
-) -> str:
-    """Record an accepted mail as sent, retrying while the database is busy; past
-    ``patience`` the journal keeps the fact for the next run (never a second mail)."""
-    deadline, delay = time.monotonic() + patience, 0.25
-    while True:
-        try:
-            _confirm(store, digest)
-            return "sent"
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
-            if time.monotonic() > deadline:
-                _journal_write(store, digest.user, str(digest.date))
-                return "sent (recorded in the journal: the database stayed busy)"
-            sleep(delay)
-            delay = min(delay * 2, 10.0)
-
-
-def _journal_path(store: Store) -> str | None:
-    return None if store.path == ":memory:" else store.path + ".sent"
-
-
-def _journal_write(store: Store, user: str, day: str) -> None:
-    path = _journal_path(store)
-    if path is None:
-        return
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"user": user, "date": day, "channel": "email"}) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def journaled(store: Store, user: str, day: str) -> bool:
-    """Whether the journal says this (user, day) mail was accepted; if so, try to record
-    it in the store now."""
-    path = _journal_path(store)
-    if path is None or not os.path.exists(path):
-        return False
-    with open(path, encoding="utf-8") as handle:
-        entries = [json.loads(line) for line in handle if line.strip()]
-    if {"user": user, "date": day, "channel": "email"} not in entries:
-        return False
-    try:
-        if store.delivery_state(user, day, "email") is not None:
-            store.confirm_delivery(user, day, "email")
-    except sqlite3.OperationalError as exc:
-        if not is_busy(exc):
-            raise
-    return True
-
-
-def _owner() -> str:
-    return process_owner()
-
-
-def _owner_is_dead(owner: str) -> bool:
-    """True when ``owner`` (host:pid) is a process of this host that no longer runs."""
-    return owner_is_dead(owner)
-
-
-def claim(store: Store, user: str, day: str) -> bool:
-    """Claim the (user, day) mail before sending, so two jobs racing cannot both send.
-
-    A claim left by a process that died before sending is taken over, so a crash between
-    claim and send costs no digest.
-    """
-    state = store.delivery_state(user, day, "email")
-    if state is None:
-        return bool(store.claim_delivery(user, day, "email", _owner()))
-    status, owner = state
-    if status == "claimed" and _owner_is_dead(owner):
-        return bool(store.claim_delivery(user, day, "email", _owner(), take_over=owner))
-    return False
-
-
 def run_user(
     store: Store,
     user: str,
@@ -296,10 +178,7 @@ def run_user(
         )
     except pipeline.EmptyProfile as exc:  # not a failure of the job: nothing to rank for
         return UserRun(user, day, 0, f"no papers: {exc}")
-    if not digest.recommendations:
-        return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
-    status = send_mail(store, digest, smtp, site) if smtp else "not sent (mail off)"
-    return UserRun(user, digest.date, len(digest.recommendations), status)
+    return _deliver(store, user, day, digest, smtp, site)
 
 
 def _day_index(store: Store, day: str, ranker: Ranker) -> Callable[[], CandidateIndex]:
@@ -345,39 +224,96 @@ def run_all(
     smtp = smtp_settings(settings) if send else None
     site = urls.site(settings.base_url)
     notes = () if site or not send else (NO_BASE_URL,)
-    runs = []
     ranker = pipeline.ranker_for(store, embedder, settings)
-    prepare = _day_index(store, day, ranker) if day else None
-    for user in users if users is not None else store.users():
+    listed = list(users if users is not None else store.users())
+    runs: dict[str, UserRun] = {}
+    wanted = []
+    for user in listed:
         try:
-            runs.append(_serve_user(store, settings, user, day, smtp, site, ranker, prepare))
-        except PaperfeedError as exc:
-            runs.append(UserRun(user, day, 0, f"failed: {exc}"))
+            early = _before_ranking(store, settings, user, day)
         except Exception as exc:  # any failure stays this user's: the next user is served
-            runs.append(UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}"))
-    return DailyReport(tuple(runs), fetched, notes)
+            early = _failed(user, day, exc)
+        if isinstance(early, UserRun):
+            runs[user] = early
+        else:
+            wanted.append(early)
+    prepare = _day_index(store, day, ranker) if day else None
+    for start in range(0, len(wanted), BATCH_USERS):
+        batch = wanted[start : start + BATCH_USERS]
+        for item, outcome in zip(
+            batch, _rank_batch(store, batch, day, ranker, prepare), strict=True
+        ):
+            runs[item.user] = _deliver(store, item.user, day, outcome, smtp, site)
+    return DailyReport(tuple(runs[user] for user in listed), fetched, notes)
 
 
-def _serve_user(
-    store: Store,
-    settings: Settings,
-    user: str,
-    day: str | None,
-    smtp: SmtpSettings | None,
-    site: Site | None,
-    ranker: Ranker,
-    prepare: Callable[[], CandidateIndex] | None,
-) -> UserRun:
+#: Users ranked together in one call (their day's products are computed as one).
+BATCH_USERS = 256
+
+
+def _before_ranking(
+    store: Store, settings: Settings, user: str, day: str | None
+) -> UserRun | pipeline.DigestWanted:
+    """A user's run when it ends before ranking (not scheduled, sent, nothing to rank
+    against), else what to rank for them."""
     if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
         return UserRun(user, day, 0, "not scheduled today")
+    if day and store.was_sent(user, day, "email"):
+        return UserRun(user, day, 0, "already sent")
+    try:
+        pipeline.check_rankable(store, user)
+    except pipeline.EmptyProfile as exc:  # not a failure of the job: nothing to rank for
+        return UserRun(user, day, 0, f"no papers: {exc}")
     options = digest_options(store, user, settings)
-    return run_user(
-        store,
-        user,
-        day=day,
-        options=options,
-        smtp=smtp,
-        prepare=prepare,
-        site=site,
-        ranker=ranker,
-    )
+    return pipeline.DigestWanted(user, options.top, options.threshold)
+
+
+def _rank_batch(
+    store: Store,
+    batch: Sequence[pipeline.DigestWanted],
+    day: str | None,
+    ranker: Ranker,
+    prepare: Callable[[], CandidateIndex] | None,
+) -> list[Digest | Exception]:
+    """The batch's digests ranked together; when that fails, each user alone, so that a
+    failure stays the user's whose data caused it."""
+    try:
+        prepared = prepare() if prepare is not None else None
+        return list(pipeline.build_digests(store, batch, day=day, prepared=prepared, ranker=ranker))
+    except Exception:
+        if len(batch) == 1:
+            raise
+    outcomes: list[Digest | Exception] = []
+    for item in batch:
+        try:
+            outcomes.extend(_rank_batch(store, [item], day, ranker, prepare))
+        except Exception as exc:
+            outcomes.append(exc)
+    return outcomes
+
+
+def _deliver(
+    store: Store,
+    user: str,
+    day: str | None,
+    outcome: Digest | Exception,
+    smtp: SmtpSettings | None,
+    site: Site | None,
+) -> UserRun:
+    """Send one ranked digest (or report why there is none)."""
+    if isinstance(outcome, Exception):
+        return _failed(user, day, outcome)
+    try:
+        if not outcome.recommendations:
+            note = outcome.note or "nothing matched"
+            return UserRun(user, outcome.date, 0, "no papers: " + note)
+        status = send_mail(store, outcome, smtp, site) if smtp else "not sent (mail off)"
+        return UserRun(user, outcome.date, len(outcome.recommendations), status)
+    except Exception as exc:
+        return _failed(user, day, exc)
+
+
+def _failed(user: str, day: str | None, exc: BaseException) -> UserRun:
+    if isinstance(exc, PaperfeedError):
+        return UserRun(user, day, 0, f"failed: {exc}")
+    return UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}")

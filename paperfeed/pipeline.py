@@ -9,7 +9,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paperfeed.errors import InputError, PaperfeedError
+from paperfeed.errors import InputError, InvalidArgument, PaperfeedError
 from paperfeed.records import Batch, Digest, Paper, Profile
 
 if TYPE_CHECKING:
@@ -58,11 +58,11 @@ class IngestReport:
 def check_date(value: str, field: str = "date") -> str:
     """Validate an ISO date given by a user; returns it unchanged."""
     if not _DATE.match(value):
-        raise InputError("command line", f"expected YYYY-MM-DD, got {value!r}", field=field)
+        raise InvalidArgument(field, f"expected YYYY-MM-DD, got {value!r}")
     try:
         Date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError("command line", str(exc), field=field) from exc
+        raise InvalidArgument(field, str(exc)) from exc
     return value
 
 
@@ -324,7 +324,7 @@ class DigestWanted:
 def check_rankable(store: Store, user: str) -> Profile:
     """``user``'s profile, when it holds something to rank against (else EmptyProfile)."""
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}; import a profile first", field="user")
+        raise InvalidArgument("user", f"no user {user!r}; import a profile first")
     profile = store.load_profile(user)
     if not (
         profile.active_papers
@@ -334,6 +334,17 @@ def check_rankable(store: Store, user: str) -> Profile:
     ):
         raise EmptyProfile(user)
     return profile
+
+
+def train_user(store: Store, user: str, ranker: Ranker | None = None) -> None:
+    """Train ``user``'s models now (after a rating or a profile change) and keep them, so
+    that the next digest finds them ready."""
+    from paperfeed.ranking.stored import current_space
+
+    ranker = ranker or ranker_for(store)
+    profile = check_rankable(store, user)
+    rated = store.get_papers([f.paper_id for f in profile.feedback], user=user)
+    ranker.model(profile, current_space(ranker, store), rated=rated, user=user)
 
 
 def build_digests(
@@ -401,13 +412,12 @@ def nothing_listed(store: Store, day: str) -> str:
         return f"arXiv announces no new papers on weekends ({day} is a {name})."
     newest = store.latest_date()
     stored = f" The newest stored day is {newest}." if newest else ""
-    raise InputError(
-        "command line",
+    raise InvalidArgument(
+        "date",
         f"nothing listed on {day} is stored.{stored} Ingest that day with "
         f"`paperfeed ingest arxiv:cs.LG --since {day}` (the arXiv API; name your categories) "
         f"or from a snapshot with `paperfeed ingest FILE --date {day}`; if arXiv announced "
         "nothing that day (a holiday), there is nothing to rank.",
-        field="date",
     )
 
 
@@ -435,7 +445,7 @@ def render(digest: Digest, fmt: str, *, base_url: str = "") -> str:
         found = urls.site(base_url)
         url = found.feed(digest.user) if found else None
         return deliver.render_atom(digest, feed_url=url, self_id=urls.feed_id(digest.user))
-    raise InputError("command line", f"unknown format {fmt!r}", field="format")
+    raise InvalidArgument("format", f"unknown format {fmt!r}")
 
 
 def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
@@ -449,9 +459,9 @@ def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
             "feedback", f"rating must be +1, -1 or 0 (withdraw), got {rating}", field="rating"
         )
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
+        raise InvalidArgument("user", f"no user {user!r}")
     if store.get_paper(paper_id, user=user) is None:
-        raise InputError("command line", f"no paper {paper_id!r} in the store", field="paper_id")
+        raise InvalidArgument("paper_id", f"no paper {paper_id!r} in the store")
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     store.add_feedback(Feedback(user, paper_id, rating, stamp))
 
@@ -463,10 +473,10 @@ def update_rules(
     exclude: tuple[str, ...],
     follow: tuple[str, ...],
     clear: bool = False,
-) -> str:
-    """Add keyword rules / followed authors (or clear them) and describe the result."""
+) -> Profile:
+    """Add keyword rules / followed authors (or clear them); the profile with its rules."""
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
+        raise InvalidArgument("user", f"no user {user!r}")
     current = store.load_profile(user)
     keep = not clear
 
@@ -480,32 +490,4 @@ def update_rules(
             exclude_keywords=merged(current.exclude_keywords, exclude),
             followed_authors=merged(current.followed_authors, follow),
         )
-    now = store.load_profile(user)
-    return (
-        f"include keywords: {', '.join(now.include_keywords) or '-'}\n"
-        f"exclude keywords: {', '.join(now.exclude_keywords) or '-'}\n"
-        f"followed authors: {', '.join(now.followed_authors) or '-'}"
-    )
-
-
-def describe_profile(store: Store, user: str, ranker: Ranker | None = None) -> str:
-    """A readable summary of a profile: interests, papers, include flags, namesake flags."""
-    from paperfeed.insight import profile_insight
-
-    if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
-    links = store.profile_links(user)
-    insight = profile_insight(store, user, ranker=ranker or ranker_for(store))
-    lines = [f"{user}: {len(links)} papers"] + ([insight.note] if insight.note else [])
-    for number, interest in enumerate(insight.interests, 1):
-        lines.append(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
-    for paper, included in links:
-        mark = "+" if included else "-"
-        lines.append(f"{mark} {paper.id}  {paper.title}")
-        if paper.id in insight.namesakes:
-            lines.append(f"    possible namesake: {insight.namesakes[paper.id]}")
-    if insight.namesakes:
-        lines.append(
-            f"Drop a namesake's paper with: paperfeed profile exclude --user {user} PAPER_ID"
-        )
-    return "\n".join(lines)
+    return store.load_profile(user)

@@ -14,6 +14,7 @@ from paperfeed.config import Settings, SmtpConfig, SourcesConfig
 from paperfeed.embed import HashingEmbedder
 from paperfeed.errors import InputError
 from paperfeed.store import Store
+from tests.web_data import patient
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 
@@ -79,7 +80,7 @@ def test_cli_web_send_and_run_give_the_same_number_of_picks(
 
     settings = Settings(db=store.path, top=10, sources=SourcesConfig(arxiv_categories=[]),
                         smtp=SmtpConfig(host="127.0.0.1", port=port))  # fmt: skip
-    app = create_app(store, settings, embedder=HashingEmbedder(dim=64), secret="s")
+    app = create_app(store, patient(settings), embedder=HashingEmbedder(dim=64), secret="s")
     client = TestClient(app)
     signin = client.get("/signin").text
     csrf = signin.split('name="csrf" value="')[1].split('"')[0]

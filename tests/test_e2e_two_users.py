@@ -16,6 +16,7 @@ from paperfeed.config import Settings, SmtpConfig, SourcesConfig
 from paperfeed.embed import HashingEmbedder
 from paperfeed.store import Store
 from paperfeed.web.app import create_app
+from tests.web_data import patient
 
 DAY1, DAY2 = "2026-06-29", "2026-06-30"
 EMBEDDER = HashingEmbedder(dim=512)
@@ -114,7 +115,7 @@ def test_two_users_mail_web_feedback_next_digest(tmp_path: Path, inbox: tuple[In
         smtp=SmtpConfig(host="127.0.0.1", port=port),
         sources=SourcesConfig(arxiv_categories=[]),
     )
-    app = create_app(store, settings, embedder=EMBEDDER, secret="e2e")
+    app = create_app(store, patient(settings), embedder=EMBEDDER, secret="e2e")
     ann = TestClient(app, follow_redirects=False)
     ben = TestClient(app, follow_redirects=False)
     _sign_up_and_import(ann, "ann", _profile_file(tmp_path, "Ng, Ann", RETRIEVAL + PROTEIN))

@@ -23,6 +23,7 @@ from paperfeed.store import Store
 
 pytest.importorskip("uvicorn")
 from tests.live_app import free_port, running
+from tests.web_data import patient
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 DAY = "2026-06-30"
@@ -46,7 +47,7 @@ def world(tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[tuple[Store, Set
         sources=SourcesConfig(arxiv_categories=[]),
         smtp=SmtpConfig(host="127.0.0.1", port=smtp_port),
     )
-    app = create_app(store, settings, embedder=EMBEDDER)  # the secret kept beside the db
+    app = create_app(store, patient(settings), embedder=EMBEDDER)  # secret kept beside the db
     with running(app, port) as base:
         report = daily.run_all(store, settings, day=DAY, sources=[], embedder=EMBEDDER)
         assert [r.status for r in report.runs] == ["sent"] and report.notes == ()

@@ -69,13 +69,13 @@ def test_fts_syntax_is_never_passed_through(store: Store, query: str) -> None:
 
 def test_another_users_own_papers_are_not_found(store: Store) -> None:
     draft = Paper("title:draft", "Unpublished draft on protein folding", authors=("Ann Lee",))
-    store.upsert_papers([draft], listed=False)
-    store.add_profile_papers("alice", [draft.id])
+    (draft_id,) = store.upsert_papers([draft], listed=False, owner="alice").ids
+    store.add_profile_papers("alice", [draft_id])
     assert store.search_page("unpublished", user="bob").total == 0
     assert store.search_page("unpublished", user="alice").total == 1
-    assert store.search_page("unpublished").total == 1  # the operator's command line sees all
+    assert store.search_page("unpublished").total == 0  # no user: the source records only
     with pytest.raises(InputError, match="no paper"):
-        search.similar(store, draft.id, EmbeddingCache(EMBEDDER, store), user="bob")
+        search.similar(store, draft_id, EmbeddingCache(EMBEDDER, store), user="bob")
 
 
 def test_authors_are_searchable_after_the_upgrade_from_an_older_database(tmp_path: Path) -> None:

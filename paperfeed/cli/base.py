@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from paperfeed.config import Settings, load_settings
-from paperfeed.errors import PaperfeedError
+from paperfeed.errors import InputError, PaperfeedError
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "html", "atom"])
@@ -70,6 +70,12 @@ class Context:
             self._store.close()
 
 
+def _where(exc: PaperfeedError) -> str:
+    """What the CLI adds to a library error: a value without an origin (a bad argument to
+    a library call) came from the command line."""
+    return "command line: " if isinstance(exc, InputError) and not exc.origin else ""
+
+
 def friendly_errors(func: F) -> F:
     """Turn paperfeed's own errors, and a full disk or an unusable database file, into one
     line on stderr and exit status 1 (the store has rolled back what was unfinished)."""
@@ -79,7 +85,7 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PaperfeedError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_where(exc)}{exc}", err=True)
             sys.exit(1)
         except sqlite3.DatabaseError as exc:
             click.echo(

@@ -51,9 +51,22 @@ def profile_import(obj: Context, file: str, user: str | None, kind: str | None) 
 @friendly_errors
 def profile_show(obj: Context, user: str | None) -> None:
     """List USER's papers, interests and the papers flagged as possible namesakes."""
-    from paperfeed.pipeline import describe_profile
+    from paperfeed.insight import profile_insight
 
-    click.echo(describe_profile(obj.store, obj.user(user), obj.ranker))
+    name = obj.user(user)
+    links = obj.store.profile_links(name)
+    insight = profile_insight(obj.store, name, ranker=obj.ranker)
+    click.echo(f"{name}: {len(links)} papers" + (f"\n{insight.note}" if insight.note else ""))
+    for number, interest in enumerate(insight.interests, 1):
+        click.echo(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
+    for paper, included in links:
+        click.echo(f"{'+' if included else '-'} {paper.id}  {paper.title}")
+        if paper.id in insight.namesakes:
+            click.echo(f"    possible namesake: {insight.namesakes[paper.id]}")
+    if insight.namesakes:
+        click.echo(
+            f"Drop a namesake's paper with: paperfeed profile exclude --user {name} PAPER_ID"
+        )
 
 
 def _set_included(
@@ -218,8 +231,10 @@ def rules(
     from paperfeed.pipeline import update_rules
 
     changes = (include_keywords, exclude_keywords, followed)
-    rules = update_rules(obj.store, obj.user(user), *changes, clear)
-    click.echo(rules)
+    now = update_rules(obj.store, obj.user(user), *changes, clear)
+    click.echo(f"include keywords: {', '.join(now.include_keywords) or '-'}")
+    click.echo(f"exclude keywords: {', '.join(now.exclude_keywords) or '-'}")
+    click.echo(f"followed authors: {', '.join(now.followed_authors) or '-'}")
 
 
 def data_dir(explicit: str | None) -> Path:

@@ -268,24 +268,23 @@ def create_app(
 
 
 def warm_up(context: WebContext, report: Callable[[str], object] | None = None) -> threading.Thread:
-    """Prepare the newest day's index in the background (embeddings, fitted lexicon).
+    """Prepare the newest day's listing in the background (embeddings, its rows in the
+    feature space); a view that comes before it is done shows its progress.
 
-    The index stays in ``context`` for the views to share, and its embeddings and lexicon
-    are kept in the store; a view that comes before it is done waits for it instead of
-    preparing the day a second time. ``report`` gets one line when it is done.
+    The index stays in ``context`` for the views to share, and its embeddings are kept in
+    the store. ``report`` gets one line when it is done.
     """
 
     def work() -> None:
         day = context.store.latest_date()
-        try:
-            if day:
-                started = time.perf_counter()
-                prepared = context.prepared(day)
-                if report is not None:
-                    seconds = time.perf_counter() - started
-                    report(f"paperfeed: {day} prepared ({len(prepared)} papers) in {seconds:.1f} s")
-        except Exception:  # a failed warm-up only means a slower first view
-            logging.getLogger(__name__).exception("preparing %s in the background failed", day)
+        if not day:
+            return
+        started = time.perf_counter()
+        preparation = context.preparations.start(day)
+        preparation.finished.wait()
+        if report is not None and not preparation.failed:
+            seconds = time.perf_counter() - started
+            report(f"paperfeed: {day} prepared ({preparation.papers} papers) in {seconds:.1f} s")
 
     thread = threading.Thread(target=work, name="paperfeed-warm-up", daemon=True)
     thread.start()

@@ -57,6 +57,7 @@ def _vote_values(context: WebContext, fields: dict[str, Any], apply: bool) -> di
         raise HTTPException(400, "This link names a paper this site does not have.")
     if apply:
         give_feedback(store, user, paper.id, rating)
+        context.train_later(user)
     current = {fb.paper_id: fb.rating for fb in store.feedback(user)}.get(paper.id, 0)
     return {
         "for_user": user,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import random
 import re
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -44,10 +46,11 @@ from paperfeed.search import VectorTable
 from paperfeed.store.base import is_busy
 from paperfeed.urls import Site, site
 from paperfeed.web.auth import SignInThrottle, csrf_token
+from paperfeed.web.preparing import DayPreparations, Preparation
 
 if TYPE_CHECKING:
     from paperfeed.config import Settings
-    from paperfeed.embed import Embedder
+    from paperfeed.embed import Embedder, Progress
     from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.store import Store
 
@@ -115,13 +118,40 @@ class WebContext:
                 self._ranker = ranker_for(self.store, self._load_embedder(), self.settings)
             return self._ranker
 
-    def prepared(self, day: str) -> CandidateIndex:
+    def prepared(self, day: str, progress: Progress | None = None) -> CandidateIndex:
         """``pipeline.prepare_day`` of ``day``: encoded once by the ranker and shared by the
         warm-up and every view (a view arriving during the warm-up waits for it)."""
         from paperfeed.pipeline import prepare_day
 
         with self._preparing:
-            return prepare_day(self.store, day, ranker=self.ranker)
+            return prepare_day(self.store, day, ranker=self.ranker, progress=progress)
+
+    def __post_init__(self) -> None:
+        self.preparations = DayPreparations(self.prepared)
+        self.training = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperfeed-train")
+
+    def train_later(self, user: str) -> Future[None]:
+        """Train ``user``'s models in the background after a rating, so that a re-rank finds
+        them ready; no view waits for it (a failure is logged, and the next digest trains)."""
+        return self.training.submit(self._train, user)
+
+    def _train(self, user: str) -> None:
+        from paperfeed.pipeline import EmptyProfile, train_user
+
+        try:
+            train_user(self.store, user, self.ranker)
+        except EmptyProfile:
+            pass
+        except Exception:
+            logging.getLogger(__name__).exception("training the models of %s failed", user)
+
+    def still_preparing(self, user: str) -> Preparation | None:
+        """The preparation of today's listing when ``user``'s page would have to wait for it
+        longer than ``[web] listing_wait_seconds`` (the page then shows its progress)."""
+        day = day_to_rank(self.store, user)
+        if day is None or not self.store.profile_links(user):
+            return None
+        return self.preparations.wait(day, self.settings.web.listing_wait_seconds)
 
     def layout(self, vectors: np.ndarray) -> tuple[np.ndarray, str]:
         """``web.layout.layout`` of ``vectors``, kept for the last few maps drawn (a map is
@@ -335,6 +365,15 @@ def stored_digest(store: Store, user: str, day: str) -> Digest:
     return Digest(user, day, tuple(store.load_digest(user, day)))
 
 
+def day_to_rank(store: Store, user: str) -> str | None:
+    """Today (the newest listing day) when ``user`` has no digest of it (or a later) yet."""
+    dates = store.digest_dates(user)
+    latest = store.latest_date()
+    if not latest or latest in dates or (dates and latest <= dates[-1]):
+        return None
+    return latest
+
+
 def current_digest(context: WebContext, user: str, day: str | None = None) -> Digest:
     """The digest to show: a saved one for ``day``, else today's (built when missing).
 
@@ -345,10 +384,10 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
     dates = store.digest_dates(user)
     if day is not None and day in dates:
         return stored_digest(store, user, day)
-    latest = store.latest_date()
-    if latest and latest not in dates and (not dates or latest > dates[-1]):
-        if not store.profile_links(user):
-            return Digest(user, latest, (), note=NO_PAPERS)
+    latest = day_to_rank(store, user)
+    if latest and not store.profile_links(user):
+        return Digest(user, latest, (), note=NO_PAPERS)
+    if latest:
         from paperfeed.pipeline import build_digest
 
         options = context.options(user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -76,7 +77,12 @@ def checked_day(value: str | None) -> str | None:
 async def digest_page(request: Request) -> Response:
     """``/``: the newest digest (or ``?date=`` an earlier one), grouped by interest."""
     day = checked_day(request.query_params.get("date"))
-    values = await blocking(_digest_page, web(request), request.state.user, day)
+    context, user = web(request), request.state.user
+    if day is None:
+        preparing = await run_in_threadpool(context.still_preparing, user)
+        if preparing is not None:
+            return render(request, "preparing.html", preparing=preparing)
+    values = await blocking(_digest_page, context, user, day)
     return render(request, "digest.html", **values)
 
 
@@ -120,6 +126,7 @@ def _rate(context: WebContext, user: str, form: FeedbackForm) -> None:
         store.add_feedback(Feedback(user, form.paper_id, 0))
     else:
         give_feedback(store, user, form.paper_id, form.value)
+    context.train_later(user)
 
 
 @login_required
