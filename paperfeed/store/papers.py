@@ -326,17 +326,23 @@ class PapersMixin(StoreBase):
             return self._resolve(pid, user)
 
     def _resolve(self, pid: str, user: str | None = None) -> str | None:
-        if pid.startswith("doi:"):
-            column, value = "doi", pid[4:]
-        elif pid.startswith("title:"):
-            column, value = "title_key", pid
-        else:
-            column, value = "arxiv_id", pid
+        # one indexed lookup at a time: an OR across columns would scan every paper
         row = self._conn.execute(
-            f"SELECT id FROM papers p WHERE (id = ? OR {column} = ?) AND {VISIBLE} "
-            "ORDER BY id != ?, owner IS NOT NULL, pk LIMIT 1",
-            (pid, value, user, pid),
+            f"SELECT id FROM papers p WHERE id = ? AND {VISIBLE}", (pid, user)
         ).fetchone()
+        if row is None and pid.startswith(("doi:", "title:")):
+            column, value = ("doi", pid[4:]) if pid.startswith("doi:") else ("title_key", pid)
+            row = self._conn.execute(
+                f"SELECT id FROM papers p WHERE {column} = ? AND {VISIBLE} "
+                "ORDER BY owner IS NOT NULL, pk LIMIT 1",
+                (value, user),
+            ).fetchone()
+        elif row is None:  # papers_arxiv is on (ifnull(owner, ''), arxiv_id)
+            row = self._conn.execute(
+                "SELECT id FROM papers WHERE ifnull(owner, '') IN ('', ?) AND arxiv_id = ? "
+                "ORDER BY owner IS NOT NULL, pk LIMIT 1",
+                (user or "", pid),
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def get_paper(self, pid: str, *, user: str | None = None) -> Paper | None:
