@@ -143,22 +143,13 @@ def interest_groups(
     if not model.interests or model.n_own == 0:
         return None
     similarity = candidates.vectors[picked] @ model.vectors[: model.n_own].T
-    closest_first = np.sort(similarity, axis=1)[:, ::-1]
-    labels = model.interest_of[np.argsort(-similarity, axis=1)]
-    by_label = np.argsort(labels, axis=1, kind="stable")  # grouped, still closest first
-    labels = np.take_along_axis(labels, by_label, axis=1)
-    values = np.take_along_axis(closest_first, by_label, axis=1)
-    position = np.broadcast_to(np.arange(labels.shape[1]), labels.shape)
-    starts = np.ones(labels.shape, dtype=bool)
-    starts[:, 1:] = labels[:, 1:] != labels[:, :-1]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-    counted = position - first < settings.dense_k  # the k closest of each interest
-    rows = np.broadcast_to(np.arange(len(picked))[:, None], labels.shape)
-    total = np.zeros((len(picked), len(model.interests)))
-    seen = np.zeros_like(total)
-    np.add.at(total, (rows[counted], labels[counted]), values[counted])
-    np.add.at(seen, (rows[counted], labels[counted]), 1.0)
-    return (total / np.maximum(seen, 1.0)).argmax(axis=1)
+    closeness = np.full((len(picked), len(model.interests)), -np.inf)
+    for label in range(len(model.interests)):  # a handful of interests: a loop is cheapest
+        own = similarity[:, model.interest_of == label]
+        k = min(settings.dense_k, own.shape[1])
+        if k:
+            closeness[:, label] = -np.partition(-own, k - 1, axis=1)[:, :k].mean(axis=1)
+    return closeness.argmax(axis=1)
 
 
 def recommendations(
