@@ -194,8 +194,13 @@ user = ""
 top = 10
 
 # Drop picks whose score is below this (PAPERFEED_THRESHOLD); scores are in standard
-# deviations of the day's scores, so 1.0 keeps only clear matches. Unset: no threshold.
+# units of the field (each signal measured over earlier listings), so a paper scores the
+# same whatever comes with it, and 1.0 keeps only clear matches. Unset: no threshold.
 # threshold = 1.0
+
+# The embedding model: "all-MiniLM-L6-v2-int8-len128" (the default, texts cut at 128
+# tokens), "all-MiniLM-L6-v2-int8" (256 tokens, half as fast), or "hashing" (no model).
+# model = ""
 
 # The web app's address as readers reach it (PAPERFEED_BASE_URL), e.g.
 # "https://papers.example.org". Feed addresses, and the rating, settings and unsubscribe
@@ -218,6 +223,10 @@ sender = "paperfeed@localhost"
 
 [web]
 allow_signup = true             # false: only `paperfeed passwd` makes accounts
+listing_wait_seconds = 2.0      # then a page shows how far a new day's preparation got
+
+# [ranking]                     # any knob of paperfeed/ranking/settings.py, e.g.
+# history_papers = 20000        # earlier listings the feature space is fitted on
 """
 
 
