@@ -13,9 +13,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from paperfeed.ids import content_hash, paper_text
-from paperfeed.records import Paper
+from paperfeed.records import Paper, PaperLike
 
-PaperLike = Paper | Mapping[str, Any]
 #: Told how many of a long job's items are done, and of how many: ``progress(done, total)``.
 Progress = Callable[[int, int], None]
 

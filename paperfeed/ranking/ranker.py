@@ -25,11 +25,11 @@ from paperfeed.ranking.background import Background, background_from_history
 from paperfeed.ranking.candidates import CandidateIndex, encode, texts_of
 from paperfeed.ranking.combine import combine, standardized
 from paperfeed.ranking.model import Ratings, UserModel
-from paperfeed.ranking.papers import PaperLike, as_profile, ratings_of, to_papers
+from paperfeed.ranking.papers import as_profile, ratings_of, to_papers
 from paperfeed.ranking.settings import DEFAULTS, RankingSettings
 from paperfeed.ranking.space import FeatureSpace, fit_space, space_key
 from paperfeed.ranking.train import model_key, newest, train
-from paperfeed.records import Interest, Paper, Profile, Recommendation
+from paperfeed.records import Interest, Paper, PaperLike, Profile, Recommendation
 
 #: Users scored together: one batch's signal matrices are users x candidates each.
 BATCH_USERS = 256
