@@ -16,6 +16,7 @@ class Measured:
     seconds: float
     peak_mb: float
     stdout: str
+    cpu_seconds: float = 0.0  # user + system time of the child
 
 
 def run_measured(cmd: list[str]) -> Measured:
@@ -25,4 +26,5 @@ def run_measured(cmd: list[str]) -> Measured:
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    return Measured(status, time.perf_counter() - start, usage.ru_maxrss / 1024, out)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(status, time.perf_counter() - start, usage.ru_maxrss / 1024, out, cpu)

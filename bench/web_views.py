@@ -1,11 +1,10 @@
-"""The web app's first digest views of a day, run as its own process by bench_digest.py.
+"""The web app's first views of a day, run as its own process by bench_digest.py.
 
 Usage: .venv/bin/python bench/web_views.py DB DATE USER [--users 5]
 Makes ``--users`` copies of USER's profile, then times what `paperfeed serve` does for a
-day without saved digests: the warm-up (``WebContext.prepared``: the day prepared once),
-each copy's first digest of the day ranked from that shared index, and for comparison one
-digest that prepares the day itself (what every view did before the index was shared).
-Prints the timings as JSON.
+day without saved digests: preparing the day in a new process (its vectors are in the
+store), each copy's first digest of the day (trains the copy's models: a new user), and
+one copy's digest again (its models trained). Prints the timings as JSON.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from paperfeed.web.pages import WebContext
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("date")
     parser.add_argument("user")
@@ -30,31 +29,28 @@ def main() -> None:
     args = parser.parse_args()
     with Store(args.db) as store:
         own = [paper.id for paper, _ in store.profile_links(args.user)]
-        copies = [f"{args.user}-web-{n}" for n in range(args.users + 1)]
+        copies = [f"{args.user}-web-{n}" for n in range(args.users)]
         for name in copies:
             store.add_user(name)
             store.add_profile_papers(name, own)
         context = WebContext(store, Settings(db=str(args.db)))
-        assert context.embedder  # the model loads at start-up; it is not what is measured
+        assert context.ranker  # the model loads at start-up; it is not what is measured
         started = time.perf_counter()
         context.prepared(args.date)
-        warm_up = time.perf_counter() - started
-        views = []
-        for name in copies[1:]:
+        prepare = time.perf_counter() - started
+
+        def view(name: str) -> float:
             started = time.perf_counter()
             digest = build_digest(
-                store,
-                name,
-                day=args.date,
-                embedder=context.embedder,
-                prepared=context.prepared(args.date),
-            )
-            views.append(time.perf_counter() - started)
+                store, name, day=args.date, prepared=context.prepared(args.date),
+                ranker=context.ranker,
+            )  # fmt: skip
             assert digest.date == args.date and digest.recommendations, digest.note
-        started = time.perf_counter()
-        build_digest(store, copies[0], day=args.date, embedder=context.embedder)
-        unshared = time.perf_counter() - started
-    print(json.dumps({"warm_up": warm_up, "views": views, "unshared": unshared}))
+            return time.perf_counter() - started
+
+        views = [view(name) for name in copies]
+        again = view(copies[0])
+    print(json.dumps({"prepare": prepare, "views": views, "again": again}))
 
 
 if __name__ == "__main__":

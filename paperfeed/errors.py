@@ -26,8 +26,16 @@ class InputError(PaperfeedError):
         if line is not None:
             where += f":{line}"
         if field is not None:
-            where += f": field '{field}'"
+            where += f": field '{field}'" if where else f"field '{field}'"
         super().__init__(f"{where}: {message}")
+
+
+class InvalidArgument(InputError):
+    """A value handed to a library call is not valid; names the argument. Each channel says
+    where it came from (the CLI: the command line; the web app: the form)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__("", message, field=field)
 
 
 class SourceError(PaperfeedError):

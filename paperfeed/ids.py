@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NEW_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _OLD_ARXIV = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
@@ -46,6 +47,7 @@ def normalize_title(title: str) -> str:
     return fold(re.sub(r"[{}$]", "", re.sub(r"\\[a-zA-Z]+", " ", title)))
 
 
+@lru_cache(maxsize=1 << 16)
 def author_key(name: str) -> tuple[str, str]:
     """(folded last name, folded first names) of "First Last" or "Last, First": the one
     parser of author names."""

@@ -212,10 +212,20 @@ def shared_terms(a: sp.spmatrix, b: sp.spmatrix, terms: Sequence[str], k: int = 
     chosen is skipped, so "language model" does not come with "language" and "model" again.
     """
     product = sp.csr_matrix(a).multiply(sp.csr_matrix(b)).tocsr()
-    words = [len(terms[col].split()) for col in product.indices]
-    order = np.argsort(-product.data * np.array(words), kind="stable")
+    return top_terms(product.indices, product.data, terms, k)
+
+
+def top_terms(
+    columns: np.ndarray, contributions: np.ndarray, terms: Sequence[str], k: int = 5
+) -> list[str]:
+    """The ``k`` terms of ``columns`` with the largest ``contributions`` (see
+    :func:`shared_terms`; zero contributions are never chosen)."""
+    keep = contributions > 0
+    columns, contributions = columns[keep], contributions[keep]
+    words = [len(terms[col].split()) for col in columns]
+    order = np.argsort(-contributions * np.array(words), kind="stable")
     chosen: list[str] = []
-    for col in product.indices[order]:
+    for col in columns[order]:
         term = terms[col]
         if is_boilerplate(term) or any(set(term.split()) & set(c.split()) for c in chosen):
             continue

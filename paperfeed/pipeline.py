@@ -9,8 +9,8 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paperfeed.errors import InputError
-from paperfeed.records import Batch, Digest, Paper
+from paperfeed.errors import InputError, InvalidArgument, PaperfeedError
+from paperfeed.records import Batch, Digest, Paper, Profile
 
 if TYPE_CHECKING:
     import httpx
@@ -59,11 +59,11 @@ class IngestReport:
 def check_date(value: str, field: str = "date") -> str:
     """Validate an ISO date given by a user; returns it unchanged."""
     if not _DATE.match(value):
-        raise InputError("command line", f"expected YYYY-MM-DD, got {value!r}", field=field)
+        raise InvalidArgument(field, f"expected YYYY-MM-DD, got {value!r}")
     try:
         Date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError("command line", str(exc), field=field) from exc
+        raise InvalidArgument(field, str(exc)) from exc
     return value
 
 
@@ -100,6 +100,14 @@ def import_profile(
         from paperfeed.sources.files import read_path
 
         batch = read_path(Path(path), kind=kind, limits=limits)
+        if not batch.papers:
+            found = "; ".join(batch.problems[:3])
+            raise InputError(
+                str(path),
+                "no papers found in the file (expected BibTeX entries, CSL-JSON, JSONL, CSV, "
+                "or a listing: your name, then title / authors / abstract lines)"
+                + (f": {found}" if found else ""),
+            )
     return link_batch(store, batch, user, str(path))
 
 
@@ -268,8 +276,9 @@ def _record_upvotes(store: Store, batches: Sequence[Batch], ids: Sequence[str]) 
 def ranker_for(
     store: Store, embedder: Embedder | None = None, settings: Settings | None = None
 ) -> Ranker:
-    """A Ranker over ``store`` with the config's ``[ranking]`` table (one per process:
-    it keeps the day's index and the users' models between calls)."""
+    """A Ranker over ``store`` with the config's ``[ranking]`` table and ``model`` (one per
+    process: it keeps the day's index and the users' models between calls)."""
+    from paperfeed.embed import default_embedder
     from paperfeed.ranking import Ranker
     from paperfeed.ranking.settings import DEFAULTS, settings_from
 
@@ -279,6 +288,11 @@ def ranker_for(
             ranking = settings_from(settings.ranking)
         except ValueError as exc:
             raise InputError("config", str(exc), field="ranking") from exc
+    if embedder is None:
+        try:
+            embedder = default_embedder(settings.model if settings is not None else "")
+        except ValueError as exc:
+            raise InputError("config", str(exc), field="model") from exc
     return Ranker(embedder, store, ranking)
 
 
@@ -340,6 +354,32 @@ class DigestWanted:
     threshold: float | None = None
 
 
+def check_rankable(store: Store, user: str) -> Profile:
+    """``user``'s profile, when it holds something to rank against (else EmptyProfile)."""
+    if not store.has_user(user):
+        raise InvalidArgument("user", f"no user {user!r}; import a profile first")
+    profile = store.load_profile(user)
+    if not (
+        profile.active_papers
+        or profile.followed_authors
+        or profile.include_keywords
+        or any(f.rating > 0 for f in profile.feedback)
+    ):
+        raise EmptyProfile(user)
+    return profile
+
+
+def train_user(store: Store, user: str, ranker: Ranker | None = None) -> None:
+    """Train ``user``'s models now (after a rating or a profile change) and keep them, so
+    that the next digest finds them ready."""
+    from paperfeed.ranking.stored import current_space
+
+    ranker = ranker or ranker_for(store)
+    profile = check_rankable(store, user)
+    rated = store.get_papers([f.paper_id for f in profile.feedback], user=user)
+    ranker.model(profile, current_space(ranker, store), rated=rated, user=user)
+
+
 def build_digests(
     store: Store,
     wanted: Sequence[DigestWanted],
@@ -351,16 +391,13 @@ def build_digests(
     ranker: Ranker | None = None,
     trending: TrendingConfig | None = None,
 ) -> list[Digest]:
-    """:func:`build_digest` of a batch of users, scored together (one product per signal)."""
+    """:func:`build_digest` of a batch of users, scored together (one product per signal).
+    Every user must be rankable (see :func:`check_rankable`)."""
     from paperfeed.insight import capped_note
     from paperfeed.ranking.ranker import Request
     from paperfeed.trending import trending_section
 
-    for item in wanted:
-        if not store.has_user(item.user):
-            raise InputError(
-                "command line", f"no user {item.user!r}; import a profile first", field="user"
-            )
+    profiles = [check_rankable(store, item.user) for item in wanted]
     day = day or store.latest_date()
     if day is None:
         note = "The store holds no papers yet: run `paperfeed ingest`."
@@ -369,12 +406,11 @@ def build_digests(
     if prepared is None:
         prepared = prepare_day(store, day, ranker=ranker, progress=progress)
     if not len(prepared):
-        note = f"arXiv listed no new papers on {day} (a weekend or holiday?)."
+        note = nothing_listed(store, day)
         return [Digest(item.user, day, (), note=note) for item in wanted]
     cap = ranker.settings.profile_papers
     requests = []
-    for item in wanted:
-        profile = store.load_profile(item.user)
+    for item, profile in zip(wanted, profiles, strict=True):
         rated = store.get_papers([f.paper_id for f in profile.feedback], user=item.user)
         shown = store.shown_ids(item.user, before=day)
         requests.append(Request(profile, item.top, item.threshold, shown, rated, item.user))
@@ -392,6 +428,36 @@ def build_digests(
             Digest(user, day, tuple(recs), tuple(interests), len(prepared), note, tuple(rising))
         )
     return digests
+
+
+class EmptyProfile(PaperfeedError):
+    """A digest asked for a user with nothing to rank against: no papers in the profile
+    (or all left out), no paper rated up, no followed author or keyword."""
+
+    def __init__(self, user: str) -> None:
+        self.user = user
+        super().__init__(
+            f"the profile of {user} holds no papers to rank against: import your papers "
+            f"with `paperfeed profile import FILE --user {user}` (BibTeX, CSL-JSON, a listing)"
+        )
+
+
+def nothing_listed(store: Store, day: str) -> str:
+    """Why a day has no candidates: arXiv announces nothing on weekends; on a weekday the
+    store simply holds nothing of that date (an InputError saying how to ingest it)."""
+    weekday = Date.fromisoformat(day).weekday()
+    if weekday >= 5:
+        name = "Saturday" if weekday == 5 else "Sunday"
+        return f"arXiv announces no new papers on weekends ({day} is a {name})."
+    newest = store.latest_date()
+    stored = f" The newest stored day is {newest}." if newest else ""
+    raise InvalidArgument(
+        "date",
+        f"nothing listed on {day} is stored.{stored} Ingest that day with "
+        f"`paperfeed ingest arxiv:cs.LG --since {day}` (the arXiv API; name your categories) "
+        f"or from a snapshot with `paperfeed ingest FILE --date {day}`; if arXiv announced "
+        "nothing that day (a holiday), there is nothing to rank.",
+    )
 
 
 def mark_shown(store: Store, digest: Digest, channel: str) -> None:
@@ -425,9 +491,12 @@ def with_summaries(store: Store, digest: Digest, settings: Settings) -> Digest:
     return with_cached(store, digest, settings.llm)
 
 
-def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000") -> str:
-    """The digest in one of the output formats: text, json, html, atom."""
-    from paperfeed import deliver
+def render(digest: Digest, fmt: str, *, base_url: str = "") -> str:
+    """The digest in one of the output formats: text, json, html, atom.
+
+    The Atom feed links to itself on the web app only when ``base_url`` says where that is.
+    """
+    from paperfeed import deliver, urls
 
     if fmt == "text":
         return deliver.render_text(digest)
@@ -436,9 +505,10 @@ def render(digest: Digest, fmt: str, *, base_url: str = "http://127.0.0.1:8000")
     if fmt == "html":
         return deliver.render_html(digest)
     if fmt == "atom":
-        url = f"{base_url}/feed/{digest.user}.atom"
-        return deliver.render_atom(digest, feed_url=url, self_id=url)
-    raise InputError("command line", f"unknown format {fmt!r}", field="format")
+        found = urls.site(base_url)
+        url = found.feed(digest.user) if found else None
+        return deliver.render_atom(digest, feed_url=url, self_id=urls.feed_id(digest.user))
+    raise InvalidArgument("format", f"unknown format {fmt!r}")
 
 
 def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
@@ -452,9 +522,9 @@ def give_feedback(store: Store, user: str, paper_id: str, rating: int) -> None:
             "feedback", f"rating must be +1, -1 or 0 (withdraw), got {rating}", field="rating"
         )
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
+        raise InvalidArgument("user", f"no user {user!r}")
     if store.get_paper(paper_id, user=user) is None:
-        raise InputError("command line", f"no paper {paper_id!r} in the store", field="paper_id")
+        raise InvalidArgument("paper_id", f"no paper {paper_id!r} in the store")
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     store.add_feedback(Feedback(user, paper_id, rating, stamp))
 
@@ -466,10 +536,10 @@ def update_rules(
     exclude: tuple[str, ...],
     follow: tuple[str, ...],
     clear: bool = False,
-) -> str:
-    """Add keyword rules / followed authors (or clear them) and describe the result."""
+) -> Profile:
+    """Add keyword rules / followed authors (or clear them); the profile with its rules."""
     if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
+        raise InvalidArgument("user", f"no user {user!r}")
     current = store.load_profile(user)
     keep = not clear
 
@@ -483,32 +553,4 @@ def update_rules(
             exclude_keywords=merged(current.exclude_keywords, exclude),
             followed_authors=merged(current.followed_authors, follow),
         )
-    now = store.load_profile(user)
-    return (
-        f"include keywords: {', '.join(now.include_keywords) or '-'}\n"
-        f"exclude keywords: {', '.join(now.exclude_keywords) or '-'}\n"
-        f"followed authors: {', '.join(now.followed_authors) or '-'}"
-    )
-
-
-def describe_profile(store: Store, user: str, ranker: Ranker | None = None) -> str:
-    """A readable summary of a profile: interests, papers, include flags, namesake flags."""
-    from paperfeed.insight import profile_insight
-
-    if not store.has_user(user):
-        raise InputError("command line", f"no user {user!r}", field="user")
-    links = store.profile_links(user)
-    insight = profile_insight(store, user, ranker=ranker or ranker_for(store))
-    lines = [f"{user}: {len(links)} papers"] + ([insight.note] if insight.note else [])
-    for number, interest in enumerate(insight.interests, 1):
-        lines.append(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
-    for paper, included in links:
-        mark = "+" if included else "-"
-        lines.append(f"{mark} {paper.id}  {paper.title}")
-        if paper.id in insight.namesakes:
-            lines.append(f"    possible namesake: {insight.namesakes[paper.id]}")
-    if insight.namesakes:
-        lines.append(
-            f"Drop a namesake's paper with: paperfeed profile exclude --user {user} PAPER_ID"
-        )
-    return "\n".join(lines)
+    return store.load_profile(user)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,11 @@ class Paper:
     def arxiv_id(self) -> str | None:
         """The arXiv id when the canonical id is one."""
         return None if ":" in self.id else self.id
+
+
+#: What the library accepts as a paper: a record, or a plain dict with its keys (only
+#: ``title`` is needed).
+PaperLike = Paper | Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

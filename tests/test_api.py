@@ -205,3 +205,26 @@ def test_score_with_the_real_model_on_title_and_abstract_dicts() -> None:
     again = api.score(profile, cands, embedder=model)
     assert cache.model_calls == calls  # nothing embedded a second time
     assert again == pytest.approx(scores)
+
+
+def test_every_public_name_stays_callable_after_importing_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import pkgutil
+
+    import paperfeed
+
+    monkeypatch.setenv("PAPERFEED_EMBEDDER", "hashing")
+    for module in pkgutil.walk_packages(paperfeed.__path__, "paperfeed."):
+        if not module.name.endswith("__main__"):  # that one runs the command line
+            importlib.import_module(module.name)
+    api.clear_caches()
+    papers = candidates()
+    for _ in range(2):  # the second call goes through the same names as the first
+        day = paperfeed.index(papers)
+        assert len(paperfeed.index(papers[:3])) == 3
+        scores = paperfeed.score(OWN, day)
+        assert paperfeed.score_many([OWN, OWN[:1]], day)[0] == pytest.approx(scores, rel=1e-5)
+        assert len(paperfeed.recommend(OWN, papers, k=2)) == 2
+        assert paperfeed.rank_digest(OWN, papers, top=3)

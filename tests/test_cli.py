@@ -137,3 +137,65 @@ def test_demo_replays_a_day_and_points_at_namesakes(db: Path, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "paperfeed for fang-han: 3 papers for 2026-06-30" in result.output
     assert "1 of fang-han's papers may be a namesake's" in result.output
+
+
+def test_digest_of_a_day_not_stored_says_how_to_ingest_it(db: Path) -> None:
+    _run(db, "profile", "import", str(FIXTURES / "profile.txt"), "--user", "jane")
+    _run(db, "ingest", str(FIXTURES / "listing.jsonl"))
+    result = CliRunner().invoke(cli, ["--db", str(db), "digest", "--date", "2026-07-01"])
+    assert result.exit_code == 1
+    assert "nothing listed on 2026-07-01 is stored" in result.output
+    assert "paperfeed ingest" in result.output and "weekend or holiday" not in result.output
+
+
+@pytest.mark.parametrize("text", ["", "@@@ garbage {{{ not a bib file\n"], ids=["empty", "garbage"])
+def test_an_empty_or_garbage_bib_is_an_error_that_creates_no_user(
+    db: Path, tmp_path: Path, text: str
+) -> None:
+    bib = tmp_path / "mine.bib"
+    bib.write_text(text)
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "profile", "import", str(bib), "--user", "newbie"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "mine.bib" in result.output and "read 0 papers" not in result.output
+    assert "no users yet" in CliRunner().invoke(cli, ["--db", str(db), "users"]).output
+
+
+def test_a_bibtex_key_used_twice_keeps_both_papers_and_says_so(db: Path, tmp_path: Path) -> None:
+    bib = tmp_path / "mine.bib"
+    bib.write_text(
+        "@article{fang2024, title={Graph Attention for Molecules}, author={Fang, Han}}\n"
+        "@article{fang2024, title={Sparse Retrieval at Scale}, author={Fang, Han}}\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "profile", "import", str(bib), "--user", "han"]
+    )
+    assert result.exit_code == 0
+    assert "read 2 papers; 2 new" in result.output
+    assert "warning:" in result.output and "'fang2024' used twice; kept both" in result.output
+
+
+def test_run_exits_non_zero_when_a_source_fails_after_serving_what_it_could(
+    db: Path, tmp_path: Path, inbox: tuple[object, int]
+) -> None:
+    handler, port = inbox
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\n[sources]\narxiv_categories = []\n'
+    )
+    base = ["--db", str(db), "--config", str(config)]
+    CliRunner().invoke(
+        cli, [*base, "profile", "import", str(FIXTURES / "profile.txt"), "--user", "jane"]
+    )
+    CliRunner().invoke(cli, [*base, "email", "--user", "jane", "jane@example.org"])
+    dead = "http://10.255.255.1/feed.xml"  # a private address: refused before any network use
+    result = CliRunner().invoke(
+        cli,
+        [*base, "run", "--date", "2026-06-30", "--source", str(FIXTURES / "listing.jsonl"),
+         "--source", dead],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"error: source failed: {dead}" in result.output
+    assert "jane 2026-06-30:" in result.output and "sent" in result.output
+    assert [m["To"] for m in handler.messages] == ["jane@example.org"]  # type: ignore[attr-defined]

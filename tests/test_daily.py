@@ -35,10 +35,10 @@ def test_run_twice_sends_each_user_one_digest(tmp_path: Path, inbox: tuple[Inbox
     handler, port = inbox
     store = _store(tmp_path)
     source = [str(FIXTURES / "listing.jsonl")]
-    runs, problems = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
-    assert problems == []
-    assert [r.status for r in runs] == ["sent", "sent"]
-    again, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    report = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    assert report.sources == daily.SourcesReport() and not report.failed
+    assert [r.status for r in report.runs] == ["sent", "sent"]
+    again = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in again] == ["already sent", "already sent"]
     assert sorted(m["To"] for m in handler.messages) == ["jane@example.org", "rick@example.org"]
     shown = store.shown_ids("jane")
@@ -49,7 +49,7 @@ def test_day_without_papers_sends_nothing(tmp_path: Path, inbox: tuple[Inbox, in
     handler, port = inbox
     store = _store(tmp_path)
     pipeline.ingest(store, str(FIXTURES / "listing.jsonl"))
-    runs, _ = daily.run_all(store, _settings(port), day="2026-07-04", sources=[])
+    runs = daily.run_all(store, _settings(port), day="2026-07-04", sources=[]).runs
     assert all(r.status.startswith("no papers") for r in runs)
     assert "2026-07-04" in runs[0].status
     assert handler.messages == []
@@ -61,9 +61,9 @@ def test_failed_send_is_reported_and_not_marked(tmp_path: Path) -> None:
         dead_port = probe.getsockname()[1]
     store = _store(tmp_path)
     source = [str(FIXTURES / "listing.jsonl")]
-    runs, _ = daily.run_all(
+    runs = daily.run_all(
         store, _settings(dead_port), users=["jane"], day="2026-06-30", sources=source
-    )
+    ).runs
     assert runs[0].status.startswith("failed")
     assert not store.was_sent("jane", "2026-06-30", "email")
     assert store.shown_ids("jane") == set()
@@ -83,8 +83,52 @@ def test_the_day_is_prepared_once_for_all_users_and_not_on_a_rerun(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "prepare_day", counted)
-    runs, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    runs = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in runs] == ["sent", "sent"] and calls == ["2026-06-30"]
-    again, _ = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    again = daily.run_all(store, _settings(port), day="2026-06-30", sources=source).runs
     assert [r.status for r in again] == ["already sent", "already sent"]
     assert calls == ["2026-06-30"]  # nothing left to rank: the day is not prepared again
+
+
+def test_network_down_fails_the_job_after_serving_what_it_could(
+    tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    import httpx
+
+    from paperfeed.sources.http import PoliteFetcher
+
+    handler, port = inbox
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]  # nothing listens: connection refused
+    store = _store(tmp_path)
+    pipeline.ingest(store, str(FIXTURES / "listing.jsonl"))
+    settings = _settings(port).model_copy(
+        update={"sources": SourcesConfig(arxiv_categories=[], allow_private_feeds=True)}
+    )
+    with httpx.Client() as http:
+        fetcher = PoliteFetcher(http, min_interval=0.0, retries=1, sleep=lambda _: None)
+        report = daily.run_all(
+            store, settings, sources=[f"http://127.0.0.1:{dead_port}/feed.xml"], client=fetcher
+        )
+    assert report.failed and len(report.sources.failed) == 1
+    assert "failed after 2 attempts" in report.sources.failed[0]
+    assert [r.status for r in report.runs] == ["sent", "sent"]  # the stored day still went out
+    assert len(handler.messages) == 2
+
+
+def test_a_user_without_papers_is_skipped_with_a_reason_not_a_failure(
+    tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    handler, port = inbox
+    store = _store(tmp_path)
+    store.add_user("newbie")
+    store.set_email("newbie", "newbie@example.org")
+    report = daily.run_all(
+        store, _settings(port), day="2026-06-30", sources=[str(FIXTURES / "listing.jsonl")]
+    )
+    status = {r.user: r.status for r in report.runs}
+    assert status["jane"] == "sent" and not report.failed
+    assert status["newbie"].startswith("no papers: the profile of newbie holds no papers")
+    assert "paperfeed profile import FILE --user newbie" in status["newbie"]
+    assert "newbie@example.org" not in [m["To"] for m in handler.messages]

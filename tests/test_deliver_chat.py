@@ -39,7 +39,7 @@ def _settings(*hooks: WebhookConfig) -> Settings:
 
 
 def _run(store: Store, settings: Settings, **options: object) -> list[daily.UserRun]:
-    runs, _ = daily.run_all(
+    report = daily.run_all(
         store,
         settings,
         day=DAY,
@@ -47,7 +47,7 @@ def _run(store: Store, settings: Settings, **options: object) -> list[daily.User
         embedder=HashingEmbedder(),
         **options,  # type: ignore[arg-type]
     )
-    return runs
+    return list(report.runs)
 
 
 def test_posts_once_per_channel_user_and_day(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from paperfeed.config import Settings, SmtpConfig, SourcesConfig
 from paperfeed.embed import HashingEmbedder
 from paperfeed.store import Store
 from paperfeed.web.app import create_app
+from tests.web_data import patient
 
 DAY1, DAY2 = "2026-06-29", "2026-06-30"
 EMBEDDER = HashingEmbedder(dim=512)
@@ -114,15 +115,15 @@ def test_two_users_mail_web_feedback_next_digest(tmp_path: Path, inbox: tuple[In
         smtp=SmtpConfig(host="127.0.0.1", port=port),
         sources=SourcesConfig(arxiv_categories=[]),
     )
-    app = create_app(store, settings, embedder=EMBEDDER, secret="e2e")
+    app = create_app(store, patient(settings), embedder=EMBEDDER, secret="e2e")
     ann = TestClient(app, follow_redirects=False)
     ben = TestClient(app, follow_redirects=False)
     _sign_up_and_import(ann, "ann", _profile_file(tmp_path, "Ng, Ann", RETRIEVAL + PROTEIN))
     _sign_up_and_import(ben, "ben", _profile_file(tmp_path, "Ode, Ben", PROTEIN))
     pipeline.ingest(store, str(_listing_file(tmp_path)))  # both days, replayed one by one
 
-    runs, problems = daily.run_all(store, settings, day=DAY1, sources=[], embedder=EMBEDDER)
-    assert problems == [] and [r.status for r in runs] == ["sent", "sent"]
+    report = daily.run_all(store, settings, day=DAY1, sources=[], embedder=EMBEDDER)
+    assert not report.failed and [r.status for r in report.runs] == ["sent", "sent"]
     mails = {m["To"]: m for m in handler.messages}
     assert set(mails) == {"ann@example.org", "ben@example.org"}
     html = next(p for p in mails["ann@example.org"].walk() if p.get_content_type() == "text/html")
@@ -147,6 +148,6 @@ def test_two_users_mail_web_feedback_next_digest(tmp_path: Path, inbox: tuple[In
         before = _protein_places(plain, "ann", DAY2)
     after = _protein_places(store, "ann", DAY2)
     assert sum(after) < sum(before), f"protein papers' places: {before} -> {after}"
-    runs, _ = daily.run_all(store, settings, day=DAY2, sources=[], embedder=EMBEDDER)
+    runs = daily.run_all(store, settings, day=DAY2, sources=[], embedder=EMBEDDER).runs
     assert [r.status for r in runs] == ["sent", "sent"] and len(handler.messages) == 4
     store.close()

@@ -133,7 +133,8 @@ def test_a_day_without_papers_fails_saying_why(workspace: Path) -> None:
     }
     status, summary = _run_steps(workspace, context)
     assert status == 3
-    assert "Nothing was sent: no papers: arXiv listed no new papers on 2026-07-04" in summary
+    assert "Nothing was sent: no papers: arXiv announces no new papers on weekends" in summary
+    assert "(2026-07-04 is a Saturday)" in summary
 
 
 def test_no_profile_fails_saying_what_to_commit(workspace: Path) -> None:

@@ -11,11 +11,11 @@ from paperfeed.ranking import DEFAULTS, Ranker
 from paperfeed.ranking.choose import (
     apply_rules,
     author_hits,
-    coauthor_names,
     keyword_hits,
     never_again,
     select_diverse,
 )
+from paperfeed.ranking.train import coauthor_names
 from paperfeed.records import Paper, Profile
 
 DAY = [
@@ -53,8 +53,9 @@ def test_rules_block_boost_and_pin() -> None:
         exclude_keywords=("quantum",),
         followed_authors=("Han Fang",),
     )
-    assert coauthor_names(own, "Ada Lovelace") == ["Jason Weston"]
-    rules = apply_rules(profile, _index(), DEFAULTS)
+    coauthors = coauthor_names(own, "Ada Lovelace")
+    assert coauthors == ["Jason Weston"]
+    rules = apply_rules(profile, coauthors, _index(), DEFAULTS)
     assert rules.blocked.tolist() == [False, True, False]
     assert rules.pinned.tolist() == [True, False, False]
     # a: co-author Jason Weston (+0.5); c: keyword "agents" (+1)
@@ -73,3 +74,22 @@ def test_select_diverse_skips_near_duplicates_and_covers_groups() -> None:
     groups = np.array([0, 0, 0, 1])
     covering = dataclasses.replace(DEFAULTS, coverage=5.0)
     assert select_diverse(scores, vectors, 2, covering, groups=groups) == [0, 3]
+
+
+def test_author_matching_agrees_with_same_person_on_every_pair() -> None:
+    from itertools import product
+
+    from paperfeed.ids import author_key, same_person
+
+    names = [
+        "Hao Zhang", "Hejia Zhang", "H. Zhang", "H Zhang", "Zhang", "Yu Ting Li", "Yuting Li",
+        "Y. Li", "Y.T. Li", "Li", "Ana Lima", "A Lima", "Jason Weston", "J. Weston", "Weston",
+    ]  # fmt: skip
+    papers = [Paper(f"p{i}", "t", authors=(name,)) for i, name in enumerate(names)]
+    index = Ranker(HashingEmbedder()).index(papers)
+    for wanted, (number, written) in product(names, enumerate(names)):
+        expected = same_person(author_key(wanted), author_key(written))
+        assert (number in index.authors.written_by(author_key(wanted))) == expected, (
+            wanted,
+            written,
+        )

@@ -55,3 +55,27 @@ def test_explain_without_evidence_is_empty_and_short_title_cuts_at_words() -> No
     assert explain(Evidence(own_papers=[], similarities=np.zeros(0))) == ()
     cut = short_title("word " * 30, limit=20)
     assert len(cut) <= 20 and cut.endswith("…") and "wor…" not in cut
+
+
+def test_interest_groups_take_the_best_mean_of_each_interests_closest_papers() -> None:
+    from fakes import HashingEmbedder
+    from ranking_data import SMALL, corpus, own_papers
+
+    from paperfeed.ranking import Ranker
+    from paperfeed.ranking.reasons import interest_groups
+    from paperfeed.ranking.signals import top_k_mean
+
+    ranker = Ranker(HashingEmbedder(), settings=SMALL)
+    index = ranker.index(corpus("c", 3))
+    model = ranker.model(own_papers((0, 3, 6), n=4), index.space)
+    assert len(model.interests) >= 2
+    picked = np.arange(len(index))
+    similarity = index.vectors @ model.vectors[: model.n_own].T
+    expected = np.column_stack(
+        [
+            top_k_mean(similarity[:, model.interest_of == n], SMALL.dense_k)
+            for n in range(len(model.interests))
+        ]
+    ).argmax(axis=1)
+    groups = interest_groups(index, model, picked, SMALL)
+    assert groups is not None and groups.tolist() == expected.tolist()

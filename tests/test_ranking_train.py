@@ -26,7 +26,7 @@ def _background(ranker: Ranker):  # type: ignore[no-untyped-def]
 def test_a_model_comes_back_from_its_bytes(ranker: Ranker) -> None:
     background = _background(ranker)
     ratings = Ratings(liked=(corpus("c", 1)[3],), disliked=(corpus("c", 1)[5],))
-    model = train(own_papers(), ratings, background, ranker.vectors.embed_papers, SMALL)
+    model = train("Ada", own_papers(), ratings, background, ranker.vectors.embed_papers, SMALL)
     again = UserModel.from_bytes(model.to_bytes())
     assert again.key == model.key and again.space_key == background.space.key
     assert [p.id for p in again.own] == [p.id for p in own_papers()]
@@ -45,8 +45,10 @@ def test_a_paper_rated_down_lowers_what_the_lexical_model_thinks_of_its_like(
     day = corpus("c", 2)
     disliked = next(p for p in day if p.id.startswith("c1-"))
     embed = ranker.vectors.embed_papers
-    plain = train(own_papers((0, 1)), Ratings(), background, embed, SMALL)
-    rated = train(own_papers((0, 1)), Ratings(disliked=(disliked,)), background, embed, SMALL)
+    plain = train("Ada", own_papers((0, 1)), Ratings(), background, embed, SMALL)
+    rated = train(
+        "Ada", own_papers((0, 1)), Ratings(disliked=(disliked,)), background, embed, SMALL
+    )
     rows = background.space.words.tfidf([f"{disliked.title}. {disliked.abstract}"])
     before = (rows @ plain.word_weights.T).toarray()[0, 0]
     after = (rows @ rated.word_weights.T).toarray()[0, 0]
@@ -68,8 +70,9 @@ def test_newest_keeps_the_most_recent_papers_in_their_order() -> None:
 
 def test_the_key_changes_with_papers_ratings_and_space() -> None:
     own = own_papers()
-    base = model_key(own, Ratings(), "space", SMALL)
-    assert base == model_key(list(own), Ratings(), "space", SMALL)
-    assert base != model_key(own[1:], Ratings(), "space", SMALL)
-    assert base != model_key(own, Ratings(disliked=(own[0],)), "space", SMALL)
-    assert base != model_key(own, Ratings(), "other space", SMALL)
+    base = model_key("Ada", own, Ratings(), "space", SMALL)
+    assert base == model_key("Ada", list(own), Ratings(), "space", SMALL)
+    assert base != model_key("Ada", own[1:], Ratings(), "space", SMALL)
+    assert base != model_key("Ada", own, Ratings(disliked=(own[0],)), "space", SMALL)
+    assert base != model_key("Ada", own, Ratings(), "other space", SMALL)
+    assert base != model_key("Bob", own, Ratings(), "space", SMALL)

@@ -92,17 +92,18 @@ def test_entry_without_title_names_line_and_field() -> None:
     assert "x.bib:3: field 'title'" in str(info.value)
 
 
-def test_duplicate_key_and_odd_dates_become_problems() -> None:
+def test_a_key_used_twice_keeps_both_papers_and_odd_dates_become_problems() -> None:
     text = (
         "@misc{a, title={First}, year={in press}}\n"
         "@misc{a, title={Second}}\n"
         "@misc{b, title={Third}, year=2020, month={summer}}\n"
     )
     batch = read_bibtex(text, "x.bib")
-    assert [p.title for p in batch.papers] == ["First", "Third"]
-    assert batch.papers[0].date is None and batch.papers[1].date == "2020-01-01"
+    assert [p.title for p in batch.papers] == ["First", "Second", "Third"]
+    assert batch.papers[0].date is None and batch.papers[2].date == "2020-01-01"
     assert any(
-        "x.bib, line 2" in problem and "duplicate key" in problem for problem in batch.problems
+        "x.bib, line 2" in problem and "'a' used twice; kept both" in problem
+        for problem in batch.problems
     )
     assert any("in press" in problem for problem in batch.problems)
 

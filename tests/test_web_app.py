@@ -222,7 +222,7 @@ def test_search_finds_stored_papers_with_thumbs(app: Starlette) -> None:
     assert "Speech recognition for low resource languages" in page
     assert 'class="thumb up"' in page and "transducer speech recognition" in page
     empty = client.get("/search", params={"q": "zzzunknownword"}).text
-    assert "0 results" in empty
+    assert "No paper matches “zzzunknownword”" in empty
 
 
 def test_topic_map_is_an_svg_with_labels_and_legend(app: Starlette) -> None:
@@ -232,11 +232,18 @@ def test_topic_map_is_an_svg_with_labels_and_legend(app: Starlette) -> None:
     svg = re.search(r"<svg xmlns=.*?</svg>", page.text, re.S)
     assert svg, "no inline SVG"
     ET.fromstring(svg.group(0))  # well-formed
-    assert svg.group(0).count("<circle") == len(ALICE_OWN)
-    assert svg.group(0).count('class="mark pick') == 3
-    assert "<title>Your paper: Alice graph neural networks" in svg.group(0)
-    assert "Pick #1: Equivariant graph networks" in svg.group(0)
+    drawn = svg.group(0)
+    assert drawn.count('class="mark own') == len(ALICE_OWN)
+    assert drawn.count('class="mark ctx"') == len(LISTING) - 3  # the day's other papers
+    assert [int(n) for n in re.findall(r'<text y="4.2">(\d+)</text>', drawn)] == [3, 2, 1]
+    assert "<title>Your paper: Alice graph neural networks" in drawn
+    assert "<title>#1: Equivariant graph networks" in drawn
+    assert 'class="label ilabel c0"' in drawn  # an interest's label written on the map
     assert 'class="legend"' in page.text and 'class="swatch g0"' in page.text
+    assert '<script src="/static/map.js" defer></script>' in page.text
+    data = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', page.text)
+    assert data and '"kind": "pick"' in data.group(1) and '"rank": 1' in data.group(1)
+    assert "<script>" not in data.group(1)  # titles cannot end the data block
 
 
 def test_atom_feed_with_token_and_404_without(app: Starlette, store: Store) -> None:
@@ -269,7 +276,8 @@ def test_profile_page_and_its_forms(app: Starlette, store: Store) -> None:
     client.post(
         "/profile/include", data={"paper_id": ALICE_OWN[1].id, "included": "no", "csrf": token}
     )
-    assert dict((p.id, inc) for p, inc in store.profile_links("alice"))[ALICE_OWN[1].id] is False
+    stored_id = store.resolve_id(ALICE_OWN[1].id, user="alice")  # an upload: alice's own row
+    assert dict((p.id, inc) for p, inc in store.profile_links("alice"))[stored_id] is False
     assert "Left out" in client.get("/profile").text
     client.post(
         "/profile/rules",
@@ -338,7 +346,10 @@ def test_one_user_cannot_reach_another_users_data(app: Starlette, store: Store) 
     ):
         page = bob.get(path).text
         assert not any(title in page for title in ALICE_ONLY if "search" not in path), path
-        assert "Equivariant graph networks" not in page or path.startswith("/search"), path
+        # the map shows the whole day's listing as context, but only Bob's own picks
+        listed_anyway = path.startswith(("/search", "/map"))
+        assert "Equivariant graph networks" not in page or listed_anyway, path
+        assert "#1: Equivariant graph networks" not in page, path
         assert 'aria-pressed="true"' not in page, path  # Alice's thumbs never show for Bob
         assert alice_token not in page, path
     assert BOB_OWN[0].title in bob.get("/profile").text
@@ -407,8 +418,11 @@ def test_a_new_user_without_papers_is_told_what_to_do(app: Starlette) -> None:
         data={"user": "erin", "password": "long enough pw", "csrf": csrf_of(client, "/signup")},
     )
     page = client.get("/").text
-    assert "Your profile holds no papers yet" in page
-    assert "Nothing to draw yet" in client.get("/map").text
+    assert "<h1>Import your papers to get a digest</h1>" in page
+    assert "No new papers" not in page and "no new papers" not in page
+    assert 'href="/profile#import"' in page and 'id="import"' in client.get("/profile").text
+    assert "Re-rank today" not in page
+    assert "to see your interests and your picks on the map" in client.get("/map").text
 
 
 def test_repeated_wrong_passwords_are_throttled(app: Starlette) -> None:
@@ -480,6 +494,99 @@ def test_views_share_the_day_prepared_by_the_warm_up(
     store.upsert_papers([paper("2607.00003", "A later graph paper", "Graphs.", day=new_day)])
     app.state.web.prepared(new_day)
     assert calls == [2, 3]  # an ingest makes it prepare the day again
+
+
+def test_a_bad_or_unknown_date_is_said_not_swapped_for_the_newest(app: Starlette) -> None:
+    client = signed_in(app, "alice")
+    garbage = client.get("/?date=garbage", headers={"accept": "text/html"})
+    assert garbage.status_code == 400 and "is not a date: use YYYY-MM-DD" in garbage.text
+    unknown = client.get("/?date=2020-01-01", headers={"accept": "text/html"})
+    assert unknown.status_code == 404 and "No digest of 2020-01-01" in unknown.text
+    assert DAY in unknown.text  # names the days there are
+    assert client.get(f"/?date={EARLIER}").status_code == 200
+
+
+def test_an_import_error_is_red_and_a_duplicate_key_warning_is_shown(
+    app: Starlette, store: Store
+) -> None:
+    client = signed_in(app, "bob")
+    token = csrf_of(client, "/profile")
+    client.post("/profile/import", data={"csrf": token},
+                files={"file": ("mine.bib", b"", "text/plain")})  # fmt: skip
+    page = client.get("/profile").text
+    assert re.search(r'<div class="flash error" role="alert">\s*<p>Not imported: mine\.bib', page)
+    bib = (
+        b"@article{k, title={Streaming transducers}, author={Bob Ode}}\n"
+        b"@article{k, title={Keyword spotting on phones}, author={Bob Ode}}\n"
+    )
+    client.post("/profile/import", data={"csrf": token},
+                files={"file": ("dup.bib", bib, "text/plain")})  # fmt: skip
+    page = client.get("/profile").text
+    assert '<div class="flash warning" role="status">' in page
+    assert "key &#39;k&#39; used twice; kept both" in page and "dup.bib, line 2" in page
+    titles = {p.title for p, _ in store.profile_links("bob")}
+    assert {"Streaming transducers", "Keyword spotting on phones"} <= titles
+
+
+def test_saving_rules_offers_a_rerank_that_shows_the_change_today(
+    app: Starlette, store: Store
+) -> None:
+    new_day = "2026-07-01"
+    store.upsert_papers(
+        [
+            paper("2607.00001", "Graph networks predict molecule properties",
+                  "message passing graph networks for molecules", new_day),
+            paper("2607.00003", "Molecule graph transformers at scale",
+                  "graph transformers for molecule property prediction", new_day),
+            paper("2607.00004", "Graph kernels for molecules",
+                  "kernel methods over molecule graphs", new_day),
+        ]
+    )  # fmt: skip
+    client = signed_in(app, "alice")
+    client.get("/")
+    before = [r.paper.id for r in store.load_digest("alice", new_day)]
+    assert "2607.00003" in before and "Re-rank today" in client.get("/").text
+    liked = before[0] if before[0] != "2607.00003" else before[1]
+    token = csrf_of(client, "/profile")
+    client.post("/feedback", data={"paper_id": liked, "rating": "up", "csrf": token})
+    client.post("/profile/rules", data={"exclude_keywords": "transformers", "csrf": token})
+    page = client.get("/profile").text
+    assert "Rules saved." in page and 'action="/rerank"' in page
+    assert "from the next digest" not in page
+    assert [r.paper.id for r in store.load_digest("alice", new_day)] == before  # not yet
+    done = client.post("/rerank", data={"csrf": token})
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    after = [r.paper.id for r in store.load_digest("alice", new_day)]
+    assert "2607.00003" not in after
+    assert after.index(liked) == before.index(liked), "the paper rated up keeps its place"
+    assert "ranked again with your ratings, rules and settings" in client.get("/").text
+
+
+def test_search_counts_authors_pages_and_more_like_this(app: Starlette, store: Store) -> None:
+    from paperfeed.embed import EmbeddingCache
+
+    client = signed_in(app, "bob")
+    page = client.get("/search", params={"q": "Lovelace"}).text
+    assert "5 results for “Lovelace”" in page  # the 4 listed papers and Bob's own, not Alice's
+    assert "Alice scalable graph transformers" not in page
+    more = re.findall(r'<a class="more" href="(/search\?like=[^"]+)"', page)
+    assert len(more) == 5
+    EmbeddingCache(fake_embedder(), store).embed_papers(LISTING)  # kept in the store
+    like = client.get(f"/search?like={LISTING[3].id}").text
+    assert "Similar papers" in like and "Graph transformers meet proteins" in like
+    assert "The 3 papers closest in meaning, among 4 listed papers" in like
+    assert client.get(f"/search?like={ALICE_OWN[0].id}").status_code == 404
+    store.upsert_papers(
+        [
+            paper(f"2606.2{n:04d}", f"Lovelace engines part {n}", "analytical engines")
+            for n in range(20)
+        ]
+    )
+    first = client.get("/search", params={"q": "Lovelace"}).text
+    assert "25 results for “Lovelace”; 1–20 shown" in first and "Page 1 of 2" in first
+    assert 'href="/search?q=Lovelace&amp;page=2" rel="next"' in first
+    second = client.get("/search", params={"q": "Lovelace", "page": "2"}).text
+    assert "21–25 shown" in second and second.count('class="paper"') == 5
 
 
 def test_digest_page_and_feed_show_summaries_and_the_trending_section(

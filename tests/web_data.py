@@ -93,10 +93,9 @@ def recommendation(p: Paper, rank: int, interest: str) -> Recommendation:
 def seed_store(path: Path) -> Store:
     """A store with the listing, Alice's and Bob's profiles, and saved digests for both."""
     store = Store.open(path)
-    store.upsert_papers(ALICE_OWN + BOB_OWN, listed=False)
     store.upsert_papers(LISTING)
-    store.add_profile_papers("alice", [p.id for p in ALICE_OWN])
-    store.add_profile_papers("bob", [p.id for p in BOB_OWN])
+    for user, own in (("alice", ALICE_OWN), ("bob", BOB_OWN)):  # uploads: their user's alone
+        store.add_profile_papers(user, store.upsert_papers(own, listed=False, owner=user).ids)
     for user in ("alice", "bob"):
         store.set_password_hash(user, hash_password(PASSWORD))
     store.save_digest(
@@ -115,4 +114,11 @@ def seed_store(path: Path) -> Store:
 
 def settings_for(path: Path, base_url: str = "http://testserver") -> Settings:
     """Settings pointing at the test database."""
-    return Settings(db=str(path), base_url=base_url)
+    return patient(Settings(db=str(path), base_url=base_url))
+
+
+def patient(settings: Settings) -> Settings:
+    """``settings`` whose pages wait for a new day's listing however loaded the machine is
+    (the progress page shown meanwhile has its own test)."""
+    web = settings.web.model_copy(update={"listing_wait_seconds": 300.0})
+    return settings.model_copy(update={"web": web})

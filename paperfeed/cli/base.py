@@ -12,19 +12,32 @@ from typing import Any, TypeVar
 import click
 
 from paperfeed.config import Settings, load_settings
-from paperfeed.errors import PaperfeedError
+from paperfeed.errors import InputError, PaperfeedError
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "html", "atom"])
 
 
 class Context:
-    """What every command gets: settings and a lazily opened store."""
+    """What every command gets: settings, a lazily opened store, and ``--quiet``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, quiet: bool = False) -> None:
         self.settings = settings
+        self.quiet = quiet
+        self.config_path: Path | None = None
         self._store: Any = None
         self._ranker: Any = None
+
+    def say(self, message: str, *, err: bool = False) -> None:
+        """An informational line (a summary, a confirmation): left out with --quiet."""
+        if not self.quiet:
+            click.echo(message, err=err)
+
+    def user(self, given: str | None, *, new: bool = False) -> str:
+        """The user a command acts for (``accounts.resolve_user``)."""
+        from paperfeed.accounts import resolve_user
+
+        return resolve_user(self.store, self.settings, given, new=new)
 
     @property
     def store(self) -> Any:
@@ -50,11 +63,17 @@ class Context:
         """A progress bar on stderr for a long wait (quiet when stderr is not a terminal)."""
         from paperfeed.cli.progress import bar
 
-        return bar(what)
+        return bar(what, quiet=self.quiet)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+def _where(exc: PaperfeedError) -> str:
+    """What the CLI adds to a library error: a value without an origin (a bad argument to
+    a library call) came from the command line."""
+    return "command line: " if isinstance(exc, InputError) and not exc.origin else ""
 
 
 def friendly_errors(func: F) -> F:
@@ -66,7 +85,7 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PaperfeedError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_where(exc)}{exc}", err=True)
             sys.exit(1)
         except sqlite3.DatabaseError as exc:
             click.echo(
@@ -103,7 +122,19 @@ def user_name(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return normalize_user_name(value)
 
 
+def user_option(help_text: str) -> Callable[[F], F]:
+    """``--user NAME``: when left out, ``user`` from the config or PAPERFEED_USER, else the
+    store's only user."""
+    return click.option(
+        "--user",
+        default=None,
+        help=f"{help_text} (default: `user` in the config, PAPERFEED_USER, or the only user).",
+        callback=user_name,
+    )
+
+
 @click.group()
+@click.version_option(package_name="paperfeed", message="paperfeed %(version)s")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
@@ -117,12 +148,18 @@ def user_name(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     default=None,
     help="TOML config file (default: your config directory; env PAPERFEED_CONFIG).",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print only errors, warnings and the output asked for."
+)
 @click.pass_context
 @friendly_errors
-def cli(ctx: click.Context, db: str | None, config_path: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, config_path: str | None, quiet: bool) -> None:
     """paperfeed: a daily reading list of new papers, ranked against what you wrote."""
-    settings = load_settings(Path(config_path) if config_path else None)
+    # A --config that names no file is a mistake, except for `config init`, which writes it.
+    required = config_path is not None and ctx.invoked_subcommand != "config"
+    settings = load_settings(Path(config_path) if config_path else None, required=required)
     if db:
         settings = settings.model_copy(update={"db": db})
-    ctx.obj = Context(settings)
+    ctx.obj = Context(settings, quiet=quiet)
+    ctx.obj.config_path = Path(config_path) if config_path else None
     ctx.call_on_close(ctx.obj.close)

@@ -6,16 +6,12 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors, user_name
+from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors, user_option
 from paperfeed.errors import PaperfeedError
 from paperfeed.sources.registry import help_lines
-
-if TYPE_CHECKING:
-    pass
 
 IMPORT_HELP = (
     "Add the papers of FILE (listing, BibTeX, CSL-JSON, JSONL, CSV) to USER's profile, or "
@@ -34,7 +30,7 @@ def profile() -> None:
 
 @profile.command("import", help=IMPORT_HELP)
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@user_option("The profile's user name; a new one is created")
 @click.option(
     "--format",
     "kind",
@@ -44,18 +40,19 @@ def profile() -> None:
 )
 @click.pass_obj
 @friendly_errors
-def profile_import(obj: Context, file: str, user: str, kind: str | None) -> None:
+def profile_import(obj: Context, file: str, user: str | None, kind: str | None) -> None:
     from paperfeed.pipeline import import_profile, is_network_source, read_limits
 
+    user = obj.user(user, new=True)
     limits = read_limits(obj.settings.limits)
     source: str | Path = file if is_network_source(file) else Path(file)
     report = import_profile(obj.store, source, user, kind=kind, limits=limits)
-    click.echo(
+    obj.say(
         f"{report.origin}: read {report.read} papers; {report.linked} new in the "
         f"profile of {user} ({report.added} new to the store, {report.merged} merged)"
     )
     for problem in report.problems:
-        click.echo(f"note: {problem}", err=True)
+        click.echo(f"warning: {problem}", err=True)
     if isinstance(source, str):
         _namesake_hint(obj, user)
 
@@ -66,7 +63,7 @@ def profile_sync() -> None:
 
 
 @profile_sync.command("zotero")
-@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@user_option("The profile's user name; a new one is created")
 @click.option(
     "--collection",
     "include",
@@ -79,31 +76,48 @@ def profile_sync() -> None:
 @click.pass_obj
 @friendly_errors
 def profile_sync_zotero(
-    obj: Context, user: str, include: tuple[str, ...], exclude: tuple[str, ...]
+    obj: Context, user: str | None, include: tuple[str, ...], exclude: tuple[str, ...]
 ) -> None:
     """Sync USER's profile with a Zotero library (PAPERFEED_ZOTERO_LIBRARY_ID and
     PAPERFEED_ZOTERO_API_KEY): new items join it, deleted ones leave it; only what changed
     since the last sync is read."""
     from paperfeed.sync import sync_zotero
 
+    user = obj.user(user, new=True)
     report = sync_zotero(obj.store, user, include=include, exclude=exclude)
-    click.echo(report.line())
+    obj.say(report.line())
     for problem in report.problems:
-        click.echo(f"note: {problem}", err=True)
+        click.echo(f"warning: {problem}", err=True)
 
 
 @profile.command("show")
-@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@user_option("The profile's user name")
 @click.pass_obj
 @friendly_errors
-def profile_show(obj: Context, user: str) -> None:
+def profile_show(obj: Context, user: str | None) -> None:
     """List USER's papers, interests and the papers flagged as possible namesakes."""
-    from paperfeed.pipeline import describe_profile
+    from paperfeed.insight import profile_insight
 
-    click.echo(describe_profile(obj.store, user, obj.ranker))
+    name = obj.user(user)
+    links = obj.store.profile_links(name)
+    insight = profile_insight(obj.store, name, ranker=obj.ranker)
+    click.echo(f"{name}: {len(links)} papers" + (f"\n{insight.note}" if insight.note else ""))
+    for number, interest in enumerate(insight.interests, 1):
+        click.echo(f"  interest {number}: {interest.label} ({len(interest.paper_ids)} papers)")
+    for paper, included in links:
+        click.echo(f"{'+' if included else '-'} {paper.id}  {paper.title}")
+        if paper.id in insight.namesakes:
+            click.echo(f"    possible namesake: {insight.namesakes[paper.id]}")
+    if insight.namesakes:
+        click.echo(
+            f"Drop a namesake's paper with: paperfeed profile exclude --user {name} PAPER_ID"
+        )
 
 
-def _set_included(obj: Context, user: str, paper_ids: tuple[str, ...], included: bool) -> None:
+def _set_included(
+    obj: Context, user: str | None, paper_ids: tuple[str, ...], included: bool
+) -> None:
+    user = obj.user(user)
     with obj.store.transaction():
         for paper_id in paper_ids:
             try:
@@ -111,26 +125,27 @@ def _set_included(obj: Context, user: str, paper_ids: tuple[str, ...], included:
             except KeyError as exc:
                 raise PaperfeedError(f"{paper_id} is not in the profile of {user}") from exc
     verb = "included in" if included else "excluded from"
-    click.echo(f"{len(paper_ids)} paper(s) {verb} ranking for {user}")
+    obj.say(f"{len(paper_ids)} paper(s) {verb} ranking for {user}")
 
 
 @profile.command("exclude")
-@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@user_option("The profile's user name")
 @click.argument("paper_ids", nargs=-1, required=True)
 @click.pass_obj
 @friendly_errors
-def profile_exclude(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
+def profile_exclude(obj: Context, user: str | None, paper_ids: tuple[str, ...]) -> None:
     """Leave own papers (e.g. a namesake's) out of ranking."""
     _set_included(obj, user, paper_ids, False)
 
 
 @profile.command("remove")
-@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@user_option("The profile's user name")
 @click.argument("paper_ids", nargs=-1, required=True)
 @click.pass_obj
 @friendly_errors
-def profile_remove(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
+def profile_remove(obj: Context, user: str | None, paper_ids: tuple[str, ...]) -> None:
     """Remove papers from the profile (an uploaded one is deleted, with its ratings)."""
+    user = obj.user(user)
     with obj.store.transaction():
         for paper_id in paper_ids:
             try:
@@ -141,11 +156,11 @@ def profile_remove(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
 
 
 @profile.command("include")
-@click.option("--user", required=True, callback=user_name, help="The profile's user name.")
+@user_option("The profile's user name")
 @click.argument("paper_ids", nargs=-1, required=True)
 @click.pass_obj
 @friendly_errors
-def profile_include(obj: Context, user: str, paper_ids: tuple[str, ...]) -> None:
+def profile_include(obj: Context, user: str | None, paper_ids: tuple[str, ...]) -> None:
     """Take excluded own papers back into ranking."""
     _set_included(obj, user, paper_ids, True)
 
@@ -170,7 +185,7 @@ def ingest(obj: Context, source: str, since: str | None, day: str | None) -> Non
         allow_private=obj.settings.sources.allow_private_feeds,
         limits=obj.settings.limits,
     )
-    click.echo(
+    obj.say(
         f"{report.origin}: read {report.read} papers, {report.added} new, "
         f"{report.merged} merged, {report.unchanged} already known"
     )
@@ -179,17 +194,33 @@ def ingest(obj: Context, source: str, since: str | None, day: str | None) -> Non
 
 
 @cli.command()
-@click.option("--user", required=True, callback=user_name, help="Whose digest.")
+@user_option("Whose digest")
 @click.option("--date", "day", default=None, help="Replay the listing of YYYY-MM-DD.")
-@click.option("--top", type=click.IntRange(1, 500), default=None, help="Number of picks.")
-@click.option("--threshold", type=float, default=None, help="Drop picks scoring below this.")
+@click.option(
+    "--top",
+    type=click.IntRange(1, 500),
+    default=None,
+    help="Number of picks (default: the user's setting, else `top` in the config).",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Drop picks scoring below this (default: the user's setting, else the config's).",
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", help="Output format.")
 @click.pass_obj
 @friendly_errors
 def digest(
-    obj: Context, user: str, day: str | None, top: int | None, threshold: float | None, fmt: str
+    obj: Context,
+    user: str | None,
+    day: str | None,
+    top: int | None,
+    threshold: float | None,
+    fmt: str,
 ) -> None:
     """Rank a day's listing (default: the newest in the store) for USER, with reasons."""
+    from paperfeed.accounts import digest_options
     from paperfeed.pipeline import (
         build_digest,
         check_date,
@@ -200,13 +231,15 @@ def digest(
     )
 
     day = check_date(day, "--date") if day else None
+    user = obj.user(user)
+    options = digest_options(obj.store, user, obj.settings, top=top, threshold=threshold)
     with obj.progress("embedding the day's papers") as progress:
         result = build_digest(
             obj.store,
             user,
             day=day,
-            top=top or obj.settings.top,
-            threshold=threshold if threshold is not None else obj.settings.threshold,
+            top=options.top,
+            threshold=options.threshold,
             ranker=obj.ranker,
             progress=progress,
             trending=obj.settings.trending,
@@ -224,21 +257,21 @@ def digest(
 
 
 @cli.command()
-@click.option("--user", required=True, callback=user_name, help="Who rates.")
+@user_option("Who rates")
 @click.argument("paper_id")
 @click.argument("rating", type=click.Choice(["up", "down"]))
 @click.pass_obj
 @friendly_errors
-def feedback(obj: Context, user: str, paper_id: str, rating: str) -> None:
+def feedback(obj: Context, user: str | None, paper_id: str, rating: str) -> None:
     """Thumbs up or down on a paper; it shapes the next digests."""
     from paperfeed.pipeline import give_feedback
 
-    give_feedback(obj.store, user, paper_id, 1 if rating == "up" else -1)
-    click.echo(f"{rating} recorded for {paper_id}")
+    give_feedback(obj.store, obj.user(user), paper_id, 1 if rating == "up" else -1)
+    obj.say(f"{rating} recorded for {paper_id}")
 
 
 @cli.command()
-@click.option("--user", required=True, callback=user_name, help="Whose rules.")
+@user_option("Whose rules")
 @click.option("--include", "include_keywords", multiple=True, help="Keyword that boosts a paper.")
 @click.option("--exclude", "exclude_keywords", multiple=True, help="Keyword that drops a paper.")
 @click.option("--follow", "followed", multiple=True, help="Author whose papers always show.")
@@ -252,7 +285,7 @@ def feedback(obj: Context, user: str, paper_id: str, rating: str) -> None:
 @friendly_errors
 def rules(
     obj: Context,
-    user: str,
+    user: str | None,
     include_keywords: tuple[str, ...],
     exclude_keywords: tuple[str, ...],
     followed: tuple[str, ...],
@@ -262,7 +295,12 @@ def rules(
     """Show or add USER's keyword rules and followed authors (and the trending section)."""
     from paperfeed.pipeline import update_rules
 
-    click.echo(update_rules(obj.store, user, include_keywords, exclude_keywords, followed, clear))
+    user = obj.user(user)
+    changes = (include_keywords, exclude_keywords, followed)
+    now = update_rules(obj.store, user, *changes, clear)
+    click.echo(f"include keywords: {', '.join(now.include_keywords) or '-'}")
+    click.echo(f"exclude keywords: {', '.join(now.exclude_keywords) or '-'}")
+    click.echo(f"followed authors: {', '.join(now.followed_authors) or '-'}")
     if trending is not None:
         obj.store.set_setting(user, "trending", trending)
     shown = "on" if obj.store.get_setting(user, "trending", False) else "off"
@@ -295,7 +333,7 @@ def demo(ctx: click.Context, data: str | None, day: str, top: int) -> None:
     ctx.invoke(ingest, source=str(listing), since=None, day=day)
     ctx.invoke(digest, user="fang-han", day=day, top=top, threshold=None, fmt="text")
     _namesake_hint(ctx.obj, "fang-han")
-    click.echo(f"(demo took {time.perf_counter() - started:.1f} s)", err=True)
+    ctx.obj.say(f"(demo took {time.perf_counter() - started:.1f} s)", err=True)
 
 
 def _namesake_hint(obj: Context, user: str) -> None:
@@ -304,7 +342,7 @@ def _namesake_hint(obj: Context, user: str) -> None:
 
     flagged = profile_insight(obj.store, user, ranker=obj.ranker).namesakes
     if flagged:
-        click.echo(
+        obj.say(
             f"\n{len(flagged)} of {user}'s papers may be a namesake's: "
             f"`paperfeed profile show --user {user}` says which and why, "
             f"`paperfeed profile exclude --user {user} PAPER_ID` drops one."

@@ -3,28 +3,55 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from paperfeed.cli.base import Context, cli, friendly_errors, user_name
+from paperfeed.cli.base import Context, cli, friendly_errors, user_name, user_option
+
+if TYPE_CHECKING:
+    from paperfeed import daily
 
 
 @cli.command()
-@click.option("--user", required=True, callback=user_name, help="Whose digest to mail.")
+@user_option("Whose digest to mail")
 @click.option("--date", "day", default=None, help="Listing day (default: the newest).")
 @click.pass_obj
 @friendly_errors
-def send(obj: Context, user: str, day: str | None) -> None:
+def send(obj: Context, user: str | None, day: str | None) -> None:
     """Mail USER's digest over SMTP (server and login from config / PAPERFEED_SMTP_*)."""
-    from paperfeed import daily, pipeline
+    from paperfeed import daily, pipeline, urls
+    from paperfeed.accounts import digest_options
 
     day = pipeline.check_date(day, "--date") if day else None
+    user = obj.user(user)
+    site = urls.site(obj.settings.base_url)
+    if site is None:
+        click.echo(f"warning: {daily.NO_BASE_URL}", err=True)
     run = daily.run_user(
-        obj.store, user, day=day, top=obj.settings.top, smtp=daily.smtp_settings(obj.settings)
+        obj.store,
+        user,
+        day=day,
+        options=digest_options(obj.store, user, obj.settings),
+        smtp=daily.smtp_settings(obj.settings),
+        site=site,
+        trending=obj.settings.trending,
     )
-    click.echo(f"{run.user} {run.date}: {run.picks} picks, {run.status}")
+    _report_run(obj, run)
     if run.failed:
         sys.exit(1)
+
+
+def _report_run(obj: Context, run: daily.UserRun) -> None:
+    """One line per user (mail and chat posts); with --quiet only the failures (on stderr,
+    for cron to mail)."""
+    from paperfeed.cli.report import run_line
+
+    line = run_line(run)
+    if run.failed:
+        click.echo(line, err=obj.quiet)
+    else:
+        obj.say(line)
 
 
 @cli.command()
@@ -66,27 +93,34 @@ def run(
     """The daily job: ingest the day's listings, rank and deliver for every user (mail
     and the [[deliver.webhook]] chat channels).
 
-    Safe to run more than once a day: nothing is sent twice."""
+    Safe to run more than once a day: nothing is sent twice. Exits non-zero when a source
+    or a delivery failed, after serving what it could."""
     from paperfeed import daily, pipeline
-    from paperfeed.cli.report import job_summary, nothing_sent, run_lines
+    from paperfeed.cli.report import job_summary, nothing_sent, run_notes
 
     day = pipeline.check_date(day, "--date") if day else None
     chosen = None if all_users or not users else list(users)
     specs = [] if no_fetch else (list(sources) or None)
-    runs, problems = daily.run_all(
+    report = daily.run_all(
         obj.store, obj.settings, users=chosen, day=day, sources=specs, send=not no_mail
     )
-    for problem in problems:
+    for failure in report.sources.failed:
+        click.echo(f"error: source failed: {failure}", err=True)
+    for problem in report.sources.problems:
         click.echo(f"warning: {problem}", err=True)
-    for line in run_lines(runs):
-        click.echo(line)
-    why = nothing_sent(runs, problems)
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
+    for item in report.runs:
+        _report_run(obj, item)
+    for note in run_notes(report.runs):
+        obj.say(note)
+    why = nothing_sent(report)
     if why:
         click.echo(why, err=True)
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(job_summary(runs, problems, day or obj.store.latest_date()))
-    if any(item.failed for item in runs):
+            handle.write(job_summary(report, day or obj.store.latest_date()))
+    if report.failed:
         sys.exit(1)
     if why and fail_if_nothing_sent:
         sys.exit(3)

@@ -6,28 +6,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from paperfeed.daily import UserRun
+from paperfeed.daily import DailyReport, UserRun
 
 
-def run_lines(runs: Sequence[UserRun]) -> list[str]:
-    """One line per user (mail and posts), then the notes."""
-    lines = []
-    for item in runs:
-        posts = "".join(f"; chat {name}: {status}" for name, status in item.posts)
-        lines.append(f"{item.user} {item.date}: {item.picks} picks, {item.status}{posts}")
-    lines.extend(f"note: {note}" for item in runs for note in item.notes)
-    return lines
+def run_line(item: UserRun) -> str:
+    """One user's line: picks, the mail's status and each chat channel's."""
+    posts = "".join(f"; chat {name}: {status}" for name, status in item.posts)
+    return f"{item.user} {item.date}: {item.picks} picks, {item.status}{posts}"
 
 
-def nothing_sent(runs: Sequence[UserRun], problems: Sequence[str]) -> str:
+def run_notes(runs: Sequence[UserRun]) -> list[str]:
+    """The runs' notes (summaries that fell back to the abstract), one line each."""
+    return [f"note: {note}" for item in runs for note in item.notes]
+
+
+def nothing_sent(report: DailyReport) -> str:
     """Why this run delivered nothing ('' when it delivered something)."""
+    runs = report.runs
     if any(item.delivered for item in runs):
         return ""
     if not runs:
         return "There are no users: import a profile first (`paperfeed profile import`)."
     reasons = sorted({_reason(item) for item in runs})
-    if problems:
-        reasons.append(f"{len(problems)} source(s) could not be read (see warnings below)")
+    failed = report.sources.failed
+    if failed:
+        reasons.append(f"{len(failed)} source(s) could not be read (see the errors)")
     return "Nothing was sent: " + "; ".join(reasons) + "."
 
 
@@ -45,11 +48,12 @@ def _reason(item: UserRun) -> str:
     return f"{item.user}: {failed[0]}" if failed else f"{item.user}: {item.status}"
 
 
-def job_summary(runs: Sequence[UserRun], problems: Sequence[str], day: str | None) -> str:
-    """The run as Markdown: a table per user, the warnings, the notes, and why nothing was
-    sent when that is so."""
+def job_summary(report: DailyReport, day: str | None) -> str:
+    """The run as Markdown: a table per user, the errors and warnings, the notes, and why
+    nothing was sent when that is so."""
+    runs = report.runs
     parts = [f"## paperfeed daily run{f' for {day}' if day else ''}", ""]
-    why = nothing_sent(runs, problems)
+    why = nothing_sent(report)
     if why:
         parts += [f"> **{why}**", ""]
     if runs:
@@ -58,8 +62,10 @@ def job_summary(runs: Sequence[UserRun], problems: Sequence[str], day: str | Non
             posts = ", ".join(f"{name}: {status}" for name, status in item.posts) or "-"
             parts.append(f"| {item.user} | {item.picks} | {_cell(item.status)} | {_cell(posts)} |")
         parts.append("")
+    errors = [f"source failed: {failure}" for failure in report.sources.failed]
+    warnings = [*report.sources.problems, *report.notes]
     notes = [note for item in runs for note in item.notes]
-    for title, items in (("Warnings", problems), ("Notes", notes)):
+    for title, items in (("Errors", errors), ("Warnings", warnings), ("Notes", notes)):
         if items:
             parts += [f"### {title}", "", *(f"- {_cell(line)}" for line in items), ""]
     return "\n".join(parts) + "\n"

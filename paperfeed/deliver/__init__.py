@@ -16,10 +16,12 @@ from paperfeed.deliver.email import (
 from paperfeed.deliver.html import render_html
 from paperfeed.deliver.jsonout import digest_to_dict, render_json
 from paperfeed.deliver.latex import latex_to_text
+from paperfeed.deliver.links import MailLinks
 from paperfeed.deliver.text import render_plain_email, render_text
 
 __all__ = [
     "DeliveryError",
+    "MailLinks",
     "SendResult",
     "SmtpSettings",
     "build_message",

@@ -40,13 +40,16 @@ class _Entry:
     published: str
 
 
-def render_atom(digest: Digest, *, feed_url: str, self_id: str, title: str | None = None) -> str:
-    """One digest as an Atom feed; ``feed_url`` is where the feed is served (rel=self)."""
+def render_atom(
+    digest: Digest, *, feed_url: str | None, self_id: str, title: str | None = None
+) -> str:
+    """One digest as an Atom feed; ``feed_url`` is where the feed is served (rel=self;
+    None when that is not known, e.g. on the command line without ``base_url``)."""
     return render_atom_many([digest], feed_url=feed_url, self_id=self_id, title=title)
 
 
 def render_atom_many(
-    digests: Iterable[Digest], *, feed_url: str, self_id: str, title: str | None = None
+    digests: Iterable[Digest], *, feed_url: str | None, self_id: str, title: str | None = None
 ) -> str:
     """A per-user feed over several days: newest first, one entry per paper.
 
@@ -94,21 +97,22 @@ def _header(
     digests: list[Digest],
     entries: list[_Entry],
     *,
-    feed_url: str,
+    feed_url: str | None,
     self_id: str,
     title: str | None,
 ) -> None:
     feed_id = clean_text(self_id)
     if not feed_id:
         raise ValueError("an Atom feed needs a non-empty id (self_id)")
-    if safe_url(feed_url) != feed_url:
+    if feed_url is not None and safe_url(feed_url) != feed_url:
         raise ValueError(f"feed_url must be an absolute http(s) URL, got {feed_url!r}")
     user = clean_text(digests[0].user) if digests else ""
     _text(feed, "id", feed_id)
     _text(feed, "title", clean_text(title) or f"paperfeed: new papers for {user or 'you'}")
     updated = max([e.updated for e in entries] + [_feed_fallback_time(digests)])
     _text(feed, "updated", updated)
-    ET.SubElement(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
+    if feed_url is not None:
+        ET.SubElement(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
     note = next((clean_text(d.note) for d in digests if clean_text(d.note)), "")
     if note:
         _text(feed, "subtitle", note)

@@ -27,6 +27,7 @@ from typing import Literal, TypeVar, cast
 
 from paperfeed.deliver.common import clean_text, headline
 from paperfeed.deliver.html import render_html
+from paperfeed.deliver.links import MailLinks
 from paperfeed.deliver.text import render_plain_email
 from paperfeed.errors import InputError, PaperfeedError
 from paperfeed.records import Digest
@@ -148,9 +149,16 @@ def parse_mailbox(value: str, *, origin: str, field_name: str) -> Address:
 
 
 def build_message(
-    digest: Digest, to_addr: str, settings: SmtpSettings, *, now: float | None = None
+    digest: Digest,
+    to_addr: str,
+    settings: SmtpSettings,
+    *,
+    now: float | None = None,
+    links: MailLinks | None = None,
 ) -> EmailMessage:
-    """The digest as a multipart/alternative email (text/plain, then text/html)."""
+    """The digest as a multipart/alternative email (text/plain, then text/html); with
+    ``links``, rating links per pick, links to the web app, and ``List-Unsubscribe``
+    (RFC 2369) with one-click unsubscribing (RFC 8058)."""
     sender = parse_mailbox(settings.sender, origin=SETTINGS_ORIGIN, field_name="sender")
     recipient = parse_mailbox(to_addr, origin="recipient", field_name="to")
     message = EmailMessage(policy=email.policy.default)
@@ -160,9 +168,12 @@ def build_message(
     message["Date"] = email.utils.formatdate(now, usegmt=True)
     message["Message-ID"] = digest_message_id(digest, sender.domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
+    if links is not None:
+        message["List-Unsubscribe"] = f"<{header_value(links.unsubscribe, limit=2000)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable keeps the message 7-bit clean for servers without 8BITMIME.
-    message.set_content(render_plain_email(digest), cte="quoted-printable")
-    message.add_alternative(render_html(digest), subtype="html", cte="quoted-printable")
+    message.set_content(render_plain_email(digest, links), cte="quoted-printable")
+    message.add_alternative(render_html(digest, links), subtype="html", cte="quoted-printable")
     return message
 
 

@@ -27,6 +27,7 @@ from paperfeed.deliver.common import (
     trending_by_rank,
     why_for_you,
 )
+from paperfeed.deliver.links import MailLinks
 from paperfeed.records import Digest, Recommendation
 
 TEMPLATE = "digest.html"
@@ -45,6 +46,8 @@ class PickView:
     reasons: tuple[str, ...]
     tldr: str = ""
     why: str = ""
+    up: str | None = None
+    down: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +58,16 @@ class GroupView:
     picks: tuple[PickView, ...]
 
 
-def render_html(digest: Digest) -> str:
-    """The digest as a complete HTML document, suitable as the text/html part of an email."""
+def render_html(digest: Digest, links: MailLinks | None = None) -> str:
+    """The digest as a complete HTML document, suitable as the text/html part of an email;
+    with ``links``, thumbs up / down per pick and links to the web app."""
+    votes = links.votes if links else {}
     groups = tuple(
-        GroupView(heading, tuple(_pick_view(r) for r in recs))
+        GroupView(heading, tuple(_pick_view(r, votes.get(r.paper.id)) for r in recs))
         for heading, recs in grouped_by_interest(digest)
     )
     if digest.trending:
-        trending = tuple(_pick_view(r) for r in trending_by_rank(digest))
+        trending = tuple(_pick_view(r, votes.get(r.paper.id)) for r in trending_by_rank(digest))
         groups = (*groups, GroupView(TRENDING_HEADING, trending))
     title = f"paperfeed: {headline(digest)}"
     return (
@@ -75,6 +80,7 @@ def render_html(digest: Digest) -> str:
             note=clean_text(digest.note),
             groups=groups,
             empty_message=empty_message(digest),
+            links=links,
         )
     )
 
@@ -90,7 +96,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _pick_view(rec: Recommendation) -> PickView:
+def _pick_view(rec: Recommendation, vote: tuple[str, str] | None = None) -> PickView:
     paper = rec.paper
     return PickView(
         rank=rec.rank,
@@ -102,6 +108,8 @@ def _pick_view(rec: Recommendation) -> PickView:
         reasons=tuple(reason_lines(rec, with_interest=False)),
         tldr=tldr(rec),
         why=why_for_you(rec),
+        up=vote[0] if vote else None,
+        down=vote[1] if vote else None,
     )
 
 

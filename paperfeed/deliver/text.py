@@ -19,6 +19,7 @@ from paperfeed.deliver.common import (
     trending_by_rank,
     why_for_you,
 )
+from paperfeed.deliver.links import MailLinks
 from paperfeed.records import Digest, Recommendation
 
 WIDTH = 100
@@ -30,23 +31,36 @@ def render_text(digest: Digest) -> str:
     return _render(digest, with_abstracts=False)
 
 
-def render_plain_email(digest: Digest) -> str:
-    """The text/plain alternative of the email: the terminal listing plus short abstracts."""
+def render_plain_email(digest: Digest, links: MailLinks | None = None) -> str:
+    """The text/plain alternative of the email: the terminal listing plus short abstracts;
+    with ``links``, a thumbs up / down line per pick and links to the web app."""
     footer = "\n-- \nSent by paperfeed, your daily reading list of new papers.\n"
-    return _render(digest, with_abstracts=True) + footer
+    if links:
+        footer += (
+            f"Today's list on the web: {links.today}\n"
+            f"Change what you get: {links.settings}\n"
+            f"Unsubscribe: {links.unsubscribe}\n"
+        )
+    return _render(digest, with_abstracts=True, links=links) + footer
 
 
-def _render(digest: Digest, *, with_abstracts: bool) -> str:
+def _render(digest: Digest, *, with_abstracts: bool, links: MailLinks | None = None) -> str:
     blocks = [_header(digest)]
     if not digest.recommendations:
         blocks.append(_wrap(empty_message(digest), "", ""))
     else:
         if clean_text(digest.note):
             blocks.append(_wrap(clean_text(digest.note), "", ""))
-        blocks.extend(_pick(rec, with_abstracts) for rec in _by_rank(digest))
+        votes = links.votes if links else {}
+        blocks.extend(
+            _pick(rec, with_abstracts, votes.get(rec.paper.id)) for rec in _by_rank(digest)
+        )
     if digest.trending:
+        votes = links.votes if links else {}
         blocks.append(f"{TRENDING_HEADING}\n{'-' * len(TRENDING_HEADING)}")
-        blocks.extend(_pick(rec, with_abstracts) for rec in trending_by_rank(digest))
+        blocks.extend(
+            _pick(rec, with_abstracts, votes.get(rec.paper.id)) for rec in trending_by_rank(digest)
+        )
     return "\n\n".join(blocks) + "\n"
 
 
@@ -62,7 +76,7 @@ def _header(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def _pick(rec: Recommendation, with_abstract: bool) -> str:
+def _pick(rec: Recommendation, with_abstract: bool, vote: tuple[str, str] | None = None) -> str:
     paper = rec.paper
     number = f"{rec.rank:>2}. "
     lines = [_wrap(display_text(paper.title) or "(untitled)", number, INDENT)]
@@ -80,6 +94,9 @@ def _pick(rec: Recommendation, with_abstract: bool) -> str:
     if why_for_you(rec):
         lines.append(_wrap("For you: " + why_for_you(rec), INDENT, INDENT))
     lines.extend(_wrap(line, INDENT + "- ", INDENT + "  ") for line in reason_lines(rec))
+    if vote:
+        lines.append(f"{INDENT}More like this: {vote[0]}")
+        lines.append(f"{INDENT}Less like this: {vote[1]}")
     return "\n".join(lines)
 
 

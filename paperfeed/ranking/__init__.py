@@ -8,14 +8,13 @@ feature space), ``background`` / ``packaged`` (what models learn against), ``can
 
 from paperfeed.ranking.candidates import CandidateIndex
 from paperfeed.ranking.model import UserModel
-from paperfeed.ranking.papers import PaperLike, to_paper, to_papers
+from paperfeed.ranking.papers import to_paper, to_papers
 from paperfeed.ranking.ranker import Ranker
 from paperfeed.ranking.settings import DEFAULTS, RankingSettings
 
 __all__ = [
     "DEFAULTS",
     "CandidateIndex",
-    "PaperLike",
     "Ranker",
     "RankingSettings",
     "UserModel",

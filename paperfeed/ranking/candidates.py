@@ -7,7 +7,7 @@ rules need of each candidate (folded texts, author keys) is computed on first us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -72,17 +72,54 @@ class CandidateIndex:
         return [f" {fold(text)} " for text in texts_of(self.papers)]
 
     @cached_property
-    def authors_by_last_name(self) -> dict[str, list[tuple[int, tuple[str, str], str]]]:
-        """Folded last name -> (candidate, author key, author name) of every author."""
-        found: dict[str, list[tuple[int, tuple[str, str], str]]] = {}
-        for index, paper in enumerate(self.papers):
+    def authors(self) -> AuthorIndex:
+        """Every candidate's authors, indexed for the rules' name matching."""
+        index = AuthorIndex()
+        for number, paper in enumerate(self.papers):
             for name in paper.authors:
-                key = author_key(name)
-                if key[0]:
-                    found.setdefault(key[0], []).append((index, key, name))
-        return found
+                index.add(number, author_key(name))
+        return index
 
     @cached_property
     def position(self) -> dict[str, int]:
         """Candidate index by paper id."""
         return {paper.id: index for index, paper in enumerate(self.papers)}
+
+
+_NOBODY: frozenset[int] = frozenset()
+
+
+class AuthorIndex:
+    """Candidates by author name, answering "which candidates has this person written"
+    with dict lookups under the rule of ``ids.same_person``: full first names must agree,
+    an initial agrees with any name it starts, and a missing first name with any."""
+
+    def __init__(self) -> None:
+        self._full: dict[tuple[str, str], set[int]] = {}  # (last, first without spaces)
+        self._initial: dict[tuple[str, str], set[int]] = {}  # (last, initial): everyone
+        self._short: dict[tuple[str, str], set[int]] = {}  # (last, initial): initials only
+        self._last: dict[str, set[int]] = {}
+
+    def add(self, candidate: int, key: tuple[str, str]) -> None:
+        last, first = key[0], key[1].replace(" ", "")
+        if not last:
+            return
+        self._last.setdefault(last, set()).add(candidate)
+        self._initial.setdefault((last, first[:1]), set()).add(candidate)
+        if len(first) <= 2:
+            self._short.setdefault((last, first[:1]), set()).add(candidate)
+        else:
+            self._full.setdefault((last, first), set()).add(candidate)
+
+    def written_by(self, key: tuple[str, str]) -> Set[int]:
+        """The candidates with an author who may be the person ``key`` (last, first)."""
+        last, first = key[0], key[1].replace(" ", "")
+        if last not in self._last:
+            return _NOBODY
+        if not first:
+            return self._last.get(last, set())
+        anonymous = self._short.get((last, ""), set())  # authors without a first name
+        if len(first) <= 2:
+            return self._initial.get((last, first[:1]), set()) | anonymous
+        exact = self._full.get((last, first), set())
+        return exact | self._short.get((last, first[:1]), set()) | anonymous

@@ -7,15 +7,15 @@ then taken greedily, MMR-style, from a shortlist of the best candidates.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from paperfeed.ids import author_key, fold, is_owner, same_person
+from paperfeed.ids import author_key, fold
 from paperfeed.ranking.candidates import CandidateIndex
 from paperfeed.ranking.settings import RankingSettings
-from paperfeed.records import Paper, Profile
+from paperfeed.records import Profile
 
 
 @dataclass(frozen=True)
@@ -41,31 +41,31 @@ def keyword_hits(folded: Sequence[str], keywords: Sequence[str]) -> list[list[st
 def author_hits(candidates: CandidateIndex, names: Sequence[str]) -> list[list[str]]:
     """Per candidate, which of ``names`` are among its authors (last name and compatible
     first names: "H." matches "Han"; "Hejia" does not)."""
-    hits: list[set[str]] = [set() for _ in range(len(candidates))]
+    hits: dict[int, set[str]] = {}
     for name in names:
-        key = author_key(name)
-        for index, found, _ in candidates.authors_by_last_name.get(key[0], ()):
-            if same_person(key, found):
-                hits[index].add(name)
-    return [sorted(h) for h in hits]
+        for index in candidates.authors.written_by(author_key(name)):
+            hits.setdefault(index, set()).add(name)
+    out: list[list[str]] = [_NONE] * len(candidates)
+    for index, found in hits.items():
+        out[index] = sorted(found)
+    return out
 
 
-def coauthor_names(papers: Sequence[Paper], owner: str) -> list[str]:
-    """Everyone who wrote one of ``papers`` with the owner (the owner left out)."""
-    names: dict[tuple[str, str], str] = {}
-    for paper in papers:
-        for author in paper.authors:
-            if not is_owner(author, owner):
-                names.setdefault(author_key(author), author)
-    return list(names.values())
+_NONE: list[str] = []  # shared by every candidate without a hit: never changed
 
 
-def apply_rules(profile: Profile, candidates: CandidateIndex, settings: RankingSettings) -> Rules:
-    """Exclude keywords block, include keywords and co-authors boost, followed authors pin."""
+def apply_rules(
+    profile: Profile,
+    coauthors_of_owner: Sequence[str],
+    candidates: CandidateIndex,
+    settings: RankingSettings,
+) -> Rules:
+    """Exclude keywords block, include keywords and ``coauthors_of_owner`` boost, followed
+    authors pin."""
     excluded = keyword_hits(candidates.folded_texts, profile.exclude_keywords)
     included = keyword_hits(candidates.folded_texts, profile.include_keywords)
     followed = author_hits(candidates, profile.followed_authors)
-    coauthors = author_hits(candidates, coauthor_names(profile.active_papers, profile.owner))
+    coauthors = author_hits(candidates, coauthors_of_owner)
     boost = settings.keyword_boost * np.array([bool(k) for k in included], dtype=np.float32)
     boost += settings.coauthor_boost * np.array([bool(c) for c in coauthors], dtype=np.float32)
     return Rules(
@@ -126,14 +126,15 @@ def choose(
     eligible: np.ndarray,
     pinned: np.ndarray,
     candidates: CandidateIndex,
-    groups: np.ndarray | None,
+    group_of: Callable[[np.ndarray], np.ndarray | None],
     settings: RankingSettings,
     *,
     top: int,
     threshold: float | None,
 ) -> list[int]:
     """Indices of the picks, best first: pinned (followed authors) always, then the diverse
-    picks among the ``shortlist`` best eligible candidates at or above ``threshold``."""
+    picks among the ``shortlist`` best eligible candidates at or above ``threshold``
+    (``group_of(indices)`` gives their interests, or None)."""
     pinned_ids = np.flatnonzero(pinned & eligible)
     open_ = eligible & ~pinned
     if threshold is not None:
@@ -146,7 +147,7 @@ def choose(
         candidates.vectors[pool],
         max(top - len(pinned_ids), 0),
         settings,
-        groups=None if groups is None else groups[pool],
+        groups=group_of(pool),
         spread=float(np.std(final[eligible])) if eligible.any() else 1.0,
     )
     chosen = [*pinned_ids.tolist(), *pool[picked].tolist()]

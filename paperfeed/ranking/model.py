@@ -31,6 +31,7 @@ class UserModel:
 
     ``papers`` are the own papers it learned from, then the papers rated up (only id and
     title are kept, for the reasons); ``vectors`` and ``word_rows`` match them.
+    ``coauthors`` are the names that wrote an own paper with the owner (a rule lifts them).
     """
 
     key: str
@@ -43,6 +44,7 @@ class UserModel:
     word_weights: sp.csr_matrix
     char_weights: sp.csr_matrix
     disliked_ids: frozenset[str] = frozenset()
+    coauthors: tuple[str, ...] = ()
     calibration: dict[str, tuple[float, float]] = field(default_factory=dict)
     interests: tuple[Interest, ...] = ()
     interest_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -63,6 +65,7 @@ class UserModel:
             "papers": [[p.id, p.title] for p in self.papers],
             "n_own": self.n_own,
             "disliked": sorted(self.disliked_ids),
+            "coauthors": list(self.coauthors),
             "calibration": self.calibration,
             "interests": [[i.label, list(i.terms), list(i.paper_ids)] for i in self.interests],
         }
@@ -93,6 +96,7 @@ class UserModel:
                 word_weights=csr_from(arrays, "word_weights"),
                 char_weights=csr_from(arrays, "char_weights"),
                 disliked_ids=frozenset(meta["disliked"]),
+                coauthors=tuple(meta["coauthors"]),
                 calibration={k: (float(m), float(s)) for k, (m, s) in meta["calibration"].items()},
                 interests=tuple(
                     Interest(label, tuple(terms), tuple(ids))

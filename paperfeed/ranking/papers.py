@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from paperfeed.ids import normalize_arxiv_id, paper_id
 from paperfeed.ranking.model import Ratings
-from paperfeed.records import Feedback, Paper, Profile
-
-PaperLike = Paper | Mapping[str, Any]
+from paperfeed.records import Feedback, Paper, PaperLike, Profile
 
 
 def to_paper(item: PaperLike, index: int = 0) -> Paper:

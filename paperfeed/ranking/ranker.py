@@ -25,11 +25,11 @@ from paperfeed.ranking.background import Background, background_from_history
 from paperfeed.ranking.candidates import CandidateIndex, encode, texts_of
 from paperfeed.ranking.combine import combine, standardized
 from paperfeed.ranking.model import Ratings, UserModel
-from paperfeed.ranking.papers import PaperLike, as_profile, ratings_of, to_papers
+from paperfeed.ranking.papers import as_profile, ratings_of, to_papers
 from paperfeed.ranking.settings import DEFAULTS, RankingSettings
 from paperfeed.ranking.space import FeatureSpace, fit_space, space_key
 from paperfeed.ranking.train import model_key, newest, train
-from paperfeed.records import Interest, Paper, Profile, Recommendation
+from paperfeed.records import Interest, Paper, PaperLike, Profile, Recommendation
 
 #: Users scored together: one batch's signal matrices are users x candidates each.
 BATCH_USERS = 256
@@ -117,82 +117,55 @@ class Ranker:
     def digests(
         self, requests: Sequence[Request], candidates: Sequence[PaperLike] | CandidateIndex
     ) -> list[tuple[list[Recommendation], list[Interest]]]:
-        """:meth:`digest` of a batch of users: the day's products are shared by all of them."""
+        """:meth:`digest` of many users: the day's products are shared by a batch of them."""
         index = self.index(candidates)
         if not len(index):
             return [([], []) for _ in requests]
-        models = [
-            self.model(r.profile, index.space, rated=[*r.rated, *index.papers], user=r.user)
-            for r in requests
-        ]
-        # rank: every signal of every user, calibrated and combined, as matrix products
-        scores = self.scores(index, models)
-        return [
-            self._picks(request, model, index, final)
-            for request, model, final in zip(requests, models, scores, strict=True)
-        ]
+        out = []
+        for start in range(0, len(requests), BATCH_USERS):
+            batch = requests[start : start + BATCH_USERS]
+            models = [
+                self.model(r.profile, index.space, rated=[*r.rated, *index.papers], user=r.user)
+                for r in batch
+            ]
+            # rank: every signal of every user, calibrated and combined, as matrix products
+            standard = self.signals(index, models)
+            scores = combine(standard, self.settings)
+            for row, (request, model) in enumerate(zip(batch, models, strict=True)):
+                signals_of_user = {name: values[row] for name, values in standard.items()}
+                out.append(self._picks(request, model, index, scores[row], signals_of_user))
+        return out
 
     def _picks(
-        self, request: Request, model: UserModel, index: CandidateIndex, scores: np.ndarray
+        self,
+        request: Request,
+        model: UserModel,
+        index: CandidateIndex,
+        scores: np.ndarray,
+        standard: dict[str, np.ndarray],
     ) -> tuple[list[Recommendation], list[Interest]]:
-        """One user's picks from their scores: the rules, the filter, the choice, the reasons."""
-        rules = choose.apply_rules(request.profile, index, self.settings)
-        final = scores + rules.boost
+        """One user's picks from their scores: the filter, the choice, the reasons."""
         # filter: what the rules exclude, what was shown, what was rated down
+        rules = choose.apply_rules(request.profile, model.coauthors, index, self.settings)
+        final = scores + rules.boost
         never = choose.never_again(index, {*request.shown, *model.disliked_ids})
         eligible = ~rules.blocked & ~never
         # choose: followed authors pinned, the rest diverse across interests
-        groups = self.interest_groups(index, model)
         picks = choose.choose(
             final,
             eligible,
             rules.pinned,
             index,
-            groups,
+            lambda rows: reasons.interest_groups(index, model, rows, self.settings),
             self.settings,
             top=request.top,
             threshold=request.threshold,
         )
         # explain: only the picks
-        recommendations = [
-            self.recommendation(index, model, rules, final, groups, pick, rank)
-            for rank, pick in enumerate(picks, start=1)
-        ]
-        return recommendations, list(model.interests)
-
-    def recommendation(
-        self,
-        index: CandidateIndex,
-        model: UserModel,
-        rules: choose.Rules,
-        final: np.ndarray,
-        groups: np.ndarray | None,
-        pick: int,
-        rank: int,
-    ) -> Recommendation:
-        """One pick with its reasons and its signals."""
-        interest = model.interests[int(groups[pick])] if groups is not None else None
-        evidence = reasons.evidence(pick, index, model, interest, rules, self.settings)
-        raw = signals.compute(index.encoded.rows([pick]), [model], self.settings)
-        return Recommendation(
-            paper=index.papers[pick],
-            score=round(float(final[pick]), 4),
-            rank=rank,
-            reasons=reasons.explain(evidence, self.settings),
-            interest=interest.label if interest else None,
-            signals={name: float(values[0, 0]) for name, values in raw.items()},
+        explained = reasons.recommendations(
+            picks, index, model, rules, final, standard, self.settings
         )
-
-    def interest_groups(self, index: CandidateIndex, model: UserModel) -> np.ndarray | None:
-        """Per candidate, the interest whose own papers it is closest to (None: no interests)."""
-        if not model.interests or model.n_own == 0:
-            return None
-        similarity = index.vectors @ model.vectors[: model.n_own].T
-        per_interest = [
-            signals.top_k_mean(similarity[:, model.interest_of == number], self.settings.dense_k)
-            for number in range(len(model.interests))
-        ]
-        return np.column_stack(per_interest).argmax(axis=1)
+        return explained, list(model.interests)
 
     def interests(
         self, profile: Profile, space: FeatureSpace, *, user: str | None = None
@@ -253,7 +226,7 @@ class Ranker:
         profile = as_profile(profile)
         own = newest(profile.active_papers, self.settings.profile_papers)
         ratings = ratings_of(profile.feedback, [*rated, *own]) if profile.feedback else Ratings()
-        key = model_key(own, ratings, space.key, self.settings)
+        key = model_key(profile.owner, own, ratings, space.key, self.settings)
         with self._lock:
             found = self._models.get(key)
             if found is not None:
@@ -261,7 +234,8 @@ class Ranker:
                 return found
         found = self._stored_model(key)
         if found is None:
-            found = train(own, ratings, self.background(space), self._embed, self.settings)
+            background = self.background(space)
+            found = train(profile.owner, own, ratings, background, self._embed, self.settings)
             self.trained += 1
             if self.models_store is not None:
                 self.models_store.put_model(key, space.key, found.to_bytes(), user)

@@ -18,7 +18,7 @@ from paperfeed.ranking.candidates import CandidateIndex
 from paperfeed.ranking.choose import Rules
 from paperfeed.ranking.model import UserModel
 from paperfeed.ranking.settings import DEFAULTS, RankingSettings
-from paperfeed.records import Interest, Paper, Reason
+from paperfeed.records import Interest, Paper, Reason, Recommendation
 
 
 @dataclass(frozen=True)
@@ -99,14 +99,22 @@ def explain(evidence: Evidence, settings: RankingSettings = DEFAULTS) -> tuple[R
 
 
 def shared_with_closest(
-    row: sp.csr_matrix, own_rows: sp.csr_matrix, terms: Sequence[str], k: int = 5
-) -> list[str]:
-    """Terms a candidate's word row shares with its three lexically closest own papers."""
-    if own_rows.shape[0] == 0:
-        return []
-    closest = np.argsort(-lexical.cosine(row, own_rows)[0])[:3]
-    summed = sp.csr_matrix(own_rows[closest].sum(axis=0))
-    return lexical.shared_terms(row, summed, terms, k)
+    rows: sp.csr_matrix, own_rows: sp.csr_matrix, terms: Sequence[str], k: int = 5
+) -> list[list[str]]:
+    """Per row (a pick's word row), the terms it shares with its three lexically closest own
+    papers. Only the picks' own columns matter, so both sides are cut to them once."""
+    if own_rows.shape[0] == 0 or rows.shape[0] == 0:
+        return [[] for _ in range(rows.shape[0])]
+    columns = np.unique(rows.indices)
+    picks = rows[:, columns].toarray()
+    own = own_rows[:, columns].toarray()
+    closeness = picks @ own.T  # cosines: every term of a pick is among the columns
+    out = []
+    for row, pick in enumerate(picks):
+        closest = np.argsort(-closeness[row])[:3]
+        contributions = pick * own[closest].sum(axis=0)
+        out.append(lexical.top_terms(columns, contributions, terms, k))
+    return out
 
 
 def closest_liked(
@@ -127,25 +135,63 @@ def closest_liked(
     return {}
 
 
-def evidence(
-    index: int,
+def interest_groups(
+    candidates: CandidateIndex, model: UserModel, picked: np.ndarray, settings: RankingSettings
+) -> np.ndarray | None:
+    """For the ``picked`` candidates, the interest whose own papers each is closest to: the
+    best mean of its ``dense_k`` closest papers in the interest (None: no interests)."""
+    if not model.interests or model.n_own == 0:
+        return None
+    similarity = candidates.vectors[picked] @ model.vectors[: model.n_own].T
+    closeness = np.full((len(picked), len(model.interests)), -np.inf)
+    for label in range(len(model.interests)):  # a handful of interests: a loop is cheapest
+        own = similarity[:, model.interest_of == label]
+        k = min(settings.dense_k, own.shape[1])
+        if k:
+            closeness[:, label] = -np.partition(-own, k - 1, axis=1)[:, :k].mean(axis=1)
+    return closeness.argmax(axis=1)
+
+
+def recommendations(
+    picks: Sequence[int],
     candidates: CandidateIndex,
     model: UserModel,
-    interest: Interest | None,
     rules: Rules,
+    final: np.ndarray,
+    standard: dict[str, np.ndarray],
     settings: RankingSettings,
-) -> Evidence:
-    """What the ranking knows about candidate ``index`` for this user."""
-    vector = candidates.vectors[index]
-    own_rows = model.word_rows[: model.n_own]
-    row = candidates.encoded.words[index]
-    return Evidence(
-        own_papers=model.own,
-        similarities=model.vectors[: model.n_own] @ vector,
-        shared=shared_with_closest(row, own_rows, candidates.space.words.terms),
-        interest=interest,
-        coauthors=rules.coauthors[index],
-        followed=rules.followed[index],
-        keywords=rules.keywords[index],
-        **closest_liked(vector, candidates.papers[index].id, model, settings.liked_floor),
+) -> list[Recommendation]:
+    """The picks, best first, each with its reasons and its standardized signals."""
+    own = model.own
+    groups = interest_groups(candidates, model, np.asarray(picks, dtype=np.int64), settings)
+    words = candidates.encoded.words[list(picks)] if picks else None
+    shared = (
+        shared_with_closest(words, model.word_rows[: model.n_own], candidates.space.words.terms)
+        if words is not None
+        else []
     )
+    out = []
+    for rank, (pick, terms) in enumerate(zip(picks, shared, strict=True), start=1):
+        vector = candidates.vectors[pick]
+        interest = model.interests[int(groups[rank - 1])] if groups is not None else None
+        evidence = Evidence(
+            own_papers=own,
+            similarities=model.vectors[: model.n_own] @ vector,
+            shared=terms,
+            interest=interest,
+            coauthors=rules.coauthors[pick],
+            followed=rules.followed[pick],
+            keywords=rules.keywords[pick],
+            **closest_liked(vector, candidates.papers[pick].id, model, settings.liked_floor),
+        )
+        out.append(
+            Recommendation(
+                paper=candidates.papers[pick],
+                score=round(float(final[pick]), 4),
+                rank=rank,
+                reasons=explain(evidence, settings),
+                interest=interest.label if interest else None,
+                signals={name: round(float(v[pick]), 4) for name, v in standard.items()},
+            )
+        )
+    return out

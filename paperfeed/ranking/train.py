@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
+from paperfeed.ids import author_key, is_owner
 from paperfeed.ranking.background import Background
 from paperfeed.ranking.candidates import Encoded, texts_of
 from paperfeed.ranking.interests import find_interests
@@ -38,25 +39,34 @@ def newest(papers: Sequence[Paper], limit: int) -> list[Paper]:
 
 
 def model_key(
-    own: Sequence[Paper], ratings: Ratings, space_key: str, settings: RankingSettings
+    owner: str,
+    own: Sequence[Paper],
+    ratings: Ratings,
+    space_key: str,
+    settings: RankingSettings,
 ) -> str:
-    """What a model is known by: its space, its settings, and the papers it learns from."""
-    digest = hashlib.sha1(f"model-v1;{space_key};{settings.training_key()}".encode())
+    """What a model is known by: its space, its settings, the papers it learns from, and
+    who wrote the own papers."""
+    digest = hashlib.sha1(f"model-v2;{space_key};{settings.training_key()};{owner}".encode())
     for group in (own, ratings.liked, ratings.disliked):
         digest.update(b"\x01")
         for paper in group:
             digest.update(f"{paper.id}\x00{paper.title}\x00{paper.abstract}\x00".encode())
+    for paper in own:
+        digest.update("\x00".join(paper.authors).encode() + b"\x01")
     return digest.hexdigest()
 
 
 def train(
+    owner: str,
     own: Sequence[Paper],
     ratings: Ratings,
     background: Background,
     embed: Embed,
     settings: RankingSettings,
 ) -> UserModel:
-    """Train the models of a profile (own papers already cut to ``settings.profile_papers``)."""
+    """Train the models of ``owner``'s profile (own papers already cut to the newest
+    ``settings.profile_papers``)."""
     space = background.space
     papers = [*own, *ratings.liked]
     positives = Encoded(embed(papers), *space.transform(texts_of(papers)))
@@ -65,7 +75,7 @@ def train(
         list(own), positives.vectors[: len(own)], positives.words[: len(own)], space, settings
     )
     model = UserModel(
-        key=model_key(own, ratings, space.key, settings),
+        key=model_key(owner, own, ratings, space.key, settings),
         space_key=space.key,
         papers=tuple(Paper(id=p.id, title=p.title) for p in papers),
         n_own=len(own),
@@ -75,10 +85,21 @@ def train(
         word_weights=svm_weights(positives.words, background.word_rows, disliked.words, settings),
         char_weights=svm_weights(positives.chars, background.char_rows, disliked.chars, settings),
         disliked_ids=frozenset(p.id for p in ratings.disliked),
+        coauthors=tuple(coauthor_names(own, owner)),
         interests=tuple(interests),
         interest_of=interest_of,
     )
     return replace(model, calibration=calibration(model, background.held_out, settings))
+
+
+def coauthor_names(papers: Sequence[Paper], owner: str) -> list[str]:
+    """Everyone who wrote one of ``papers`` with the owner (the owner left out)."""
+    names: dict[tuple[str, str], str] = {}
+    for paper in papers:
+        for author in paper.authors:
+            if not is_owner(author, owner):
+                names.setdefault(author_key(author), author)
+    return list(names.values())
 
 
 def svm_weights(

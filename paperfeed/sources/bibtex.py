@@ -47,15 +47,18 @@ def read_bibtex(text: str, origin: str) -> Batch:
     except ParsingException as exc:
         raise InputError(origin, f"cannot parse the BibTeX: {_reason(exc)}") from exc
     problems = []
+    entries = list(library.entries)
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
-            problems.append(f"{origin}, line {line}: duplicate key {block.key!r}; kept the first")
+        duplicate = getattr(block, "ignore_error_block", None)
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(duplicate, Entry):
+            problems.append(f"{origin}, line {line}: key {block.key!r} used twice; kept both")
+            entries.append(duplicate)
             continue
         reason = _reason(getattr(block, "error", None))
         raise InputError(origin, f"cannot parse this BibTeX entry: {reason}", line=line)
     located = []
-    for entry in library.entries:
+    for entry in sorted(entries, key=lambda e: e.start_line or 0):
         line = (entry.start_line or 0) + 1
         paper, notes = _paper(entry, origin, line)
         located.append((f"line {line}", paper))

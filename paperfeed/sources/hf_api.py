@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from paperfeed.errors import InputError
+from paperfeed.errors import InputError, InvalidArgument
 from paperfeed.ids import normalize_arxiv_id
 from paperfeed.records import Batch, Paper
 from paperfeed.sources.fields import clean, day_string, make_paper, timestamp_date
@@ -143,6 +143,4 @@ def _spec_date(value: str) -> str:
     try:
         return day_string(value)
     except ValueError as exc:
-        raise InputError(
-            "command line", f"expected YYYY-MM-DD, got {value!r}", field="hf:DATE"
-        ) from exc
+        raise InvalidArgument("hf:DATE", f"expected YYYY-MM-DD, got {value!r}") from exc

@@ -41,7 +41,6 @@ id, or ``title:`` id); the papers come back under their canonical id.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,7 +56,6 @@ PRIVATE_PREFIX = "own:"
 _REFRESHED = ("title", "abstract", "authors", "categories", "url", "doi")
 #: Rows visible to a user (``?`` = the user): the source records and the user's own.
 VISIBLE = "(p.owner IS NULL OR p.owner = ?)"
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +238,8 @@ class PapersMixin(StoreBase):
             list(values.values()),
         )
         self._conn.execute(
-            "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-            (values["pk"], values["title"], values["abstract"]),
+            "INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
+            (values["pk"], values["title"], values["abstract"], values["authors"]),
         )
 
     def _update_row(self, row: sqlite3.Row, merged: dict[str, Any]) -> tuple[str, str]:
@@ -328,17 +326,23 @@ class PapersMixin(StoreBase):
             return self._resolve(pid, user)
 
     def _resolve(self, pid: str, user: str | None = None) -> str | None:
-        if pid.startswith("doi:"):
-            column, value = "doi", pid[4:]
-        elif pid.startswith("title:"):
-            column, value = "title_key", pid
-        else:
-            column, value = "arxiv_id", pid
+        # one indexed lookup at a time: an OR across columns would scan every paper
         row = self._conn.execute(
-            f"SELECT id FROM papers p WHERE (id = ? OR {column} = ?) AND {VISIBLE} "
-            "ORDER BY id != ?, owner IS NOT NULL, pk LIMIT 1",
-            (pid, value, user, pid),
+            f"SELECT id FROM papers p WHERE id = ? AND {VISIBLE}", (pid, user)
         ).fetchone()
+        if row is None and pid.startswith(("doi:", "title:")):
+            column, value = ("doi", pid[4:]) if pid.startswith("doi:") else ("title_key", pid)
+            row = self._conn.execute(
+                f"SELECT id FROM papers p WHERE {column} = ? AND {VISIBLE} "
+                "ORDER BY owner IS NOT NULL, pk LIMIT 1",
+                (value, user),
+            ).fetchone()
+        elif row is None:  # papers_arxiv is on (ifnull(owner, ''), arxiv_id)
+            row = self._conn.execute(
+                "SELECT id FROM papers WHERE ifnull(owner, '') IN ('', ?) AND arxiv_id = ? "
+                "ORDER BY owner IS NOT NULL, pk LIMIT 1",
+                (user or "", pid),
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def get_paper(self, pid: str, *, user: str | None = None) -> Paper | None:
@@ -414,31 +418,3 @@ class PapersMixin(StoreBase):
                 "JOIN papers p ON p.id = l.paper_id WHERE p.owner IS NULL"
             )[0]
         )
-
-    def search(self, query: str, limit: int = 20, *, user: str | None = None) -> list[Paper]:
-        """Papers matching the words of ``query`` in title or abstract, best first (bm25).
-
-        Any text is safe: only its words are used, each quoted. Papers with all the words
-        come first; when there are fewer than ``limit`` of them, papers with some follow.
-        Only source records are searched, and with ``user`` also that user's own uploads.
-        """
-        words = _WORD.findall(query)
-        if not words or limit <= 0:
-            return []
-        quoted = [f'"{word}"' for word in dict.fromkeys(words)]
-        with self._read():
-            ids = self._search_ids(" AND ".join(quoted), limit, user)
-            if len(ids) < limit and len(quoted) > 1:
-                seen = set(ids)
-                more = self._search_ids(" OR ".join(quoted), limit + len(ids), user)
-                ids += [pid for pid in more if pid not in seen][: limit - len(ids)]
-            return self.get_papers(ids, user=user)
-
-    def _search_ids(self, match: str, limit: int, user: str | None) -> list[str]:
-        rows = self._conn.execute(
-            "SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid "
-            f"WHERE papers_fts MATCH ? AND {VISIBLE} "
-            "ORDER BY bm25(papers_fts, 2.0, 1.0) LIMIT ?",
-            (match, user, limit),
-        ).fetchall()
-        return [row[0] for row in rows]

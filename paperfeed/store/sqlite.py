@@ -11,7 +11,11 @@ manager, ``transaction()``, ``counts()``, ``check()``, ``version``.
 Papers (``papers.py``, dedup rule in its docstring): ``upsert_papers(papers, *, listed=True)
 -> UpsertResult``, ``find_paper_id(paper)``, ``resolve_id(id)``, ``get_paper(id)``,
 ``get_papers(ids)``, ``papers_on(date)``, ``listing_dates()``, ``latest_date()``,
-``count_papers()``, ``search(query, limit=20)``.
+``count_papers()``.
+
+Search (``search.py``): ``search_page(query, limit, offset) -> SearchPage`` (titles,
+abstracts and authors, a true count), ``search(query, limit=20)``,
+``embedded_papers(model)`` (ids and cached vectors, for "more like this").
 
 Users (``users.py``): ``add_user``, ``users``, ``has_user``, ``set_password_hash``,
 ``password_hash``, ``set_email``, ``email``, ``set_rules``, ``rules``, ``set_setting``,
@@ -48,6 +52,7 @@ from __future__ import annotations
 
 from paperfeed.store.accounts import AccountsMixin
 from paperfeed.store.models import ModelsMixin
+from paperfeed.store.search import SearchMixin
 from paperfeed.store.staging import StagingMixin
 from paperfeed.store.summaries import SummariesMixin
 from paperfeed.store.sync import SyncMixin
@@ -60,6 +65,7 @@ class Store(
     TrendingMixin,
     AccountsMixin,
     StagingMixin,
+    SearchMixin,
     VectorsMixin,
     ModelsMixin,
     SummariesMixin,

@@ -228,9 +228,14 @@ class StagingMixin(PapersMixin):
                 f"INSERT INTO staged_papers (run, {_COLUMNS}) VALUES ({marks})", rows
             )
             self._conn.executemany(
-                "INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                "INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
                 [
-                    (plan.new[pid]["pk"], plan.new[pid]["title"], plan.new[pid]["abstract"])
+                    (
+                        plan.new[pid]["pk"],
+                        plan.new[pid]["title"],
+                        plan.new[pid]["abstract"],
+                        plan.new[pid]["authors"],
+                    )
                     for pid in fresh
                 ],
             )
@@ -307,8 +312,8 @@ class StagingMixin(PapersMixin):
                     return
                 marks = ", ".join("?" * len(pks))
                 self._conn.execute(
-                    "INSERT INTO papers_fts (papers_fts, rowid, title, abstract) "
-                    f"SELECT 'delete', pk, title, abstract FROM staged_papers "
+                    "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) "
+                    f"SELECT 'delete', pk, title, abstract, authors FROM staged_papers "
                     f"WHERE run = ? AND pk IN ({marks})",
                     (run, *pks),
                 )
@@ -324,8 +329,8 @@ class StagingMixin(PapersMixin):
             self._conn.execute("SAVEPOINT hide_staged")
             try:
                 self._conn.execute(
-                    "INSERT INTO papers_fts (papers_fts, rowid, title, abstract) "
-                    "SELECT 'delete', pk, title, abstract FROM staged_papers"
+                    "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) "
+                    "SELECT 'delete', pk, title, abstract, authors FROM staged_papers"
                 )
                 return super().check()
             finally:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import secrets
 import sqlite3
 import threading
 import time
@@ -34,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.errors import PaperfeedError
 from paperfeed.store.base import is_busy
-from paperfeed.web import account, account_data, profile_views, views
+from paperfeed.web import account, account_data, maillinks, profile_views, views
 from paperfeed.web.auth import HASH_SLOTS
 from paperfeed.web.forms import FormError
 from paperfeed.web.pages import WebContext, render
@@ -57,10 +55,13 @@ SECURITY_HEADERS = {
 ROUTES = [
     Route("/", views.digest_page),
     Route("/feedback", views.feedback, methods=["POST"]),
+    Route("/rerank", views.rerank, methods=["POST"]),
     Route("/search", views.search),
     Route("/map", views.topic_map),
     Route("/feed/{user}.atom", views.atom_feed),
     Route("/healthz", views.healthz),
+    Route("/vote", maillinks.vote, methods=["GET", "POST"]),
+    Route("/unsubscribe", maillinks.unsubscribe, methods=["GET", "POST"]),
     Route("/signup", account.sign_up, methods=["GET", "POST"]),
     Route("/signin", account.sign_in, methods=["GET", "POST"]),
     Route("/signout", account.sign_out, methods=["POST"]),
@@ -220,18 +221,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def secret_key(store: Store) -> str:
-    """The session signing key: $PAPERFEED_SECRET_KEY, else a random key kept beside the db."""
-    from_env = os.environ.get("PAPERFEED_SECRET_KEY")
-    if from_env:
-        return from_env
-    if store.path == ":memory:":
-        return secrets.token_urlsafe(32)
-    key_file = Path(store.path).with_name(Path(store.path).name + ".web-secret")
-    if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-    return key_file.read_text().strip()
+    """The session signing key: $PAPERFEED_SECRET_KEY, else a random key kept beside the db
+    (the same one the daily job signs mail links with)."""
+    from paperfeed.signing import site_secret
+
+    return site_secret(store.path)
 
 
 def create_app(
@@ -268,30 +262,29 @@ def create_app(
     }
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.store = store
-    app.state.secret = key
+    app.state.secret = key  # signs sessions and checks the mail's one-click links
     app.state.web = WebContext(store, settings, embedder)
     return app
 
 
 def warm_up(context: WebContext, report: Callable[[str], object] | None = None) -> threading.Thread:
-    """Prepare the newest day's index in the background (embeddings, fitted lexicon).
+    """Prepare the newest day's listing in the background (embeddings, its rows in the
+    feature space); a view that comes before it is done shows its progress.
 
-    The index stays in ``context`` for the views to share, and its embeddings and lexicon
-    are kept in the store; a view that comes before it is done waits for it instead of
-    preparing the day a second time. ``report`` gets one line when it is done.
+    The index stays in ``context`` for the views to share, and its embeddings are kept in
+    the store. ``report`` gets one line when it is done.
     """
 
     def work() -> None:
         day = context.store.latest_date()
-        try:
-            if day:
-                started = time.perf_counter()
-                prepared = context.prepared(day)
-                if report is not None:
-                    seconds = time.perf_counter() - started
-                    report(f"paperfeed: {day} prepared ({len(prepared)} papers) in {seconds:.1f} s")
-        except Exception:  # a failed warm-up only means a slower first view
-            logging.getLogger(__name__).exception("preparing %s in the background failed", day)
+        if not day:
+            return
+        started = time.perf_counter()
+        preparation = context.preparations.start(day)
+        preparation.finished.wait()
+        if report is not None and not preparation.failed:
+            seconds = time.perf_counter() - started
+            report(f"paperfeed: {day} prepared ({preparation.papers} papers) in {seconds:.1f} s")
 
     thread = threading.Thread(target=work, name="paperfeed-warm-up", daemon=True)
     thread.start()

@@ -7,23 +7,28 @@ Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from paperfeed.accounts import DigestOptions, digest_options
 from paperfeed.deliver.common import (
     ABSTRACT_CHARS,
     clean_text,
@@ -39,18 +44,23 @@ from paperfeed.deliver.common import (
 )
 from paperfeed.errors import PaperfeedError
 from paperfeed.records import Digest, Paper, Recommendation
+from paperfeed.search import VectorTable
 from paperfeed.store.base import is_busy
+from paperfeed.urls import Site, site
 from paperfeed.web.auth import SignInThrottle, csrf_token
+from paperfeed.web.preparing import DayPreparations, Preparation
 
 if TYPE_CHECKING:
     from paperfeed.config import Settings
-    from paperfeed.embed import Embedder
+    from paperfeed.embed import Embedder, Progress
     from paperfeed.ranking import CandidateIndex, Ranker
     from paperfeed.store import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CACHED_PAPERS = 4096
+MAP_LAYOUTS = 16
 SEARCH_ABSTRACT_CHARS = 600
+NO_PAPERS = "Import your papers to get a digest: paperfeed ranks new papers against them."
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%+~]*$")
 
 
@@ -68,6 +78,7 @@ class WebContext:
     _loading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _preparing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _ranker: Ranker | None = field(default=None, init=False, repr=False)
+    vector_table: VectorTable = field(default_factory=VectorTable, init=False, repr=False)
 
     @property
     def idle(self) -> timedelta:
@@ -78,6 +89,11 @@ class WebContext:
     def lifetime(self) -> timedelta:
         """How long a session lives at most."""
         return timedelta(days=self.settings.web.session_max_days)
+
+    _layouts: OrderedDict[str, tuple[np.ndarray, str]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
+    _laying_out: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def embedder(self) -> Embedder:
@@ -92,7 +108,7 @@ class WebContext:
             else:
                 from paperfeed.embed import default_embedder
 
-                self._embedder = default_embedder()
+                self._embedder = default_embedder(self.settings.model)
         return self._embedder
 
     @property
@@ -105,19 +121,60 @@ class WebContext:
                 self._ranker = ranker_for(self.store, self._load_embedder(), self.settings)
             return self._ranker
 
-    def prepared(self, day: str) -> CandidateIndex:
+    def prepared(self, day: str, progress: Progress | None = None) -> CandidateIndex:
         """``pipeline.prepare_day`` of ``day``: encoded once by the ranker and shared by the
         warm-up and every view (a view arriving during the warm-up waits for it)."""
         from paperfeed.pipeline import prepare_day
 
         with self._preparing:
-            return prepare_day(self.store, day, ranker=self.ranker)
+            return prepare_day(self.store, day, ranker=self.ranker, progress=progress)
+
+    def __post_init__(self) -> None:
+        self.preparations = DayPreparations(self.prepared)
+        self.training = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperfeed-train")
+
+    def train_later(self, user: str) -> Future[None]:
+        """Train ``user``'s models in the background after a rating, so that a re-rank finds
+        them ready; no view waits for it (a failure is logged, and the next digest trains)."""
+        return self.training.submit(self._train, user)
+
+    def _train(self, user: str) -> None:
+        from paperfeed.pipeline import EmptyProfile, train_user
+
+        try:
+            train_user(self.store, user, self.ranker)
+        except EmptyProfile:
+            pass
+        except Exception:
+            logging.getLogger(__name__).exception("training the models of %s failed", user)
+
+    def still_preparing(self, user: str) -> Preparation | None:
+        """The preparation of today's listing when ``user``'s page would have to wait for it
+        longer than ``[web] listing_wait_seconds`` (the page then shows its progress)."""
+        day = day_to_rank(self.store, user)
+        if day is None or not self.store.profile_links(user):
+            return None
+        return self.preparations.wait(day, self.settings.web.listing_wait_seconds)
+
+    def layout(self, vectors: np.ndarray) -> tuple[np.ndarray, str]:
+        """``web.layout.layout`` of ``vectors``, kept for the last few maps drawn (a map is
+        seconds of t-SNE; the same reader on the same day gets the same picture)."""
+        from paperfeed.web.layout import layout
+
+        key = hashlib.sha1(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).hexdigest()
+        with self._laying_out:
+            if key not in self._layouts:
+                self._layouts[key] = layout(vectors)
+                while len(self._layouts) > MAP_LAYOUTS:
+                    self._layouts.popitem(last=False)
+            self._layouts.move_to_end(key)
+            return self._layouts[key]
 
     def mark_shown(self, digest: Digest) -> None:
         """Record a displayed digest as shown (once per process; the store keeps the first)."""
         from paperfeed.pipeline import mark_shown
 
-        key = (digest.user, digest.date, len(digest.recommendations))
+        key = (digest.user, digest.date, hash(tuple(r.paper.id for r in digest.recommendations)))
         if key not in self._marked:
             mark_shown(self.store, digest, "web")
             self._marked.add(key)
@@ -125,7 +182,7 @@ class WebContext:
     def summarize_later(self, digest: Digest) -> None:
         """Make the LLM summaries of a new digest in the background (when ``[llm]`` is on):
         the page shows the abstracts now and the summaries once they are cached."""
-        key = (digest.user, digest.date, len(digest.recommendations))
+        key = (digest.user, digest.date, hash(tuple(r.paper.id for r in digest.recommendations)))
         if not self.settings.llm.enabled or not digest.recommendations or key in self._asked:
             return
         self._asked.add(key)
@@ -133,10 +190,9 @@ class WebContext:
             target=_summarize_quietly, args=(self, digest), name="paperfeed-llm", daemon=True
         ).start()
 
-    def top(self, user: str) -> int:
-        """The user's digest size, else the configured default."""
-        value = self.store.get_setting(user, "top")
-        return value if isinstance(value, int) and value > 0 else self.settings.top
+    def options(self, user: str) -> DigestOptions:
+        """The user's digest size and threshold, as every channel resolves them."""
+        return digest_options(self.store, user, self.settings)
 
 
 def _summarize_quietly(context: WebContext, digest: Digest) -> None:
@@ -175,13 +231,63 @@ def web(request: Request) -> WebContext:
     return context
 
 
-def render(request: Request, template: str, status: int = 200, **values: Any) -> Response:
+def site_of(request: Request) -> Site:
+    """Where absolute links point: ``base_url`` when set, else this request's own address."""
+    found = site(web(request).settings.base_url, str(request.base_url))
+    assert found is not None  # a request always has an address
+    return found
+
+
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **values: Any,
+) -> Response:
     """A page from ``template`` with the user, CSRF token and current path added."""
     values.setdefault("user", getattr(request.state, "user", None))
     values["csrf"] = csrf_token(request)
-    values["flash"] = request.session.pop("flash", None)
+    values["flash"] = Flash.from_session(request.session.pop("flash", None))
     values["path"] = request.url.path
-    return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+    return TEMPLATES.TemplateResponse(
+        request, template, values, status_code=status, headers=headers
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """The one-line message shown after a change: ``kind`` ok, warning or error; ``notes``
+    list details (an import's skipped lines); ``rerank`` offers to re-rank today's list."""
+
+    text: str
+    kind: str = "ok"
+    notes: tuple[str, ...] = ()
+    rerank: bool = False
+
+    def to_session(self) -> dict[str, Any]:
+        """What the session cookie keeps until the next page."""
+        return {"text": self.text, "kind": self.kind, "notes": list(self.notes[:5]),
+                "more": max(len(self.notes) - 5, 0), "rerank": self.rerank}  # fmt: skip
+
+    @classmethod
+    def from_session(cls, value: object) -> Flash | None:
+        """The flash a redirect left, if any (a bare string from an older version is ok)."""
+        if isinstance(value, str):
+            return cls(value)
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            return None
+        notes = [str(n) for n in value.get("notes") or []]
+        more = int(value.get("more") or 0)
+        if more:
+            notes.append(f"… and {more} more")
+        kind = value.get("kind") if value.get("kind") in ("ok", "warning", "error") else "ok"
+        return cls(value["text"], str(kind), tuple(notes), bool(value.get("rerank")))
+
+
+def flash(request: Request, message: Flash) -> None:
+    """Show ``message`` on the next page."""
+    request.session["flash"] = message.to_session()
 
 
 def local_path(target: str | None, default: str = "/") -> str:
@@ -307,6 +413,15 @@ def stored_digest(store: Store, user: str, day: str, settings: Settings | None =
     return with_summaries(store, digest, settings)
 
 
+def day_to_rank(store: Store, user: str) -> str | None:
+    """Today (the newest listing day) when ``user`` has no digest of it (or a later) yet."""
+    dates = store.digest_dates(user)
+    latest = store.latest_date()
+    if not latest or latest in dates or (dates and latest <= dates[-1]):
+        return None
+    return latest
+
+
 def current_digest(context: WebContext, user: str, day: str | None = None) -> Digest:
     """The digest to show: a saved one for ``day``, else today's (built when missing).
 
@@ -318,20 +433,20 @@ def current_digest(context: WebContext, user: str, day: str | None = None) -> Di
     settings = context.settings
     if day is not None and day in dates:
         return stored_digest(store, user, day, settings)
-    latest = store.latest_date()
-    if latest and latest not in dates and (not dates or latest > dates[-1]):
-        if not store.profile_links(user):
-            note = "Your profile holds no papers yet: add your publications on the Profile page."
-            return Digest(user, latest, (), note=note)
+    latest = day_to_rank(store, user)
+    if latest and not store.profile_links(user):
+        return Digest(user, latest, (), note=NO_PAPERS)
+    if latest:
         from paperfeed.pipeline import build_digest
 
+        options = context.options(user)
         try:
             built = build_digest(
                 store,
                 user,
                 day=latest,
-                top=context.top(user),
-                threshold=settings.threshold,
+                top=options.top,
+                threshold=options.threshold,
                 prepared=context.prepared(latest),
                 ranker=context.ranker,
                 trending=settings.trending,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -18,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from paperfeed.deliver.common import display_text, paper_link, short_authors
 from paperfeed.errors import PaperfeedError
+from paperfeed.urls import Site
 from paperfeed.web.auth import check_csrf, feed_token, login_required
 from paperfeed.web.auth import new_feed_token as make_feed_token
 from paperfeed.web.forms import (
@@ -29,14 +29,14 @@ from paperfeed.web.forms import (
     parse,
 )
 from paperfeed.web.insight import profile_insight
-from paperfeed.web.pages import WebContext, blocking, render, web
+from paperfeed.web.pages import Flash, WebContext, blocking, flash, render, site_of, web
 from paperfeed.web.topicmap import COLORS
 
 IMPORT_KINDS = ("listing", "hf-page", "jsonl", "bibtex", "csl-json", "csv")
 _SUFFIXES = (".txt", ".bib", ".json", ".jsonl", ".csv", ".gz", ".bibtex")
 
 
-def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
+def _profile_values(context: WebContext, site: Site, user: str) -> dict[str, Any]:
     store = context.store
     insight = profile_insight(context, user)
     group_of = {pid: n % COLORS for n, i in enumerate(insight.interests) for pid in i.paper_ids}
@@ -54,18 +54,17 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
         }
         for paper, included in store.profile_links(user)
     ]
-    base = context.settings.base_url.rstrip("/")
     token = feed_token(store, user)
     return {
         "papers": papers,
         "interests": insight.interests,
         "rules": store.rules(user),
-        "top": context.top(user),
+        "top": context.options(user).top,
         "schedule": store.get_setting(user, "schedule", "daily"),
         "trending": bool(store.get_setting(user, "trending", False)),
         "schedules": SCHEDULES,
         "email": store.email(user) or "",
-        "feed_url": f"{base}/feed/{quote(user, safe='')}.atom?token={quote(token)}",
+        "feed_url": site.feed(user, token),
         "import_kinds": IMPORT_KINDS,
         "analysis_note": insight.note,
     }
@@ -74,12 +73,12 @@ def _profile_values(context: WebContext, user: str) -> dict[str, Any]:
 @login_required
 async def profile_page(request: Request) -> Response:
     """``/profile``: interests, own papers, rules, settings, feed address."""
-    values = await blocking(_profile_values, web(request), request.state.user)
+    values = await blocking(_profile_values, web(request), site_of(request), request.state.user)
     return render(request, "profile.html", **values)
 
 
-def _back(request: Request, message: str) -> Response:
-    request.session["flash"] = message
+def _back(request: Request, message: str | Flash) -> Response:
+    flash(request, message if isinstance(message, Flash) else Flash(message))
     return RedirectResponse("/profile", status_code=303)
 
 
@@ -102,7 +101,7 @@ async def set_included(request: Request) -> Response:
     except KeyError as exc:
         raise HTTPException(404, "That paper is not in your profile.") from exc
     verb = "included in" if form.included == "yes" else "left out of"
-    return _back(request, f"The paper is now {verb} ranking.")
+    return _back(request, Flash(f"The paper is now {verb} ranking.", rerank=True))
 
 
 @login_required
@@ -118,7 +117,7 @@ async def set_rules(request: Request) -> Response:
             followed_authors=RulesForm.items(form.followed_authors),
         )
     )
-    return _back(request, "Rules saved; they apply from the next digest.")
+    return _back(request, Flash("Rules saved.", rerank=True))
 
 
 def _save_settings(context: WebContext, user: str, form: SettingsForm) -> None:
@@ -136,9 +135,9 @@ async def set_settings(request: Request) -> Response:
     try:
         form = parse(SettingsForm, await _checked_form(request))
     except FormError as exc:
-        return _back(request, f"Not saved: {exc}")
+        return _back(request, Flash(f"Not saved: {exc}", "error"))
     await blocking(_save_settings, web(request), request.state.user, form)
-    return _back(request, "Settings saved.")
+    return _back(request, Flash("Settings saved.", rerank=True))
 
 
 @login_required
@@ -159,10 +158,11 @@ async def sign_out_everywhere(request: Request) -> Response:
     return RedirectResponse("/signin", status_code=303)
 
 
-def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | None) -> str:
+def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | None) -> Flash:
     from paperfeed.pipeline import import_profile, read_limits
 
     suffix = "".join(s for s in Path(name).suffixes[-2:] if s.lower() in _SUFFIXES) or ".txt"
+    shown = name or "the file"
     with tempfile.TemporaryDirectory(prefix="paperfeed-upload-") as folder:
         path = Path(folder) / f"upload{suffix.lower()}"
         path.write_bytes(data)
@@ -170,10 +170,12 @@ def _import(context: WebContext, user: str, name: str, data: bytes, kind: str | 
             limits = read_limits(context.settings.limits, upload=True)
             report = import_profile(context.store, path, user, kind=kind, limits=limits)
         except PaperfeedError as exc:
-            return "Not imported: " + str(exc).replace(str(path), name or "the file")
-    return (
-        f"Read {report.read} papers from {name or 'the file'}; {report.linked} new in your profile."
-    )
+            return Flash("Not imported: " + str(exc).replace(str(path), shown), "error")
+    text = f"Read {report.read} papers from {shown}; {report.linked} new in your profile."
+    if not report.problems:
+        return Flash(text, rerank=True)
+    notes = tuple(problem.replace(str(path), shown) for problem in report.problems)
+    return Flash(f"{text} Check {len(notes)} note(s):", "warning", notes, rerank=True)
 
 
 @login_required
@@ -182,11 +184,12 @@ async def import_papers(request: Request) -> Response:
     form_data = await _checked_form(request)
     upload = form_data.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _back(request, "Choose a file to import.")
+        return _back(request, Flash("Choose a file to import.", "error"))
     limit = web(request).settings.limits.upload_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        return _back(request, f"Not imported: the file is larger than {limit:,} bytes.")
+        message = f"Not imported: the file is larger than {limit:,} bytes."
+        return _back(request, Flash(message, "error"))
     kind = str(form_data.get("kind") or "")
     message = await blocking(
         _import,

@@ -1,7 +1,9 @@
-"""The topic map: own papers and today's picks placed in 2-D by PCA of their embeddings.
+"""The topic map: the day's whole listing as faint context, the reader's own papers coloured
+by interest with the interests' labels written on the map, and the day's picks marked with
+their number in the digest; placed by ``layout`` (t-SNE over all of their embeddings).
 
-This module only computes coordinates, groups and labels; the template draws the SVG
-(so every label passes Jinja2's autoescape).
+This module only computes coordinates, groups and labels; the template draws the SVG (so
+every label passes Jinja2's autoescape) and ``static/map.js`` shows a tapped paper.
 """
 
 from __future__ import annotations
@@ -13,63 +15,91 @@ import numpy as np
 
 from paperfeed.deliver.common import display_text, paper_link, short_authors
 from paperfeed.records import Interest, Paper, Recommendation
+from paperfeed.web.layout import layout
+from paperfeed.web.regions import Region, regions
 
-WIDTH, HEIGHT, PAD = 760, 520, 28
+WIDTH, HEIGHT, PAD = 900, 640, 30
+MIN_HEIGHT, MAX_HEIGHT = 520, 900  # the map takes the layout's aspect within these
 COLORS = 10  # style.css defines the classes g0 .. g9
 NO_GROUP = -1
+LABEL_SIZE = 13.0  # font size of the interest labels, in map units
+CHAR_WIDTH = 0.56  # a label character's width, in font sizes (an estimate for placing)
+
+Layout = Callable[[np.ndarray], tuple[np.ndarray, str]]
 
 
 @dataclass(frozen=True, slots=True)
 class MapPoint:
-    """One marker: ``kind`` is ``own``, ``excluded`` (an own paper left out) or ``pick``."""
+    """One paper on the map. ``kind``: ``context`` (listed today), ``own`` (a paper of the
+    reader's), ``excluded`` (an own paper left out of ranking) or ``pick`` (ranked
+    ``rank`` in the digest). ``group`` is the interest's colour, NO_GROUP for none."""
 
     x: float
     y: float
     kind: str
     group: int
-    label: str
+    paper_id: str
+    title: str
+    authors: str
     link: str | None
+    interest: str = ""
+    rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MapLabel:
+    """An interest's label, written at the middle of its own papers."""
+
+    x: float
+    y: float
+    text: str
+    group: int
 
 
 @dataclass(frozen=True, slots=True)
 class TopicMap:
-    """Everything the template needs to draw the map and its legend."""
+    """Everything the template draws: points in drawing order (context, own papers, picks
+    with #1 last, so on top), the interests' labels, the day's regions (landmarks named
+    by their terms), the legend, and what was placed how."""
 
     points: tuple[MapPoint, ...]
+    labels: tuple[MapLabel, ...]
     legend: tuple[tuple[int, str], ...]
-    explained: float
+    method: str
+    listed: int
     width: int = WIDTH
     height: int = HEIGHT
+    regions: tuple[Region, ...] = ()
+
+    def count(self, kind: str) -> int:
+        """How many points of ``kind`` the map shows."""
+        return sum(1 for p in self.points if p.kind == kind)
 
 
-def project_2d(vectors: np.ndarray) -> tuple[np.ndarray, float]:
-    """Rows projected onto their first two principal components, and the variance share kept."""
-    count = len(vectors)
-    if count == 0:
-        return np.zeros((0, 2)), 0.0
-    centered = vectors.astype(np.float64) - vectors.mean(axis=0, keepdims=True)
-    if count == 1 or not np.any(centered):
-        return np.zeros((count, 2)), 1.0
-    _, singular, components = np.linalg.svd(centered, full_matrices=False)
-    coords = centered @ components[:2].T
-    if coords.shape[1] < 2:
-        coords = np.hstack([coords, np.zeros((count, 1))])
-    total = float((singular**2).sum())
-    kept = float((singular[:2] ** 2).sum() / total) if total else 1.0
-    return coords, kept
+def height_for(coords: np.ndarray, width: int = WIDTH) -> int:
+    """A picture height that gives the layout its own aspect (within limits), so that a
+    round cloud of points is not squeezed into a wide strip (on a phone: a taller map)."""
+    if len(coords) < 2:
+        return HEIGHT
+    span = coords.max(axis=0) - coords.min(axis=0)
+    if span[0] <= 1e-12:
+        return MAX_HEIGHT
+    wanted = (width - 2 * PAD) * float(span[1] / span[0]) + 2 * PAD
+    return int(min(max(wanted, MIN_HEIGHT), MAX_HEIGHT))
 
 
 def fit_to_box(coords: np.ndarray, width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
-    """Coordinates scaled into the drawing area (y grows downwards in SVG)."""
+    """Coordinates scaled into the drawing area, keeping their aspect (y grows downwards)."""
     if len(coords) == 0:
         return coords
     low, high = coords.min(axis=0), coords.max(axis=0)
-    span = np.where(high - low > 1e-12, high - low, 1.0)
-    unit = (coords - low) / span
-    unit[:, 0][high[0] - low[0] <= 1e-12] = 0.5
-    unit[:, 1][high[1] - low[1] <= 1e-12] = 0.5
-    xs = PAD + unit[:, 0] * (width - 2 * PAD)
-    ys = height - PAD - unit[:, 1] * (height - 2 * PAD)
+    span = high - low
+    room = np.array([width - 2 * PAD, height - 2 * PAD], dtype=np.float64)
+    scale = float(np.min(np.where(span > 1e-12, room / np.maximum(span, 1e-12), np.inf)))
+    scale = scale if np.isfinite(scale) else 0.0
+    middle = (low + high) / 2
+    xs = width / 2 + (coords[:, 0] - middle[0]) * scale
+    ys = height / 2 - (coords[:, 1] - middle[1]) * scale
     return np.column_stack([xs, ys])
 
 
@@ -81,52 +111,110 @@ def nearest_group(vector: np.ndarray, own: np.ndarray, groups: np.ndarray) -> in
     return int(groups[grouped[int(np.argmax(own[grouped] @ vector))]])
 
 
-def _label(paper: Paper, prefix: str) -> str:
-    authors = short_authors(paper.authors)
-    title = display_text(paper.title)
-    return f"{prefix}{title}" + (f" — {authors}" if authors else "")
+def _point(paper: Paper, x: float, y: float, kind: str, group: int, **extra: object) -> MapPoint:
+    return MapPoint(
+        float(x),
+        float(y),
+        kind,
+        group,
+        paper.id,
+        display_text(paper.title) or "(untitled)",
+        short_authors(paper.authors),
+        paper_link(paper),
+        **extra,  # type: ignore[arg-type]
+    )
 
 
 def build_topic_map(
     own: Sequence[tuple[Paper, bool]],
+    own_vectors: np.ndarray,
+    listing: Sequence[Paper],
+    listing_vectors: np.ndarray,
     picks: Sequence[Recommendation],
     interests: Sequence[Interest],
-    vectors_of: Callable[[list[Paper]], np.ndarray],
+    place: Layout = layout,
 ) -> TopicMap:
-    """Place own papers (colored by interest) and picks (by their interest's color) on a map."""
-    group_of_paper: dict[str, int] = {}
-    group_of_label: dict[str, int] = {}
-    for index, interest in enumerate(interests):
-        group_of_label[display_text(interest.label)] = index % COLORS
-        for pid in interest.paper_ids:
-            group_of_paper.setdefault(pid, index % COLORS)
-    papers = [paper for paper, _ in own] + [rec.paper for rec in picks]
-    vectors = vectors_of(papers) if papers else np.zeros((0, 1))
-    coords, explained = project_2d(vectors)
-    placed = fit_to_box(coords)
-    own_groups = np.array([group_of_paper.get(p.id, NO_GROUP) for p, _ in own], dtype=int)
-    points: list[MapPoint] = []
-    for (paper, included), (x, y) in zip(own, placed[: len(own)], strict=True):
-        kind = "own" if included else "excluded"
-        prefix = "Your paper: " if included else "Your paper (left out): "
-        group = group_of_paper.get(paper.id, NO_GROUP)
-        points.append(
-            MapPoint(float(x), float(y), kind, group, _label(paper, prefix), paper_link(paper))
-        )
-    for n, (rec, (x, y)) in enumerate(zip(picks, placed[len(own) :], strict=True)):
-        group = group_of_label.get(display_text(rec.interest), NO_GROUP)
-        if group == NO_GROUP:
-            group = nearest_group(vectors[len(own) + n], vectors[: len(own)], own_groups)
-        points.append(
-            MapPoint(
-                float(x),
-                float(y),
-                "pick",
-                group,
-                _label(rec.paper, f"Pick #{rec.rank}: "),
-                paper_link(rec.paper),
-            )
-        )
-    legend = tuple((index % COLORS, display_text(i.label)) for index, i in enumerate(interests))
-    # Picks last, so that they are drawn on top of the own papers.
-    return TopicMap(tuple(points), legend, explained)
+    """The map of one reader and one day. Rows of the vectors match ``own`` and ``listing``;
+    every pick must be in ``listing``."""
+    labels = [display_text(i.label) for i in interests]
+    group_of: dict[str, int] = {}
+    label_of: dict[str, str] = {}
+    for index, found in enumerate(interests):
+        for pid in found.paper_ids:
+            group_of.setdefault(pid, index % COLORS)
+            label_of.setdefault(pid, labels[index])
+    vectors = np.vstack([np.asarray(own_vectors), np.asarray(listing_vectors)])
+    placed = np.zeros((0, 2))
+    method, height = "-", HEIGHT
+    if len(vectors):
+        coords, method = place(vectors)
+        height = height_for(coords)
+        placed = fit_to_box(coords, WIDTH, height)
+    own_xy, listing_xy = placed[: len(own)], placed[len(own) :]
+    own_groups = np.array([group_of.get(p.id, NO_GROUP) for p, _ in own], dtype=int)
+    row_of = {paper.id: n for n, paper in enumerate(listing)}
+    picked = {rec.paper.id for rec in picks}
+    points = [
+        _point(paper, x, y, "context", NO_GROUP)
+        for paper, (x, y) in zip(listing, listing_xy, strict=True)
+        if paper.id not in picked
+    ]
+    for (paper, included), (x, y) in zip(own, own_xy, strict=True):
+        if included:
+            group, interest = group_of.get(paper.id, NO_GROUP), label_of.get(paper.id, "")
+            points.append(_point(paper, x, y, "own", group, interest=interest))
+        else:
+            points.append(_point(paper, x, y, "excluded", NO_GROUP))
+    by_label = {label: n % COLORS for n, label in enumerate(labels)}
+    for rec in sorted(picks, key=lambda r: -r.rank):
+        row = row_of[rec.paper.id]
+        interest = display_text(rec.interest)
+        group = by_label.get(interest, NO_GROUP)
+        if group == NO_GROUP and len(own):
+            group = nearest_group(listing_vectors[row], np.asarray(own_vectors), own_groups)
+            interest = next((labels[n] for n in range(len(labels)) if n % COLORS == group), "")
+        x, y = listing_xy[row]
+        points.append(_point(rec.paper, x, y, "pick", group, rank=rec.rank, interest=interest))
+    return TopicMap(
+        points=tuple(points),
+        labels=place_labels(own_xy, own_groups, labels, height),
+        legend=tuple((n % COLORS, label) for n, label in enumerate(labels)),
+        method=method,
+        listed=len(listing),
+        height=height,
+        regions=regions(listing, listing_xy) if len(listing) else (),
+    )
+
+
+def place_labels(
+    own_xy: np.ndarray, own_groups: np.ndarray, labels: Sequence[str], height: int = HEIGHT
+) -> tuple[MapLabel, ...]:
+    """Each interest's label near the middle of its own papers, moved where it does not
+    cover another label (largest interests placed first). ``static/map.js`` moves them
+    again off the marks, at the size the screen shows them."""
+    found = []
+    for group, text in enumerate(labels):
+        members = own_xy[own_groups == group % COLORS] if len(own_xy) else own_xy
+        if len(members) and text:
+            middle = np.median(members, axis=0)
+            found.append((len(members), group % COLORS, text, float(middle[0]), float(middle[1])))
+    boxes: list[tuple[float, float, float, float]] = []
+    out = []
+    for _, group, text, x, y in sorted(found, key=lambda f: -f[0]):
+        half = len(text) * LABEL_SIZE * CHAR_WIDTH / 2
+        for dx, dy in _NUDGES:
+            cx = min(max(x + dx, PAD + half), WIDTH - PAD - half)
+            cy = min(max(y + dy, PAD), height - PAD / 2)
+            box = (cx - half, cy - LABEL_SIZE, cx + half, cy + 3)
+            if not any(_overlap(box, other) for other in boxes):
+                break
+        boxes.append(box)
+        out.append(MapLabel(cx, cy, text, group))
+    return tuple(out)
+
+
+_NUDGES = [(0.0, -16.0), (0.0, 26.0), (0.0, -34.0), (0.0, 44.0), (0.0, -52.0), (0.0, 62.0)]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

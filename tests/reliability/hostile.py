@@ -64,10 +64,16 @@ class _Tags(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.text: list[str] = []
+        self.in_data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "script" and not (values.get("src") or "").startswith(ALLOWED_SCRIPTS):
+        # A JSON data block is never run (and the CSP allows no inline script anyway); its
+        # text must hold no "<", so that no value can close it and start markup.
+        data_block = tag == "script" and values.get("type") == "application/json"
+        self.in_data_block = data_block
+        allowed = (values.get("src") or "").startswith(ALLOWED_SCRIPTS)
+        if tag == "script" and not data_block and not allowed:
             self.problems.append(f"<script {attrs}>")
         if tag in INJECTED_TAGS:
             self.problems.append(f"<{tag}> from data")
@@ -81,7 +87,15 @@ class _Tags(HTMLParser):
             ):
                 self.problems.append(f"unsafe {name}={value!r} on <{tag}>")
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_data_block = False
+
     def handle_data(self, data: str) -> None:
+        if self.in_data_block:
+            if "<" in data:
+                self.problems.append(f"markup inside a data block: {data[:80]!r}")
+            return
         self.text.append(data)
 
 

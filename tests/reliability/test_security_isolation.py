@@ -121,7 +121,12 @@ def _import(w: World) -> None:
 PROBES: dict[str, Probe] = {
     "/": lambda w: (w.get("/"), w.get("/", date=EARLIER)),  # type: ignore[func-returns-value]
     "/feedback": lambda w: w.post("/feedback", {"paper_id": LISTED.id, "rating": "down"}),
-    "/search": lambda w: w.get("/search", q="canary"),
+    "/rerank": lambda w: w.post("/rerank", {}),
+    "/search": lambda w: (  # type: ignore[func-returns-value]
+        w.get("/search", q="canary"),
+        w.get("/search", q="own kernels"),
+        w.get("/search", like=ALICE_OWN.id),
+    ),
     "/map": lambda w: w.get("/map"),
     "/feed/{user}.atom": lambda w: (  # type: ignore[func-returns-value]
         w.get("/feed/alice.atom"),
@@ -129,6 +134,14 @@ PROBES: dict[str, Probe] = {
         w.get("/feed/alice.atom", token=str(w.store.get_setting("bob", "feed_token"))),
     ),
     "/healthz": lambda w: w.get("/healthz"),
+    "/vote": lambda w: (  # type: ignore[func-returns-value]
+        w.get("/vote", t="forged.token"),
+        w.post("/vote", {"t": "forged.token", "p": ALICE_OWN.id, "r": "-1"}),
+    ),
+    "/unsubscribe": lambda w: (  # type: ignore[func-returns-value]
+        w.get("/unsubscribe", t="forged.token"),
+        w.post("/unsubscribe", {"t": "forged.token"}),
+    ),
     "/signup": lambda w: w.post("/signup", {"password": "another password 123"}),
     "/signin": lambda w: w.post("/signin", {"password": "wrong password"}),
     "/signout": lambda w: None,  # run last, by the test: it ends Bob's session
@@ -192,7 +205,10 @@ def test_bob_cannot_reach_alice_through_any_route(tmp_path: Path) -> None:
     leaks = [
         str(a.url)
         for a in world.answers
-        if any(s in a.text for s in (ALICE_EMAIL, alice_token, ALICE_RULE, ALICE_ONLY.title))
+        if any(
+            s in a.text
+            for s in (ALICE_EMAIL, alice_token, ALICE_RULE, ALICE_ONLY.title, ALICE_OWN.title)
+        )
     ]
     record(
         "security: isolation (web routes)",

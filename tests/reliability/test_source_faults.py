@@ -236,8 +236,9 @@ def test_daily_job_reports_a_dead_source_and_ingests_the_others(
     site.site.inject(dead.path, "", *[Status(503)] * (RETRIES + 1))
     with redirecting_client(site.port) as http, Store.open(tmp_path / "daily.db") as store:
         fetcher = PoliteFetcher(http, min_interval=0.0, retries=RETRIES, sleep=lambda _: None)
-        problems = daily.ingest_all(store, [dead.spec, alive.spec], client=fetcher)  # type: ignore[arg-type]
+        report = daily.ingest_all(store, [dead.spec, alive.spec], client=fetcher)  # type: ignore[arg-type]
         stored = store.count_papers()
-    assert len(problems) == 1 and problems[0].startswith(dead.spec) and "503" in problems[0]
+    failed = report.failed
+    assert len(failed) == 1 and failed[0].startswith(dead.spec) and "503" in failed[0]
     assert stored == served_papers(alive)
     record("source faults, one source dead in the daily job", inputs=2, faults=RETRIES + 1)

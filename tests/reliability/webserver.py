@@ -21,6 +21,7 @@ from paperfeed.embed import HashingEmbedder
 from paperfeed.store import Store
 from paperfeed.web.app import create_app
 from paperfeed.web.auth import hash_password
+from tests.web_data import patient
 
 from .smtpsink import free_port
 
@@ -41,7 +42,7 @@ def serving(store: Store, settings: Settings | None = None) -> Iterator[str]:
     """Run the app over ``store`` with uvicorn until the block ends; yields the base URL."""
     app = create_app(
         store,
-        settings or Settings(db=store.path),
+        patient(settings or Settings(db=store.path)),
         embedder=HashingEmbedder(),
         secret="reliability-tests",
     )

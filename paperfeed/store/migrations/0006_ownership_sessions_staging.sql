@@ -1,4 +1,4 @@
--- v5: trust. (1) A paper from a user's upload belongs to that user (papers.owner); source
+-- v6: trust. (1) A paper from a user's upload belongs to that user (papers.owner); source
 -- records (owner NULL) are shared and never changed by an upload. A private row gets an id
 -- of its own, 'own:<user>:<id>', so that the source record of the same paper can be
 -- stored beside it under the plain id. (2) Server-side sessions. (3) Ingest staging:

@@ -1,4 +1,4 @@
--- v7: reach. LLM summaries (cached per paper, model, language and prompt version, and the
+-- v8: reach. LLM summaries (cached per paper, model, language and prompt version, and the
 -- per-user "why it matters" line), upvotes seen on a source (trending) with the trending
 -- section of saved digests, and the state of a user's Zotero sync.
 

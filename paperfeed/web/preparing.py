@@ -1,0 +1,77 @@
+"""Today's listing prepared in the background, with how far it got, for the page that waits.
+
+Preparing a new day embeds its papers (tens of seconds on a laptop). A view never blocks
+on that: it starts the preparation here, waits a moment, and when the day is still not
+ready it shows "preparing today's listing: 340 of 530" and refreshes itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sized
+from dataclasses import dataclass, field
+
+#: prepare(day, progress) prepares ``day``; progress(done, total) hears of the embedding.
+Prepare = Callable[[str, Callable[[int, int], None]], Sized]
+
+
+@dataclass
+class Preparation:
+    """One day's preparation: its progress, and whether it ended (and how)."""
+
+    day: str
+    done: int = 0
+    total: int = 0
+    failed: bool = False
+    papers: int = 0  # the listing's size, once prepared
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def heard(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    @property
+    def message(self) -> str:
+        """What the waiting page says."""
+        if not self.total:
+            return f"Preparing today's listing ({self.day})…"
+        return f"Preparing today's listing ({self.day}): {self.done:,} of {self.total:,} papers"
+
+
+class DayPreparations:
+    """Runs one preparation per day in a background thread; a failed one is started
+    again by the next view that asks."""
+
+    def __init__(self, prepare: Prepare) -> None:
+        self._prepare = prepare
+        self._lock = threading.Lock()
+        self._current: Preparation | None = None
+
+    def start(self, day: str) -> Preparation:
+        """The preparation of ``day``, started now unless it runs or ran well."""
+        with self._lock:
+            current = self._current
+            if current is None or current.day != day or current.failed:
+                current = self._current = Preparation(day)
+                thread = threading.Thread(
+                    target=self._run, args=(current,), name=f"paperfeed-prepare-{day}", daemon=True
+                )
+                thread.start()
+            return current
+
+    def wait(self, day: str, seconds: float) -> Preparation | None:
+        """None when ``day`` is ready within ``seconds`` (or its preparation failed: the
+        view then meets the error itself), else the preparation still running."""
+        preparation = self.start(day)
+        if preparation.finished.wait(seconds):
+            return None
+        return preparation
+
+    def _run(self, preparation: Preparation) -> None:
+        try:
+            preparation.papers = len(self._prepare(preparation.day, preparation.heard))
+        except Exception:  # the view that comes next prepares the day itself and says why
+            logging.getLogger(__name__).exception("preparing %s failed", preparation.day)
+            preparation.failed = True
+        finally:
+            preparation.finished.set()
