@@ -107,3 +107,11 @@ def test_labels_of_close_interests_do_not_cover_each_other() -> None:
 def test_an_empty_profile_and_day_draw_nothing() -> None:
     picture = build_topic_map([], np.zeros((0, 3)), [], np.zeros((0, 3)), [], [], as_given)
     assert picture.points == () and picture.labels == () and picture.regions == ()
+
+
+def test_own_papers_before_any_listing_day_are_drawn() -> None:
+    own = [(Paper("p1", "Own graph paper"), True)]
+    picture = build_topic_map(
+        own, np.array([[0.0, 0.0, 1.0]]), [], np.zeros((0, 0)), [], [], as_given
+    )
+    assert [point.kind for point in picture.points] == ["own"]

@@ -143,7 +143,9 @@ def build_topic_map(
         for pid in found.paper_ids:
             group_of.setdefault(pid, index % COLORS)
             label_of.setdefault(pid, labels[index])
-    vectors = np.vstack([np.asarray(own_vectors), np.asarray(listing_vectors)])
+    # a side without rows may come without columns too (no listing day yet): leave it out
+    parts = [np.asarray(v) for v in (own_vectors, listing_vectors) if len(v)]
+    vectors = np.vstack(parts) if parts else np.zeros((0, 0))
     placed = np.zeros((0, 2))
     method, height = "-", HEIGHT
     if len(vectors):

@@ -64,6 +64,11 @@ class World:
     def csrf(self) -> str:
         return csrf_of(self.bob.get("/profile").text)
 
+    @property
+    def alice_own(self) -> str:
+        """The stored id of Alice's own (uploaded, private) paper."""
+        return next(paper.id for paper, _ in self.store.profile_links("alice"))
+
     def get(self, path: str, **params: str) -> None:
         self.answers.append(self.bob.get(path, params=params))
 
@@ -74,12 +79,13 @@ class World:
 
 
 def seed(store: Store) -> str:
-    store.upsert_papers([ALICE_OWN, BOB_OWN], listed=False)
-    store.upsert_papers([ALICE_ONLY, LISTED])
     add_web_user(store, "alice", ALICE_EMAIL)
     add_web_user(store, "bob", "bob@example.org")
-    store.add_profile_papers("alice", [ALICE_OWN.id])
-    store.add_profile_papers("bob", [BOB_OWN.id])
+    alice_own = store.upsert_papers([ALICE_OWN], listed=False, owner="alice").ids
+    bob_own = store.upsert_papers([BOB_OWN], listed=False, owner="bob").ids
+    store.upsert_papers([ALICE_ONLY, LISTED])
+    store.add_profile_papers("alice", list(alice_own))  # their uploads, as the web app stores
+    store.add_profile_papers("bob", list(bob_own))
     store.set_rules(
         "alice", include_keywords=[ALICE_RULE], exclude_keywords=[], followed_authors=[]
     )
@@ -126,6 +132,7 @@ PROBES: dict[str, Probe] = {
         w.get("/search", q="canary"),
         w.get("/search", q="own kernels"),
         w.get("/search", like=ALICE_OWN.id),
+        w.get("/search", like=w.alice_own),
     ),
     "/map": lambda w: w.get("/map"),
     "/feed/{user}.atom": lambda w: (  # type: ignore[func-returns-value]
@@ -136,7 +143,7 @@ PROBES: dict[str, Probe] = {
     "/healthz": lambda w: w.get("/healthz"),
     "/vote": lambda w: (  # type: ignore[func-returns-value]
         w.get("/vote", t="forged.token"),
-        w.post("/vote", {"t": "forged.token", "p": ALICE_OWN.id, "r": "-1"}),
+        w.post("/vote", {"t": "forged.token", "p": w.alice_own, "r": "-1"}),
     ),
     "/unsubscribe": lambda w: (  # type: ignore[func-returns-value]
         w.get("/unsubscribe", t="forged.token"),
@@ -147,7 +154,7 @@ PROBES: dict[str, Probe] = {
     "/signout": lambda w: None,  # run last, by the test: it ends Bob's session
     "/profile": lambda w: w.get("/profile"),
     "/profile/include": lambda w: w.post(
-        "/profile/include", {"paper_id": ALICE_OWN.id, "included": "no"}
+        "/profile/include", {"paper_id": w.alice_own, "included": "no"}
     ),
     "/profile/rules": lambda w: w.post("/profile/rules", {"include_keywords": "bobword"}),
     "/profile/settings": lambda w: w.post(
@@ -156,7 +163,7 @@ PROBES: dict[str, Probe] = {
     "/profile/feed-token": lambda w: w.post("/profile/feed-token", {}),
     "/profile/import": _import,
     "/profile/signout-everywhere": lambda w: None,  # run last, like /signout
-    "/profile/remove": lambda w: w.post("/profile/remove", {"paper_id": ALICE_OWN.id}),
+    "/profile/remove": lambda w: w.post("/profile/remove", {"paper_id": w.alice_own}),
     "/profile/password": lambda w: w.post(
         "/profile/password", {"current": "wrong", "new": "x" * 20, "repeat": "x" * 20}
     ),

@@ -89,7 +89,12 @@ def test_one_users_failure_does_not_stop_the_others(tmp_path: Path) -> None:
             own = Paper(f"2401.0000{n}", "Graph neural network study", "graph neural network")
             store.add_profile_papers(user, store.upsert_papers([own], owner=user).ids)
             store.set_email(user, f"{user}@example.org")
-        store.set_setting("u0", "top", "many")  # a broken setting: a ValueError for u0 only
+    # broken data of u0 only (a bad "top" setting no longer fails: digest_options falls
+    # back to the config): rules that are not JSON make loading u0's profile raise
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE users SET include_keywords = 'not json' WHERE name = 'u0'")
+    conn.close()
     inbox = Inbox()
     with smtp_server(inbox) as port:
         cfg = tmp_path / "c.toml"
@@ -107,7 +112,7 @@ def test_one_users_failure_does_not_stop_the_others(tmp_path: Path) -> None:
         lost=sum(1 for u in users[1:] if got[f"{u}@example.org"] != 1),
     )
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert "u0" in done.stdout and "failed: ValueError" in done.stdout
+    assert "u0" in done.stdout and "failed: JSONDecodeError" in done.stdout
     assert got["u1@example.org"] == 1 and got["u2@example.org"] == 1
 
 
