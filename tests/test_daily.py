@@ -132,3 +132,27 @@ def test_a_user_without_papers_is_skipped_with_a_reason_not_a_failure(
     assert status["newbie"].startswith("no papers: the profile of newbie holds no papers")
     assert "paperfeed profile import FILE --user newbie" in status["newbie"]
     assert "newbie@example.org" not in [m["To"] for m in handler.messages]
+
+
+def test_a_user_whose_ranking_fails_leaves_the_batch_served(
+    tmp_path: Path, inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperfeed.ranking import Ranker
+
+    handler, port = inbox
+    store = _store(tmp_path)
+    real_model = Ranker.model
+
+    def model(self, profile, space, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("user") == "jane":
+            raise MemoryError("jane's models do not fit")
+        return real_model(self, profile, space, **kwargs)
+
+    monkeypatch.setattr(Ranker, "model", model)
+    source = [str(FIXTURES / "listing.jsonl")]
+    report = daily.run_all(store, _settings(port), day="2026-06-30", sources=source)
+    jane, rick = report.runs
+    assert jane.status == "failed: MemoryError: jane's models do not fit" and report.failed
+    assert rick.status == "sent" and rick.picks  # ranked alone once the batch failed
+    assert [m["To"] for m in handler.messages] == ["rick@example.org"]
+    assert store.load_digest("jane", "2026-06-30") == []
