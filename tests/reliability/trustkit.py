@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import socket
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +48,10 @@ def try_sign_in(client: httpx.Client, user: str, password: str = PASSWORD) -> in
     return answer.status_code
 
 
+#: How long ``raw_post`` waits for an answer before sending the next chunk.
+ANSWER_WAIT = 0.1
+
+
 def raw_post(
     base: str, path: str, headers: dict[str, str], body_chunks: Iterable[bytes]
 ) -> tuple[int | None, int]:
@@ -62,13 +66,10 @@ def raw_post(
     chunked = headers.get("Transfer-Encoding") == "chunked"
     try:
         for chunk in body_chunks:
-            time.sleep(0.002)
-            sock.settimeout(0.0)
-            try:
-                answer = sock.recv(65536)
-            except BlockingIOError:
-                answer = b""
-            sock.settimeout(30)
+            # give the server a moment to answer before each chunk, so that a loaded
+            # machine's slow answer is not counted as body the server read
+            readable, _, _ = select.select([sock], [], [], ANSWER_WAIT)
+            answer = sock.recv(65536) if readable else b""
             if answer:
                 status = int(answer.split(b" ", 2)[1])
                 break
