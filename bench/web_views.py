@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from paperfeed.config import Settings
@@ -28,11 +29,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5)
     args = parser.parse_args()
     with Store(args.db) as store:
-        own = [paper.id for paper, _ in store.profile_links(args.user)]
+        own = [  # the uploaded papers under the ids they were uploaded with
+            replace(paper, id=paper.id.split(":", 2)[-1])
+            for paper, _ in store.profile_links(args.user)
+        ]
         copies = [f"{args.user}-web-{n}" for n in range(args.users)]
-        for name in copies:
-            store.add_user(name)
-            store.add_profile_papers(name, own)
+        for name in copies:  # each copy uploads the same papers: its own rows
+            store.add_profile_papers(name, store.upsert_papers(own, listed=False, owner=name).ids)
         context = WebContext(store, Settings(db=str(args.db)))
         assert context.ranker  # the model loads at start-up; it is not what is measured
         started = time.perf_counter()
