@@ -254,7 +254,8 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2-int8-len128"
 
 def default_embedder(name: str = "") -> Embedder:
     """A new instance of the model ``name``, else of ``PAPERFEED_EMBEDDER``, else of the
-    bundled all-MiniLM-L6-v2 cut at 128 tokens. Loaded lazily: nothing is read until a text is embedded."""
+    bundled all-MiniLM-L6-v2 cut at 128 tokens. Loaded lazily: nothing is read until a text
+    is embedded."""
     name = name or os.environ.get("PAPERFEED_EMBEDDER", "") or DEFAULT_MODEL
     if name not in EMBEDDERS:
         raise ValueError(f"unknown embedding model {name!r}: choose one of {sorted(EMBEDDERS)}")
