@@ -55,3 +55,36 @@ def test_backup_names_pg_dump(postgres_db: str, tmp_path) -> None:
 
     with open_store(postgres_db) as store, pytest.raises(PaperfeedError, match="pg_dump"):
         store.backup(tmp_path / "copy")
+
+
+@pytest.mark.postgres
+def test_nearest_papers_walk_the_index_and_agree_with_brute_force(postgres_db: str) -> None:
+    from paperfeed.ids import content_hash
+    from paperfeed.records import Paper
+
+    rng = np.random.default_rng(2)
+    papers = [
+        Paper(f"2601.{n:05d}", f"Paper {n}", f"Abstract {n}", date="2026-01-05") for n in range(300)
+    ]
+    rows = rng.standard_normal((300, 32)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    with open_store(postgres_db) as store:
+        store.upsert_papers(papers)
+        store.put_vectors(
+            "m", {content_hash(p.title, p.abstract): r for p, r in zip(papers, rows, strict=True)}
+        )
+        found = store.nearest_papers("m", rows[7], 20, exclude=papers[7].id)
+        assert found is not None
+        best, searched = found
+        exact = np.argsort(-(rows @ rows[7]), kind="stable")[1:21]
+        assert [pid for pid, _ in best] == [papers[i].id for i in exact]
+        assert np.allclose([s for _, s in best], (rows @ rows[7])[exact], atol=1e-5)
+        assert searched == 300
+        conn = store._conn
+        conn.native("SET enable_seqscan = off")
+        plan = conn.native(
+            "EXPLAIN SELECT content_hash FROM vectors WHERE dim = 32 "
+            "ORDER BY embedding::vector(32) <=> %s::vector(32) LIMIT 5",
+            (rows[0],),
+        ).fetchall()
+        assert any("vectors_hnsw_32" in line[0] for line in plan)

@@ -11,22 +11,18 @@ extra (psycopg 3; pgvector for vectors), imported only when such a URL is opened
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-import numpy as np
+from collections.abc import Sequence
 
 from paperfeed.records import Paper
 from paperfeed.store.base import utc_now
 from paperfeed.store.models import SPACES_KEPT
 from paperfeed.store.papers import VISIBLE
 from paperfeed.store.pgbase import PgStoreBase
+from paperfeed.store.pgvectors import PgVectorsMixin
 from paperfeed.store.search import SearchPage, match_terms
 from paperfeed.store.sqlite import Store
-from paperfeed.store.vectors import _to_blob
 
 _AUTHOR_TERM = "authors : "
-#: HNSW parameters (pgvector's defaults; recall ~0.99 on 384-d sentence vectors).
-HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
 
 
 def _tsquery(term: str) -> tuple[str, str, str]:
@@ -85,7 +81,7 @@ class PgSearchMixin(PgStoreBase):
 
 
 class PgBlobsMixin(PgStoreBase):
-    """Feature spaces, models and vectors as ``bytea`` (and pgvector) values."""
+    """Feature spaces and models as ``bytea`` values."""
 
     def put_space(self, key: str, space: bytes, background: bytes, papers: int) -> None:
         """As ``ModelsMixin.put_space``."""
@@ -123,44 +119,6 @@ class PgBlobsMixin(PgStoreBase):
         row = self._one(f"SELECT {column} FROM {table} WHERE {key_column} = ?", (key,))
         return None if row is None else bytes(row[0])
 
-    def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
-        """As ``VectorsMixin.put_vectors``; with pgvector, also as ``vector`` values."""
-        rows = []
-        for key, vector in vectors.items():
-            dim, blob = _to_blob(key, vector)
-            rows.append((model, key, dim, blob, np.frombuffer(blob, dtype="<f4")))
-        with_vector = self._conn.has_vector
-        with self.transaction():
-            if with_vector:
-                for dim in sorted({row[2] for row in rows}):
-                    self._ensure_hnsw(dim)
-            self._conn.executemany(
-                "INSERT INTO vectors (model, content_hash, dim, vector"
-                + (
-                    ", embedding) VALUES (?, ?, ?, ?, ?) "
-                    if with_vector
-                    else ") VALUES (?, ?, ?, ?) "
-                )
-                + "ON CONFLICT (model, content_hash) DO UPDATE SET dim = excluded.dim, "
-                "vector = excluded.vector"
-                + (", embedding = excluded.embedding" if with_vector else "")
-                + " WHERE vectors.vector != excluded.vector",
-                [row if with_vector else row[:4] for row in rows],
-            )
-
-    def _ensure_hnsw(self, dim: int) -> None:
-        """The HNSW index (cosine) over the vectors of dimension ``dim``, made once."""
-        known: set[int] = self.__dict__.setdefault("_hnsw_dims", set())
-        if dim in known:
-            return
-        self._conn.native(
-            f"CREATE INDEX IF NOT EXISTS vectors_hnsw_{int(dim)} ON vectors USING hnsw "
-            f"((embedding::vector({int(dim)})) vector_cosine_ops) "
-            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) "
-            f"WHERE dim = {int(dim)}"
-        )
-        known.add(dim)
-
 
 class PgNoFtsMixin(PgStoreBase):
     """The search index is a generated column: nothing to add or take out by hand."""
@@ -172,7 +130,7 @@ class PgNoFtsMixin(PgStoreBase):
         return None
 
 
-class PostgresStore(PgSearchMixin, PgBlobsMixin, PgNoFtsMixin, Store):
+class PostgresStore(PgSearchMixin, PgBlobsMixin, PgVectorsMixin, PgNoFtsMixin, Store):
     """A paperfeed database on a PostgreSQL server; safe to share between threads, and
     between processes and hosts (each opens its own)."""
 
