@@ -70,6 +70,15 @@ class StoreConfig(BaseModel):
     busy_timeout: float = Field(default=10.0, gt=0)
 
 
+class ClusterConfig(BaseModel):
+    """Where `paperfeed run` ranks: '' in-process, a dask scheduler (tcp://host:8786), or
+    local:N (a LocalCluster of N worker processes started for the run)."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = ""
+    users_per_task: int = Field(default=200, ge=1)  # users ranked together by one task
+
+
 class Settings(BaseModel):
     """Everything configurable. Precedence: command line > environment > file > defaults."""
 
@@ -85,6 +94,7 @@ class Settings(BaseModel):
     web: WebConfig = Field(default_factory=WebConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig)
     #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
     ranking: dict[str, object] = Field(default_factory=dict)
 
@@ -179,7 +189,8 @@ CONFIG_TEMPLATE = """\
 # paperfeed settings. Precedence: command line > environment (PAPERFEED_*) > this file >
 # defaults. The values below are the defaults; change what you need.
 
-# The database (PAPERFEED_DB); by default paperfeed.db in your data directory:
+# The database (PAPERFEED_DB); by default paperfeed.db in your data directory. A
+# postgresql://user@host/db URL uses a PostgreSQL server (pip install 'paperfeed[postgres]'):
 # db = "{db}"
 
 # The user commands act for when --user is left out (PAPERFEED_USER); with one user in
@@ -215,6 +226,10 @@ sender = "paperfeed@localhost"
 
 [web]
 allow_signup = true             # false: only `paperfeed passwd` makes accounts
+
+[cluster]                       # where `paperfeed run` ranks (pip install 'paperfeed[cluster]')
+address = ""                    # "" in-process; "tcp://host:8786" a dask scheduler; "local:2"
+users_per_task = 200            # users ranked together (one product per signal) by one task
 """
 
 

@@ -278,15 +278,19 @@ def run_user(
     prepare: Callable[[], CandidateIndex] | None = None,
     site: Site | None = None,
     ranker: Ranker | None = None,
+    ranked: Digest | str | None = None,
 ) -> UserRun:
     """Rank and deliver for one user (``prepare`` gives the day's index shared by all users,
     ``ranker`` the run's ranker); ``options`` come from ``accounts.digest_options``, as on
-    every channel."""
+    every channel. ``ranked`` is the digest a cluster already ranked and saved (or why
+    there is none): then it is only delivered."""
     if day and store.was_sent(user, day, "email"):
         return UserRun(user, day, 0, "already sent")
-    prepared = prepare() if prepare is not None else None
+    if isinstance(ranked, str):
+        return UserRun(user, day, 0, ranked)
+    prepared = prepare() if prepare is not None and ranked is None else None
     try:
-        digest = pipeline.build_digest(
+        digest = ranked or pipeline.build_digest(
             store,
             user,
             day=day,
@@ -332,8 +336,10 @@ def run_all(
     send: bool = True,
     client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
+    cluster: str | None = None,
 ) -> DailyReport:
-    """The whole daily job. Running it twice a day sends nothing twice."""
+    """The whole daily job. Running it twice a day sends nothing twice. With ``cluster``
+    (a dask scheduler address or ``local:N``) the ranking runs there (``paperfeed.cluster``)."""
     specs = configured_sources(settings, day) if sources is None else list(sources)
     fetched = ingest_all(
         store,
@@ -350,9 +356,13 @@ def run_all(
     runs = []
     ranker = pipeline.ranker_for(store, embedder, settings)
     prepare = _day_index(store, day, ranker) if day else None
-    for user in users if users is not None else store.users():
+    chosen = list(users) if users is not None else store.users()
+    ranked = _cluster_digests(store, settings, chosen, day, cluster) if cluster and day else {}
+    for user in chosen:
         try:
-            runs.append(_serve_user(store, settings, user, day, smtp, site, ranker, prepare))
+            runs.append(
+                _serve_user(store, settings, user, day, smtp, site, ranker, prepare, ranked)
+            )
         except PaperfeedError as exc:
             runs.append(UserRun(user, day, 0, f"failed: {exc}"))
         except Exception as exc:  # any failure stays this user's: the next user is served
@@ -369,6 +379,7 @@ def _serve_user(
     site: Site | None,
     ranker: Ranker,
     prepare: Callable[[], CandidateIndex] | None,
+    ranked: dict[str, Digest | str] | None = None,
 ) -> UserRun:
     if not is_due(str(store.get_setting(user, "schedule", "daily")), day):
         return UserRun(user, day, 0, "not scheduled today")
@@ -382,4 +393,28 @@ def _serve_user(
         prepare=prepare,
         site=site,
         ranker=ranker,
+        ranked=(ranked or {}).get(user),
     )
+
+
+def _cluster_digests(
+    store: Store, settings: Settings, users: Sequence[str], day: str, address: str
+) -> dict[str, Digest | str]:
+    """The digests of the users due ``day`` and not yet sent, ranked on the cluster."""
+    from paperfeed import cluster
+
+    wanted = []
+    for user in users:
+        due = is_due(str(store.get_setting(user, "schedule", "daily")), day)
+        if due and store.has_user(user) and not store.was_sent(user, day, "email"):
+            options = digest_options(store, user, settings)
+            wanted.append(pipeline.DigestWanted(user, options.top, options.threshold))
+    job = cluster.ClusterJob(cluster.store_locator(store), settings, day)
+    with cluster.connect(address) as client:
+        return cluster.rank_users(
+            client,
+            job,
+            wanted,
+            len(store.papers_on(day)),
+            users_per_task=settings.cluster.users_per_task,
+        )

@@ -62,6 +62,13 @@ def _report_run(obj: Context, run: daily.UserRun) -> None:
 )
 @click.option("--no-fetch", is_flag=True, help="Ingest nothing; rank what is stored.")
 @click.option("--no-mail", is_flag=True, help="Rank and record, send no mail.")
+@click.option(
+    "--cluster",
+    default=None,
+    help="Rank on a dask.distributed cluster: a scheduler address (tcp://host:8786) or "
+    "local:N for N local worker processes (default: `[cluster] address` in the config, "
+    "else in-process). Needs the cluster extra.",
+)
 @click.pass_obj
 @friendly_errors
 def run(
@@ -72,6 +79,7 @@ def run(
     sources: tuple[str, ...],
     no_fetch: bool,
     no_mail: bool,
+    cluster: str | None,
 ) -> None:
     """The daily job: ingest the day's listings, rank and deliver for every user.
 
@@ -83,7 +91,13 @@ def run(
     chosen = None if all_users or not users else list(users)
     specs = [] if no_fetch else (list(sources) or None)
     report = daily.run_all(
-        obj.store, obj.settings, users=chosen, day=day, sources=specs, send=not no_mail
+        obj.store,
+        obj.settings,
+        users=chosen,
+        day=day,
+        sources=specs,
+        send=not no_mail,
+        cluster=cluster or obj.settings.cluster.address or None,
     )
     for failure in report.sources.failed:
         click.echo(f"error: source failed: {failure}", err=True)
