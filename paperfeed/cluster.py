@@ -4,8 +4,8 @@
 to the cluster's workers, each of which reads and writes through the shared store (the
 PostgreSQL store; a SQLite file works for a ``local:N`` cluster on one host):
 
-1. **Embedding** the day's papers, in tasks of ``PAPERS_PER_TASK`` papers (vectors go to
-   the store's cache, so a paper is embedded once whichever worker meets it).
+1. **Embedding** the day's papers, in tasks of at most ``PAPERS_PER_TASK`` papers, one or
+   more per worker (vectors go to the store's cache: a paper is embedded once).
 2. **Refitting** the feature space when it is due and encoding the day (one task); the
    resulting candidate index is then **replicated to every worker once**, never shipped
    with each task.
@@ -94,6 +94,14 @@ def batches(items: Sequence[Any], size: int) -> list[list[Any]]:
     return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
+def paper_chunks(papers: int, workers: int) -> list[tuple[int, int]]:
+    """(start, stop) of the embedding tasks for ``papers`` papers: at most
+    ``PAPERS_PER_TASK`` each, and at least one per worker when there are enough papers
+    (100 or more per task)."""
+    size = min(PAPERS_PER_TASK, max(100, -(-papers // max(workers, 1))))
+    return [(start, min(start + size, papers)) for start in range(0, papers, size)]
+
+
 def rank_users(
     client: Any,
     job: ClusterJob,
@@ -106,12 +114,10 @@ def rank_users(
     """Embed, prepare and rank the day on the cluster (see the module docstring): each
     user's Digest, or a line saying why there is none."""
     distributed = _distributed()
-    embedded = client.map(
-        _embed_chunk,
-        [job] * max(1, -(-papers_of_day // PAPERS_PER_TASK)),
-        range(max(1, -(-papers_of_day // PAPERS_PER_TASK))),
-        pure=False,
-    )
+    embedded = [
+        client.submit(_embed_chunk, job, start, stop, pure=False)
+        for start, stop in paper_chunks(papers_of_day, len(client.scheduler_info()["workers"]))
+    ]
     distributed.wait(embedded)
     for future in embedded:
         future.result()  # raise a failure here, before anything is ranked
@@ -149,11 +155,10 @@ def _state(job: ClusterJob) -> tuple[Store, Ranker]:
     return _worker_state(job.db, job.settings.model_dump_json())
 
 
-def _embed_chunk(job: ClusterJob, number: int) -> int:
-    """Embed chunk ``number`` of the day's papers (vectors kept in the store); how many."""
+def _embed_chunk(job: ClusterJob, start: int, stop: int) -> int:
+    """Embed the day's papers ``start:stop`` (vectors kept in the store); how many."""
     store, ranker = _state(job)
-    papers = store.papers_on(job.day)
-    chunk = papers[number * PAPERS_PER_TASK : (number + 1) * PAPERS_PER_TASK]
+    chunk = store.papers_on(job.day)[start:stop]
     if chunk:
         ranker.vectors.embed_papers(chunk)
     return len(chunk)

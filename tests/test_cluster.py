@@ -152,3 +152,15 @@ def test_a_worker_killed_mid_run_still_sends_exactly_one_digest_per_user(
         assert all(store.was_sent(u, DAY, "email") for u in USERS)
     assert {r.status for r in again.runs if r.user in USERS} == {"already sent"}
     assert len(handler.messages) == len(USERS)
+
+
+def test_the_day_is_embedded_in_chunks_that_cover_it_once() -> None:
+    from paperfeed.cluster import PAPERS_PER_TASK, paper_chunks
+
+    for papers, workers in ((0, 2), (50, 2), (1000, 2), (1000, 1), (9001, 3), (30_000, 2)):
+        chunks = paper_chunks(papers, workers)
+        covered = [n for start, stop in chunks for n in range(start, stop)]
+        assert covered == list(range(papers))
+        assert all(stop - start <= PAPERS_PER_TASK for start, stop in chunks)
+        if papers >= 100 * workers:
+            assert len(chunks) >= workers
