@@ -48,9 +48,13 @@ from paperfeed.store import open_store  # noqa: E402
 
 
 def _usage() -> dict[str, float]:
-    """This process's CPU seconds and peak resident MB (run on each worker)."""
+    """This process's CPU seconds and peak resident MB (run on each worker). The peak is
+    VmHWM of /proc: ``ru_maxrss`` keeps the high-water mark of the process a worker was
+    forked from across its exec, and so reports the parent's peak."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return {"cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kb / 1024}
 
 
 def _embed_texts(texts: list[str]) -> int:
@@ -91,7 +95,7 @@ def embed_rate(workers: int, texts: list[str]) -> float:
 
     with (
         distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -122,7 +126,7 @@ def daily_run(url: str, settings: Settings, day: str, workers: int, train: bool)
             store._conn.execute("DELETE FROM user_models")
         with (
             distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster,
             distributed.Client(cluster) as client,
         ):

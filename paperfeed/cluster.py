@@ -77,7 +77,7 @@ def connect(address: str) -> Iterator[Any]:
         raise PaperfeedError(f"--cluster {address}: expected local:N with N >= 1 workers")
     with (
         distributed.LocalCluster(
-            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=int(count), threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as local,
         distributed.Client(local) as client,
     ):

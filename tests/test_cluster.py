@@ -35,7 +35,7 @@ def local_cluster() -> Iterator[Any]:
     os.environ["PAPERFEED_EMBEDDER"] = "hashing"
     try:
         with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster:
             yield cluster
     finally:
@@ -164,3 +164,27 @@ def test_the_day_is_embedded_in_chunks_that_cover_it_once() -> None:
         assert all(stop - start <= PAPERS_PER_TASK for start, stop in chunks)
         if papers >= 100 * workers:
             assert len(chunks) >= workers
+
+
+def test_cli_run_on_a_local_cluster_started_for_the_run(
+    postgres_db: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from paperfeed.cli import cli
+
+    config = tmp_path / "paperfeed.toml"
+    config.write_text(
+        "[ranking]\nmin_history = 40\ncalibration_papers = 20\nbackground_vectors = 40\n"
+    )
+    monkeypatch.setenv("PAPERFEED_CONFIG", str(config))
+    monkeypatch.setenv("PAPERFEED_EMBEDDER", "hashing")
+    with open_store(postgres_db) as store:
+        _fill(store)
+    base = ["--db", postgres_db, "run", "--no-fetch", "--no-mail", "--date", DAY]
+    result = CliRunner().invoke(cli, [*base, "--cluster", "local:1"])
+    assert result.exit_code == 0, result.output
+    with open_store(postgres_db) as store:
+        assert all(store.load_digest(user, DAY) for user in USERS)
+    bad = CliRunner().invoke(cli, [*base, "--cluster", "local:none"])
+    assert bad.exit_code == 1 and "local:N" in bad.output
