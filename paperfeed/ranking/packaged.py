@@ -1,10 +1,10 @@
 """The background that ships with the package, for rankings without enough history.
 
 ``data/background.npz`` (built by ``scripts/build_background.py`` from the arXiv CS
-snapshot) holds a feature space fitted on 20,000 papers of the snapshot (May to September 2025), the texts of a
-fixed random sample of them, and the sample's vectors under the default embedding model.
-A library call on a bare list of ten papers is thus ranked against the field, exactly as
-the same papers would be inside a day's thousand.
+snapshot) holds a feature space fitted on 20,000 papers of the snapshot (May to September
+2025), the texts of a fixed random sample of them, and the sample's vectors under the
+default embedding model. A library call on a bare list of ten papers is thus ranked
+against the field, exactly as the same papers would be inside a day's thousand.
 """
 
 from __future__ import annotations
