@@ -124,6 +124,15 @@ class DeliverConfig(BaseModel):
     webhook: list[WebhookConfig] = Field(default_factory=list)
 
 
+class ClusterConfig(BaseModel):
+    """Where `paperfeed run` ranks: '' in-process, a dask scheduler (tcp://host:8786), or
+    local:N (a LocalCluster of N worker processes started for the run)."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = ""
+    users_per_task: int = Field(default=200, ge=1)  # users ranked together by one task
+
+
 class Settings(BaseModel):
     """Everything configurable. Precedence: command line > environment > file > defaults."""
 
@@ -142,6 +151,7 @@ class Settings(BaseModel):
     llm: LlmConfig = Field(default_factory=LlmConfig)
     trending: TrendingConfig = Field(default_factory=TrendingConfig)
     deliver: DeliverConfig = Field(default_factory=DeliverConfig)
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig)
     #: Knobs of the ranking by name (paperfeed.ranking.settings); checked when ranking.
     ranking: dict[str, object] = Field(default_factory=dict)
 
@@ -246,7 +256,8 @@ CONFIG_TEMPLATE = """\
 # paperfeed settings. Precedence: command line > environment (PAPERFEED_*) > this file >
 # defaults. The values below are the defaults; change what you need.
 
-# The database (PAPERFEED_DB); by default paperfeed.db in your data directory:
+# The database (PAPERFEED_DB); by default paperfeed.db in your data directory. A
+# postgresql://user@host/db URL uses a PostgreSQL server (pip install 'paperfeed[postgres]'):
 # db = "{db}"
 
 # The user commands act for when --user is left out (PAPERFEED_USER); with one user in
@@ -313,6 +324,10 @@ listing_wait_seconds = 2.0      # then a page shows how far a new day's preparat
 # name = "lab"
 # url_env = "LAB_SLACK_URL"     # an environment variable holding slack://..., ntfy://...
 # users = []                    # whose digests go there (all when empty)
+
+[cluster]                       # where `paperfeed run` ranks (pip install 'paperfeed[cluster]')
+address = ""                    # "" in-process; "tcp://host:8786" a dask scheduler; "local:2"
+users_per_task = 200            # users ranked together (one product per signal) by one task
 """
 
 

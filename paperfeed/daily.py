@@ -229,9 +229,11 @@ def run_all(
     client: httpx.Client | PoliteFetcher | None = None,
     embedder: Embedder | None = None,
     llm: httpx.Client | None = None,
+    cluster: str | None = None,
 ) -> DailyReport:
     """The whole daily job. Running it twice a day sends nothing twice (mail and posts).
-    ``llm`` is the HTTP client of the LLM endpoint (tests hand one in)."""
+    ``llm`` is the HTTP client of the LLM endpoint (tests hand one in). With ``cluster``
+    (a dask scheduler address or ``local:N``) the ranking runs there (``paperfeed.cluster``)."""
     specs = configured_sources(settings, day) if sources is None else list(sources)
     fetched = ingest_all(
         store,
@@ -252,7 +254,7 @@ def run_all(
         tuple(settings.deliver.webhook) if send else (),
     )
     try:
-        runs = _serve_all(store, settings, job, users, day, ranker)
+        runs = _serve_all(store, settings, job, users, day, ranker, cluster)
     finally:
         if job.summarizer is not None:
             job.summarizer.client.close()
@@ -284,6 +286,7 @@ def _serve_all(
     users: Sequence[str] | None,
     day: str | None,
     ranker: Ranker,
+    cluster: str | None = None,
 ) -> tuple[UserRun, ...]:
     listed = list(users if users is not None else store.users())
     runs: dict[str, UserRun] = {}
@@ -297,6 +300,15 @@ def _serve_all(
             runs[user] = early
         else:
             wanted.append(early)
+    if cluster and day and wanted:
+        ranked = _cluster_digests(store, settings, wanted, day, cluster)
+        for item in wanted:
+            got = ranked.get(item.user, "failed: the cluster returned nothing")
+            if isinstance(got, str):
+                runs[item.user] = UserRun(item.user, day, 0, got)
+            else:
+                runs[item.user] = _deliver(store, item.user, day, got, job)
+        return tuple(runs[user] for user in listed)
     prepare = _day_index(store, day, ranker) if day else None
     for start in range(0, len(wanted), BATCH_USERS):
         batch = wanted[start : start + BATCH_USERS]
@@ -304,6 +316,27 @@ def _serve_all(
         for item, outcome in zip(batch, outcomes, strict=True):
             runs[item.user] = _deliver(store, item.user, day, outcome, job)
     return tuple(runs[user] for user in listed)
+
+
+def _cluster_digests(
+    store: Store,
+    settings: Settings,
+    wanted: Sequence[pipeline.DigestWanted],
+    day: str,
+    address: str,
+) -> dict[str, Digest | str]:
+    """The digests of ``wanted`` ranked on the cluster (or why there is none)."""
+    from paperfeed import cluster
+
+    job = cluster.ClusterJob(cluster.store_locator(store), settings, day)
+    with cluster.connect(address) as client:
+        return cluster.rank_users(
+            client,
+            job,
+            wanted,
+            len(store.papers_on(day)),
+            users_per_task=settings.cluster.users_per_task,
+        )
 
 
 def _all_sent(store: Store, job: _Job, user: str, day: str) -> bool:

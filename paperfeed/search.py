@@ -4,7 +4,8 @@ pages, and "more like this" from any paper by embedding.
 "More like this" is a brute-force cosine over the cached vectors of the listed papers,
 kept by the caller (a ``VectorTable``) and read again when papers or vectors are added.
 That is fine for a lab's store (75,000 vectors are 110 MB and a query is a matrix-vector
-product); a vector index replaces it when one machine is not enough.
+product). On PostgreSQL with pgvector the store's HNSW index answers instead
+(``Store.nearest_papers``), and no process holds the vectors.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ def similar(
     if source is None or (user is not None and not store.is_visible(source.id, user)):
         raise InputError("search", f"no paper {paper_id!r} in the store", field="like")
     vector = np.asarray(cache.embed_papers([source])[0], dtype=np.float32)
+    indexed = store.nearest_papers(cache.embedder.name, vector, SIMILAR_MAX, exclude=source.id)
+    if indexed is not None:  # the database's vector index (PostgreSQL with pgvector)
+        return _indexed_results(store, source, indexed, user, page, per_page)
     table = (table or VectorTable()).current(store, cache.embedder.name)
     if not len(table.ids):
         return Results("", (), 0, page, per_page, like=source)
@@ -138,4 +142,28 @@ def similar(
         like=source,
         scores=tuple(float(scores[i]) for i in chosen),
         searched=len(table.ids),
+    )
+
+
+def _indexed_results(
+    store: Store,
+    source: Paper,
+    found: tuple[list[tuple[str, float]], int],
+    user: str | None,
+    page: int,
+    per_page: int,
+) -> Results:
+    """One page of "more like this" from the store's vector index."""
+    best, searched = found
+    chosen = best[(page - 1) * per_page : page * per_page]
+    papers = tuple(store.get_papers([pid for pid, _ in chosen], user=user))
+    return Results(
+        "",
+        papers,
+        len(best),
+        page,
+        per_page,
+        like=source,
+        scores=tuple(score for _, score in chosen),
+        searched=searched,
     )

@@ -41,12 +41,18 @@ class BadToken(PaperfeedError):
 
 def site_secret(db_path: str) -> str:
     """``$PAPERFEED_SECRET_KEY``, else the random key kept beside the database at
-    ``db_path`` (made on first use); a fresh random key for an in-memory database."""
+    ``db_path`` (made on first use); a fresh random key for an in-memory database. A
+    database URL (PostgreSQL) needs ``$PAPERFEED_SECRET_KEY``: there is no file beside it."""
     from_env = os.environ.get("PAPERFEED_SECRET_KEY")
     if from_env:
         return from_env
     if db_path == ":memory:":
         return secrets.token_urlsafe(32)
+    if "://" in db_path:  # a database server: every app process and host needs one key
+        raise PaperfeedError(
+            f"{db_path}: set PAPERFEED_SECRET_KEY (the same long random value for every web "
+            "app process and the daily job) to sign links with a PostgreSQL database"
+        )
     key_file = Path(db_path).with_name(Path(db_path).name + ".web-secret")
     if not key_file.exists():
         try:

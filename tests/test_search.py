@@ -13,7 +13,7 @@ from paperfeed.cli import cli
 from paperfeed.embed import EmbeddingCache, HashingEmbedder
 from paperfeed.errors import InputError
 from paperfeed.records import Paper
-from paperfeed.store import Store
+from paperfeed.store import Store, open_store
 from paperfeed.store.search import match_terms
 
 EMBEDDER = HashingEmbedder(dim=64)
@@ -24,10 +24,14 @@ def listed(n: int, title: str, authors: tuple[str, ...], abstract: str = "") -> 
     return Paper(f"2606.{n:05d}", title, abstract or title, authors, date="2026-06-30")
 
 
-@pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    """30 listed papers, 7 of them with Jure Leskovec among the authors."""
-    store = Store.open(tmp_path / "pf.db")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """30 listed papers, 7 of them with Jure Leskovec among the authors, on SQLite and on
+    PostgreSQL (where "more like this" walks pgvector's HNSW index)."""
+    if request.param == "sqlite":
+        store = open_store(tmp_path / "pf.db")
+    else:
+        store = open_store(request.getfixturevalue("postgres_db"))
     papers = []
     for n in range(30):
         authors = ("Ann Lee", "Jure Leskovec") if n % 4 == 0 and n < 28 else ("Ann Lee", "Bo Wu")
@@ -120,9 +124,11 @@ def test_more_like_this_ranks_by_embedding_and_leaves_the_paper_out(store: Store
         search.similar(store, "2606.99999", EmbeddingCache(EMBEDDER, store))
 
 
-def test_cli_search_and_more_like_this(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_search_and_more_like_this(
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("PAPERFEED_EMBEDDER", "hashing")
-    monkeypatch.setenv("PAPERFEED_CONFIG", str(Path(store.path).with_name("none.toml")))
+    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "none.toml"))
     base = ["--db", store.path]
     EmbeddingCache(HashingEmbedder(), store).embed_papers(store.papers_on("2026-06-30"))
     result = CliRunner().invoke(cli, [*base, "search", "Leskovec", "--per-page", "5"])

@@ -1,4 +1,8 @@
-"""Tests of paperfeed.store on real SQLite files: papers, users, activity, vectors, concurrency."""
+"""Tests of paperfeed.store on real databases: papers, users, activity, vectors, concurrency.
+
+Every test that takes ``db`` (or ``store``, ``filled``) runs twice: on a SQLite file and on
+a database of a real PostgreSQL server (``postgres``). SQLite-only behaviour (WAL, pragmas,
+FTS5's integrity check, ``:memory:``) is tested on ``sqlite_db``."""
 
 from __future__ import annotations
 
@@ -15,16 +19,35 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperfeed.records import Feedback, Paper, Reason, Recommendation
-from paperfeed.store import Store, UpsertResult
+from paperfeed.store import Store, UpsertResult, is_postgres_url, open_store
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def dump(path: Path) -> list[str]:
-    """Every table of the database as SQL text, read through a separate connection."""
-    conn = sqlite3.connect(path)
+def dump(db: str | Path) -> list[str]:
+    """Every table of the database as text, read through a separate connection."""
+    if is_postgres_url(str(db)):
+        return _dump_postgres(str(db))
+    conn = sqlite3.connect(db)
     try:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def _dump_postgres(url: str) -> list[str]:
+    import psycopg
+
+    lines: list[str] = []
+    with psycopg.connect(url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+        for (table,) in tables:
+            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+            lines += sorted(f"{table}: {row!r}" for row in rows)
+    return lines
 
 
 def arxiv(pid: str, title: str, **fields: object) -> Paper:
@@ -47,14 +70,22 @@ PAPERS = [
 ]
 
 
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database: a SQLite file path, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "sub" / "paperfeed.db")
+    return str(request.getfixturevalue("postgres_db"))
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def sqlite_db(tmp_path: Path) -> Path:
     return tmp_path / "sub" / "paperfeed.db"
 
 
 @pytest.fixture
-def store(db: Path):
-    with Store.open(db) as opened:
+def store(db: str):
+    with open_store(db) as opened:
         yield opened
 
 
@@ -67,8 +98,9 @@ def filled(store: Store) -> Store:
 # --- opening --------------------------------------------------------------------------
 
 
-def test_open_creates_parent_dirs_and_uses_wal(db: Path) -> None:
-    with Store.open(db) as store:
+def test_open_creates_parent_dirs_and_uses_wal(sqlite_db: str) -> None:
+    db = sqlite_db
+    with open_store(db) as store:
         assert db.exists()
         assert store.count_papers() == 0
     conn = sqlite3.connect(db)
@@ -76,7 +108,8 @@ def test_open_creates_parent_dirs_and_uses_wal(db: Path) -> None:
     conn.close()
 
 
-def test_connection_pragmas(store: Store) -> None:
+def test_connection_pragmas(sqlite_db: str) -> None:
+    store = Store.open(sqlite_db)
     conn = store._conn
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
@@ -89,8 +122,8 @@ def test_memory_store_works() -> None:
         assert [p.id for p in store.search("molecules")] == ["2503.00002"]
 
 
-def test_close_twice_is_harmless(db: Path) -> None:
-    store = Store(db)
+def test_close_twice_is_harmless(db: str) -> None:
+    store = open_store(db)
     store.close()
     store.close()
 
@@ -107,7 +140,7 @@ def test_upsert_adds_and_reads_back(store: Store) -> None:
     assert store.count_papers() == 3
 
 
-def test_reimport_changes_nothing(filled: Store, db: Path) -> None:
+def test_reimport_changes_nothing(filled: Store, db: str) -> None:
     before = dump(db)
     result = filled.upsert_papers(PAPERS)
     assert (result.added, result.merged, result.unchanged) == (0, 0, 3)
@@ -196,14 +229,14 @@ def test_duplicates_within_one_batch(store: Store) -> None:
     assert result.ids == ("2503.00001", "2503.00001", "2503.00002")
 
 
-def test_find_paper_id_does_not_write(filled: Store, db: Path) -> None:
+def test_find_paper_id_does_not_write(filled: Store, db: str) -> None:
     before = dump(db)
     assert filled.find_paper_id(PAPERS[1]) == "2503.00002"
     assert filled.find_paper_id(arxiv("2503.99999", "Unseen")) is None
     assert dump(db) == before
 
 
-def test_bad_paper_in_batch_stores_nothing(filled: Store, db: Path) -> None:
+def test_bad_paper_in_batch_stores_nothing(filled: Store, db: str) -> None:
     before = dump(db)
     broken = Paper("2503.00100", None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"2503\.00100"):
@@ -298,7 +331,10 @@ def test_search_sees_merged_abstract(store: Store) -> None:
     assert store.check() == []
 
 
-def test_check_finds_a_paper_missing_from_the_search_index(filled: Store, db: Path) -> None:
+def test_check_finds_a_paper_missing_from_the_search_index(sqlite_db: str) -> None:
+    db = sqlite_db
+    filled = open_store(db)
+    filled.upsert_papers(PAPERS)
     assert filled.check() == []
     conn = sqlite3.connect(db)
     with conn:
@@ -310,7 +346,7 @@ def test_check_finds_a_paper_missing_from_the_search_index(filled: Store, db: Pa
 # --- transactions -----------------------------------------------------------------------
 
 
-def test_exception_in_transaction_leaves_db_unchanged(filled: Store, db: Path) -> None:
+def test_exception_in_transaction_leaves_db_unchanged(filled: Store, db: str) -> None:
     before = dump(db)
     with pytest.raises(RuntimeError), filled.transaction():
         filled.upsert_papers([arxiv("2503.00050", "New")])
@@ -331,8 +367,8 @@ def test_nested_transaction_joins_outer(filled: Store) -> None:
     assert filled.users() == ["ann", "cy"]
 
 
-def test_writes_inside_transaction_are_invisible_to_other_connections(db: Path) -> None:
-    with Store(db) as writer, Store(db) as reader:
+def test_writes_inside_transaction_are_invisible_to_other_connections(db: str) -> None:
+    with open_store(db) as writer, open_store(db) as reader:
         with writer.transaction():
             writer.upsert_papers(PAPERS)
             assert reader.count_papers() == 0
@@ -456,7 +492,7 @@ def test_feedback_by_any_id_of_a_merged_paper(store: Store) -> None:
     assert [f.paper_id for f in store.feedback("ann")] == ["title:x"]
 
 
-def test_shown_history_is_idempotent(filled: Store, db: Path) -> None:
+def test_shown_history_is_idempotent(filled: Store, db: str) -> None:
     assert filled.record_shown("ann", "2025-03-03", ["2503.00001", "2503.00002"], "email") == 2
     before = dump(db)
     assert filled.record_shown("ann", "2025-03-03", ["2503.00001", "2503.00002"], "email") == 0
@@ -508,8 +544,8 @@ def test_digest_of_unknown_paper_is_refused(filled: Store) -> None:
     assert filled.digest_dates("ann") == []
 
 
-def test_claim_delivery_only_once_across_stores(db: Path) -> None:
-    with Store(db) as first, Store(db) as second:
+def test_claim_delivery_only_once_across_stores(db: str) -> None:
+    with open_store(db) as first, open_store(db) as second:
         assert not first.was_sent("ann", "2025-03-03", "email")
         assert first.claim_delivery("ann", "2025-03-03", "email", "one") is True
         assert second.claim_delivery("ann", "2025-03-03", "email", "two") is False
@@ -596,7 +632,7 @@ def test_threads_share_one_store(filled: Store) -> None:
 
 def _feedback_worker(path: str, user: str, count: int, start: object) -> None:
     start.wait()  # type: ignore[attr-defined]
-    with Store(path) as store:
+    with open_store(path) as store:
         for i in range(count):
             store.add_feedback(Feedback(user, PAPERS[i % 3].id, 1 if i % 2 else -1))
         store.claim_delivery("shared", "2025-03-03", "email", user)
@@ -605,15 +641,15 @@ def _feedback_worker(path: str, user: str, count: int, start: object) -> None:
 def _claim_worker(path: str, start: object, results: object) -> None:
     start.wait()  # type: ignore[attr-defined]
     try:
-        with Store(path) as store:
+        with open_store(path) as store:
             claim: object = store.claim_delivery("ann", "2025-03-03", "email", "worker")
     except Exception as exc:  # reported to the test instead of leaving it waiting
         claim = repr(exc)
     results.put(claim)  # type: ignore[attr-defined]
 
 
-def test_two_processes_write_feedback_at_once(db: Path) -> None:
-    with Store(db) as store:
+def test_two_processes_write_feedback_at_once(db: str) -> None:
+    with open_store(db) as store:
         store.upsert_papers(PAPERS)
     context = multiprocessing.get_context("spawn")
     start = context.Event()
@@ -627,13 +663,13 @@ def test_two_processes_write_feedback_at_once(db: Path) -> None:
     for worker in workers:
         worker.join(timeout=120)
         assert worker.exitcode == 0
-    with Store(db) as store:
+    with open_store(db) as store:
         assert len(store.feedback_events("ann")) == 150
         assert len(store.feedback_events("bob")) == 150
         assert store.counts()["deliveries"] == 1
 
 
-def test_claim_race_between_processes_on_a_new_file(db: Path) -> None:
+def test_claim_race_between_processes_on_a_new_file(db: str) -> None:
     """Two processes create, migrate and claim on the same new file at once: one wins."""
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()
@@ -647,9 +683,9 @@ def test_claim_race_between_processes_on_a_new_file(db: Path) -> None:
     assert claims == [False, True]
 
 
-def test_spaces_and_models_larger_than_a_chunk_round_trip(tmp_path: Path) -> None:
+def test_spaces_and_models_larger_than_a_chunk_round_trip(db: str) -> None:
     big = np.random.default_rng(0).bytes(2_500_000)  # 2.4 chunks
-    with Store(tmp_path / "p.db") as store:
+    with open_store(db) as store:
         assert store.latest_space() is None and store.get_space("s1") is None
         store.add_user("alice")
         store.put_space("s1", b"space one", big, papers=100)
@@ -658,7 +694,7 @@ def test_spaces_and_models_larger_than_a_chunk_round_trip(tmp_path: Path) -> Non
         store.put_model("m0", "s1", b"a library call's model")
         info = store.latest_space()
         assert info is not None and (info.key, info.papers, info.version) == ("s1", 100, 1)
-    with Store(tmp_path / "p.db") as store:  # committed, read by a new connection
+    with open_store(db) as store:  # committed, read by a new connection
         assert store.get_space("s1") == b"space one" and store.get_background("s1") == big
         assert store.get_model("m1") == b"alice's model"
         assert store.model_keys(["alice", "bob"]) == {"alice": "m1"}
@@ -666,10 +702,10 @@ def test_spaces_and_models_larger_than_a_chunk_round_trip(tmp_path: Path) -> Non
         assert store.get_model("m1") is None and store.model_keys(["alice"]) == {"alice": "m2"}
 
 
-def test_only_the_newest_spaces_stay_and_their_models_with_them(tmp_path: Path) -> None:
+def test_only_the_newest_spaces_stay_and_their_models_with_them(db: str) -> None:
     from paperfeed.store.models import SPACES_KEPT
 
-    with Store(tmp_path / "p.db") as store:
+    with open_store(db) as store:
         for number in range(SPACES_KEPT + 1):
             store.put_space(f"s{number}", b"space", b"background", papers=number)
             store.put_model(f"m{number}", f"s{number}", b"model")

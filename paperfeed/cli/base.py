@@ -42,11 +42,10 @@ class Context:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from paperfeed.store import Store
+            from paperfeed.store import open_store
 
-            self._store = Store.open(
-                Path(self.settings.db).expanduser(),
-                busy_timeout=self.settings.store.busy_timeout,
+            self._store = open_store(
+                self.settings.db, busy_timeout=self.settings.store.busy_timeout
             )
         return self._store
 
@@ -77,8 +76,9 @@ def _where(exc: PaperfeedError) -> str:
 
 
 def friendly_errors(func: F) -> F:
-    """Turn paperfeed's own errors, and a full disk or an unusable database file, into one
-    line on stderr and exit status 1 (the store has rolled back what was unfinished)."""
+    """Turn paperfeed's own errors, and a full disk, an unusable database file or a failed
+    PostgreSQL statement, into one line on stderr and exit status 1 (the store has rolled
+    back what was unfinished)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -95,6 +95,12 @@ def friendly_errors(func: F) -> F:
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if not type(exc).__module__.startswith("psycopg"):
+                raise
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            click.echo(f"error: database error: {text}; nothing of this command was kept", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -137,9 +143,9 @@ def user_option(help_text: str) -> Callable[[F], F]:
 @click.version_option(package_name="paperfeed", message="paperfeed %(version)s")
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False),
     default=None,
-    help="SQLite database file (default: your data directory; env PAPERFEED_DB).",
+    help="SQLite database file, or a postgresql://user@host/db URL (needs the postgres "
+    "extra) (default: a file in your data directory; env PAPERFEED_DB).",
 )
 @click.option(
     "--config",

@@ -77,6 +77,13 @@ def _report_run(obj: Context, run: daily.UserRun) -> None:
     is_flag=True,
     help="Exit with status 3 when no mail or post went out (the report says why).",
 )
+@click.option(
+    "--cluster",
+    default=None,
+    help="Rank on a dask.distributed cluster: a scheduler address (tcp://host:8786) or "
+    "local:N for N local worker processes (default: `[cluster] address` in the config, "
+    "else in-process). Needs the cluster extra.",
+)
 @click.pass_obj
 @friendly_errors
 def run(
@@ -89,6 +96,7 @@ def run(
     no_mail: bool,
     summary_path: str | None,
     fail_if_nothing_sent: bool,
+    cluster: str | None,
 ) -> None:
     """The daily job: ingest the day's listings, rank and deliver for every user (mail
     and the [[deliver.webhook]] chat channels).
@@ -102,7 +110,13 @@ def run(
     chosen = None if all_users or not users else list(users)
     specs = [] if no_fetch else (list(sources) or None)
     report = daily.run_all(
-        obj.store, obj.settings, users=chosen, day=day, sources=specs, send=not no_mail
+        obj.store,
+        obj.settings,
+        users=chosen,
+        day=day,
+        sources=specs,
+        send=not no_mail,
+        cluster=cluster or obj.settings.cluster.address or None,
     )
     for failure in report.sources.failed:
         click.echo(f"error: source failed: {failure}", err=True)

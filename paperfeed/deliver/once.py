@@ -118,7 +118,9 @@ def confirm_sent(
 
 
 def _journal_path(store: Store) -> str | None:
-    return None if store.path == ":memory:" else store.path + ".sent"
+    if store.path == ":memory:" or "://" in store.path:  # no file beside a database server
+        return None
+    return store.path + ".sent"
 
 
 def _journal_write(store: Store, user: str, day: str, channel: str = EMAIL) -> None:

@@ -131,7 +131,7 @@ class AccountsMixin(UsersMixin):
                 return False
             for table in _USER_TABLES:
                 self._conn.execute(f"DELETE FROM {table} WHERE user = ?", (user,))
-            self._delete_private(user, "1", ())
+            self._delete_private(user, "TRUE", ())
             self._conn.execute("DELETE FROM users WHERE name = ?", (user,))
         return True
 

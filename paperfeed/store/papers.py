@@ -197,7 +197,7 @@ class PapersMixin(StoreBase):
             if owner is None and counts["added"] + counts["merged"]:
                 self._conn.execute(  # a staged ingest deciding meanwhile must decide again
                     "INSERT INTO counters (name, value) VALUES ('shared_version', 1) "
-                    "ON CONFLICT (name) DO UPDATE SET value = value + 1"
+                    "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
                 )
         return UpsertResult(ids=tuple(ids), **counts)
 
@@ -237,9 +237,15 @@ class PapersMixin(StoreBase):
             f"INSERT INTO papers ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
             list(values.values()),
         )
-        self._conn.execute(
-            "INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
-            (values["pk"], values["title"], values["abstract"], values["authors"]),
+        self._index_for_search(
+            [(values["pk"], values["title"], values["abstract"], values["authors"])]
+        )
+
+    def _index_for_search(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Add new rows, as (pk, title, abstract, authors), to the full-text index (FTS5
+        follows updates and deletes by triggers; inserts are the store's job)."""
+        self._conn.executemany(
+            "INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (?, ?, ?, ?)", rows
         )
 
     def _update_row(self, row: sqlite3.Row, merged: dict[str, Any]) -> tuple[str, str]:

@@ -33,9 +33,10 @@ class Migration:
     sql: str
 
 
-def load_migrations() -> tuple[Migration, ...]:
-    """The packaged migrations in version order; versions must run 1, 2, 3 ... without gaps."""
-    folder = resources.files("paperfeed.store").joinpath("migrations")
+def load_migrations(folder_name: str = "migrations") -> tuple[Migration, ...]:
+    """The packaged migrations (of SQLite, or ``pg_migrations`` of PostgreSQL) in version
+    order; versions must run 1, 2, 3 ... without gaps."""
+    folder = resources.files("paperfeed.store").joinpath(folder_name)
     found = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)

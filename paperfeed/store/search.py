@@ -101,6 +101,13 @@ class SearchMixin(PapersMixin):
         ).fetchall()
         return tuple(self.get_papers([row[0] for row in rows], user=user))
 
+    def nearest_papers(
+        self, model: str, vector: np.ndarray, limit: int, exclude: str | None = None
+    ) -> tuple[list[tuple[str, float]], int] | None:
+        """Nearest listed papers by a vector index in the database: SQLite has none, so
+        None (the caller keeps ``embedded_papers`` in memory and searches that)."""
+        return None
+
     def embedded_papers(self, model: str) -> tuple[list[str], np.ndarray]:
         """Ids of the listed source records whose text has a cached vector of ``model``, and
         those vectors as rows (float32): the ground a "more like this" search runs over."""

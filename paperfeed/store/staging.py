@@ -227,8 +227,7 @@ class StagingMixin(PapersMixin):
             self._conn.executemany(
                 f"INSERT INTO staged_papers (run, {_COLUMNS}) VALUES ({marks})", rows
             )
-            self._conn.executemany(
-                "INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (?, ?, ?, ?)",
+            self._index_for_search(
                 [
                     (
                         plan.new[pid]["pk"],
@@ -237,7 +236,7 @@ class StagingMixin(PapersMixin):
                         plan.new[pid]["authors"],
                     )
                     for pid in fresh
-                ],
+                ]
             )
         plan.staged.update(fresh)
 
@@ -273,7 +272,7 @@ class StagingMixin(PapersMixin):
     def _bump_shared_version(self) -> None:
         self._conn.execute(
             "INSERT INTO counters (name, value) VALUES ('shared_version', 1) "
-            "ON CONFLICT (name) DO UPDATE SET value = value + 1"
+            "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
         )
 
     # --- one run at a time, and cleaning up after dead ones ------------------------------
@@ -311,15 +310,19 @@ class StagingMixin(PapersMixin):
                     self._conn.execute("DELETE FROM ingest_runs WHERE run = ?", (run,))
                     return
                 marks = ", ".join("?" * len(pks))
-                self._conn.execute(
-                    "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) "
-                    f"SELECT 'delete', pk, title, abstract, authors FROM staged_papers "
-                    f"WHERE run = ? AND pk IN ({marks})",
-                    (run, *pks),
-                )
+                self._unindex_staged(run, pks)
                 self._conn.execute(
                     f"DELETE FROM staged_papers WHERE run = ? AND pk IN ({marks})", (run, *pks)
                 )
+
+    def _unindex_staged(self, run: str, pks: Sequence[int]) -> None:
+        """Take staged rows of ``run`` out of the full-text index (they never became papers)."""
+        self._conn.execute(
+            "INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors) "
+            "SELECT 'delete', pk, title, abstract, authors FROM staged_papers "
+            f"WHERE run = ? AND pk IN ({', '.join('?' * len(pks))})",
+            (run, *pks),
+        )
 
     def check(self) -> list[str]:
         """``StoreBase.check`` after cleaning up dead ingests; the search entries of a live

@@ -30,8 +30,9 @@ class SummariesMixin(StoreBase):
         now = utc_now()
         with self.transaction():
             self._conn.executemany(
-                "INSERT OR REPLACE INTO summaries (paper_id, model, language, prompt, text, "
-                "created) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO summaries (paper_id, model, language, prompt, text, created) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (paper_id, model, language, prompt) "
+                "DO UPDATE SET text = excluded.text, created = excluded.created",
                 [(pid, model, language, prompt, text, now) for pid, text in texts.items()],
             )
 
@@ -55,7 +56,8 @@ class SummariesMixin(StoreBase):
         with self.transaction():
             self._ensure_user(user)
             self._conn.executemany(
-                "INSERT OR REPLACE INTO summary_why (user, paper_id, model, language, prompt, "
-                "text, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO summary_why (user, paper_id, model, language, prompt, text, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user, paper_id, model, "
+                "language, prompt) DO UPDATE SET text = excluded.text, created = excluded.created",
                 [(user, pid, model, language, prompt, text, now) for pid, text in texts.items()],
             )

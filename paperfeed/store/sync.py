@@ -89,8 +89,9 @@ class SyncMixin(AccountsMixin):
         ).rowcount
         owned = made or self._sync_owns(user, library, pid)
         self._conn.execute(
-            "INSERT OR REPLACE INTO zotero_items (user, library, item_key, paper_id, linked) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO zotero_items (user, library, item_key, paper_id, linked) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user, library, item_key) "
+            "DO UPDATE SET paper_id = excluded.paper_id, linked = excluded.linked",
             (user, library, key, pid, int(bool(owned))),
         )
         if made:

@@ -27,8 +27,9 @@ class TrendingMixin(PapersMixin):
         day = observed or datetime.now(UTC).date().isoformat()
         with self.transaction():
             self._conn.executemany(
-                "INSERT OR REPLACE INTO paper_upvotes (paper_id, source, observed, listed, "
-                "upvotes) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO paper_upvotes (paper_id, source, observed, listed, upvotes) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id, source, observed) "
+                "DO UPDATE SET listed = excluded.listed, upvotes = excluded.upvotes",
                 [(pid, source, day, listed or "", int(count)) for pid, listed, count in votes],
             )
 

@@ -295,9 +295,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     """Open the configured database and serve the app with uvicorn until interrupted."""
     import uvicorn
 
-    from paperfeed.store import Store
+    from paperfeed.store import open_store
 
-    store = Store.open(Path(settings.db).expanduser(), busy_timeout=settings.store.busy_timeout)
+    store = open_store(settings.db, busy_timeout=settings.store.busy_timeout)
     try:
         app = create_app(store, settings)
         warm_up(app.state.web, report=logging.getLogger("uvicorn.error").info)
