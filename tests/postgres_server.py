@@ -49,6 +49,14 @@ class PostgresServer:
     def start(cls) -> PostgresServer:
         initdb, pg_ctl = _embedded().initdb, _embedded().pg_ctl
         folder = Path(tempfile.mkdtemp(prefix="paperfeed-pg-"))
+        try:
+            return cls._start_in(folder, initdb, pg_ctl)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    @classmethod
+    def _start_in(cls, folder: Path, initdb: Any, pg_ctl: Any) -> PostgresServer:
         system_user = _unprivileged_user(folder) if os.geteuid() == 0 else None
         server = cls(folder, _free_port(), system_user)
         server.pgdata.mkdir()
