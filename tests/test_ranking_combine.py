@@ -43,7 +43,8 @@ def test_tail_is_how_far_a_value_lies_beyond_the_start() -> None:
 
 def test_combine_weights_signals_and_adds_the_tails() -> None:
     standard = {"dense": np.array([[1.0, 0.0, 0.0]]), "lexical_model": np.array([[0.0, 0.0, 4.0]])}
-    settings = dataclasses.replace(SMALL, weights={"dense": 1.0, "lexical_model": 0.25})
+    weights = {"dense": 1.0, "lexical_model": 0.25}
+    settings = dataclasses.replace(SMALL, weights=weights, lexical_tail_weight=1.0)
     plain = combine(standard, dataclasses.replace(settings, lexical_tail_weight=0.0))
     np.testing.assert_allclose(plain, [[1.0, 0.0, 1.0]])
     np.testing.assert_allclose(combine(standard, settings), [[1.0, 0.0, 3.5]])
@@ -52,5 +53,7 @@ def test_combine_weights_signals_and_adds_the_tails() -> None:
 
 def test_a_signal_takes_part_when_it_has_a_weight_or_a_tail() -> None:
     assert used(SMALL) == ["dense", "lexical", "dense_model", "lexical_model", "char_model"]
+    assert "lexical_model" in used(dataclasses.replace(SMALL, weights={"dense": 1.0},
+                                                       lexical_tail_weight=1.0))  # fmt: skip
     quiet = dataclasses.replace(SMALL, weights={"dense": 1.0}, lexical_tail_weight=0.0)
     assert used(dataclasses.replace(quiet, char_tail_weight=0.0)) == ["dense"]

@@ -92,8 +92,8 @@ def ablation_settings() -> dict[str, RankingSettings]:
         variants[f"paperfeed: {name} only"] = dataclasses.replace(
             DEFAULTS, weights=alone, lexical_tail_weight=0.0, char_tail_weight=0.0
         )
-    variants["paperfeed: without the lexical tail bonus"] = dataclasses.replace(
-        DEFAULTS, lexical_tail_weight=0.0
+    variants["paperfeed: + the lexical tail bonus (before issue 11)"] = dataclasses.replace(
+        DEFAULTS, lexical_tail_weight=1.0
     )
     variants["paperfeed: without the character 4-gram SVM"] = dataclasses.replace(
         DEFAULTS, char_tail_weight=0.0
