@@ -44,8 +44,8 @@ def readme_sentence(first: list[float], second: list[float], load: float) -> str
     return (
         f"On a 2-core machine the first run takes about {statistics.median(first):.0f} s: it "
         f"loads the model and embeds the day's 530 papers ({min(first):.0f}–{max(first):.0f} s "
-        f"over {len(first)} runs, measured while other work kept the load average near "
-        f"{load:.0f}; an idle machine is faster). A second run reads the vectors from the store "
+        f"over {len(first)} runs at a load average near {load:.0f}; other work on the machine "
+        "slows it). A second run reads the vectors from the store "
         f"and prints the same list in about {statistics.median(second):.0f} s. The figures come "
         'from `bench/bench_demo.py` (`docs/benchmarks.md`, table "The README\'s demo").'
     )
@@ -90,7 +90,7 @@ def main() -> None:
     write_section(ROOT / "docs" / "benchmarks.md", table)
     readme = ROOT / "README.md"
     readme.write_text(
-        replace_section(readme.read_text(), "demo-speed", readme_sentence(first, second))
+        replace_section(readme.read_text(), "demo-speed", readme_sentence(first, second, load_after))
     )
 
 
