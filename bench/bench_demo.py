@@ -90,7 +90,9 @@ def main() -> None:
     write_section(ROOT / "docs" / "benchmarks.md", table)
     readme = ROOT / "README.md"
     readme.write_text(
-        replace_section(readme.read_text(), "demo-speed", readme_sentence(first, second, load_after))
+        replace_section(
+            readme.read_text(), "demo-speed", readme_sentence(first, second, load_after)
+        )
     )
 
 
