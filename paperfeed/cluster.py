@@ -186,24 +186,11 @@ def _rank_batch(
             out[item.user] = f"no papers: {exc}"
         except PaperfeedError as exc:
             out[item.user] = f"failed: {exc}"
-    try:
-        digests = pipeline.build_digests(
-            store, rankable, day=job.day, prepared=index, ranker=ranker,
-            trending=job.settings.trending,
-        )  # fmt: skip
-        out.update({digest.user: digest for digest in digests})
-    except Exception:  # find the user it was: rank them one by one
-        for item in rankable:
-            out[item.user] = _rank_one(job, item, index)
+    outcomes = pipeline.build_digests_apart(
+        store, rankable, day=job.day, prepare=lambda: index, ranker=ranker,
+        trending=job.settings.trending,
+    )  # fmt: skip
+    for item, outcome in zip(rankable, outcomes, strict=True):
+        failed = f"failed: {type(outcome).__name__}: {outcome}"
+        out[item.user] = failed if isinstance(outcome, Exception) else outcome
     return out
-
-
-def _rank_one(job: ClusterJob, item: pipeline.DigestWanted, index: CandidateIndex) -> Digest | str:
-    store, ranker = _state(job)
-    try:
-        return pipeline.build_digests(
-            store, [item], day=job.day, prepared=index, ranker=ranker,
-            trending=job.settings.trending,
-        )[0]  # fmt: skip
-    except Exception as exc:
-        return f"failed: {type(exc).__name__}: {exc}"

@@ -309,10 +309,12 @@ def _serve_all(
             else:
                 runs[item.user] = _deliver(store, item.user, day, got, job)
         return tuple(runs[user] for user in listed)
-    prepare = _day_index(store, day, ranker) if day else None
+    prepare = _day_index(store, day, ranker) if day else lambda: None
     for start in range(0, len(wanted), BATCH_USERS):
         batch = wanted[start : start + BATCH_USERS]
-        outcomes = _rank_batch(store, batch, day, ranker, prepare, settings.trending)
+        outcomes = pipeline.build_digests_apart(
+            store, batch, day=day, prepare=prepare, ranker=ranker, trending=settings.trending
+        )
         for item, outcome in zip(batch, outcomes, strict=True):
             runs[item.user] = _deliver(store, item.user, day, outcome, job)
     return tuple(runs[user] for user in listed)
@@ -361,33 +363,6 @@ def _before_ranking(
         return UserRun(user, day, 0, f"no papers: {exc}")
     options = digest_options(store, user, settings)
     return pipeline.DigestWanted(user, options.top, options.threshold)
-
-
-def _rank_batch(
-    store: Store,
-    batch: Sequence[pipeline.DigestWanted],
-    day: str | None,
-    ranker: Ranker,
-    prepare: Callable[[], CandidateIndex] | None,
-    trending: TrendingConfig | None,
-) -> list[Digest | Exception]:
-    """The batch's digests ranked together; when that fails, each user alone, so that a
-    failure stays the user's whose data caused it."""
-    try:
-        prepared = prepare() if prepare is not None else None
-        return list(
-            pipeline.build_digests(
-                store, batch, day=day, prepared=prepared, ranker=ranker, trending=trending
-            )
-        )
-    except Exception as exc:
-        if len(batch) == 1:
-            return [exc]
-    return [
-        outcome
-        for item in batch
-        for outcome in _rank_batch(store, [item], day, ranker, prepare, trending)
-    ]
 
 
 def _deliver(

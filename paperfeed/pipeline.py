@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
@@ -428,6 +428,37 @@ def build_digests(
             Digest(user, day, tuple(recs), tuple(interests), len(prepared), note, tuple(rising))
         )
     return digests
+
+
+def build_digests_apart(
+    store: Store,
+    wanted: Sequence[DigestWanted],
+    *,
+    day: str | None,
+    prepare: Callable[[], CandidateIndex | None],
+    ranker: Ranker,
+    trending: TrendingConfig | None = None,
+) -> list[Digest | Exception]:
+    """:func:`build_digests` of ``wanted``; when the batch fails, each user alone, so that a
+    failure stays the user's whose data caused it (their entry is the exception).
+    ``prepare`` gives the day's index (called again for each retry)."""
+    try:
+        prepared = prepare()
+        return list(
+            build_digests(
+                store, wanted, day=day, prepared=prepared, ranker=ranker, trending=trending
+            )
+        )
+    except Exception as exc:
+        if len(wanted) == 1:
+            return [exc]
+    return [
+        outcome
+        for item in wanted
+        for outcome in build_digests_apart(
+            store, [item], day=day, prepare=prepare, ranker=ranker, trending=trending
+        )
+    ]
 
 
 class EmptyProfile(PaperfeedError):
