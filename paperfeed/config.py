@@ -231,7 +231,7 @@ def load_settings(
     path = path or default_config_path()
     env = dict(os.environ) if env is None else env
     data: dict[str, object] = {}
-    if required and not path.is_file():
+    if required and not path.exists():
         raise InputError(
             str(path), "no such config file (`paperfeed config init` writes one with comments)"
         )

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _dump(db: Path) -> list[tuple]:
 
 @pytest.fixture()
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("PAPERFEED_CONFIG", os.devnull)
     return tmp_path / "pf.db"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -19,7 +20,7 @@ LISTING = str(FIXTURES / "listing.jsonl")
 
 @pytest.fixture()
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("PAPERFEED_CONFIG", os.devnull)
     monkeypatch.setenv("PAPERFEED_EMBEDDER", "hashing")
     monkeypatch.delenv("PAPERFEED_USER", raising=False)
     return tmp_path / "pf.db"
@@ -78,6 +79,17 @@ def test_a_config_file_that_is_not_there_is_an_error(db: Path, tmp_path: Path) -
     assert result.exit_code == 1
     assert "typo.toml: no such config file" in result.output
     assert "paperfeed config init" in result.output
+
+
+def test_a_config_file_named_by_the_environment_must_be_there_too(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "typo.toml"))
+    result = run(db, "users")
+    assert result.exit_code == 1
+    assert "typo.toml: no such config file" in result.output
+    assert run(db, "config", "init").exit_code == 0  # which writes it
+    assert run(db, "users").exit_code == 0
 
 
 def test_user_comes_from_the_only_user_then_config_then_env(

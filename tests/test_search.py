@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def test_cli_search_and_more_like_this(
     store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PAPERFEED_EMBEDDER", "hashing")
-    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("PAPERFEED_CONFIG", os.devnull)
     base = ["--db", store.path]
     EmbeddingCache(HashingEmbedder(), store).embed_papers(store.papers_on("2026-06-30"))
     result = CliRunner().invoke(cli, [*base, "search", "Leskovec", "--per-page", "5"])

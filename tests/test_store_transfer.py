@@ -4,6 +4,7 @@ row arrives, the counts are checked, and the migrated install gives the same dig
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _picks(digests: list[Digest]) -> list[list[tuple[str, float]]]:
 def test_migrate_to_copies_every_row_and_gives_the_same_digests(
     tmp_path: Path, postgres_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("PAPERFEED_CONFIG", os.devnull)
     path = tmp_path / "pf.db"
     with Store.open(path) as sqlite:
         _fill(sqlite)
@@ -83,7 +84,7 @@ def test_migrate_to_copies_every_row_and_gives_the_same_digests(
 def test_migrate_to_refuses_a_database_that_is_not_empty(
     tmp_path: Path, postgres_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PAPERFEED_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("PAPERFEED_CONFIG", os.devnull)
     with open_store(postgres_db) as pg:
         pg.add_user("someone")
     path = tmp_path / "pf.db"

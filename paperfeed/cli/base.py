@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -161,8 +162,10 @@ def user_option(help_text: str) -> Callable[[F], F]:
 @friendly_errors
 def cli(ctx: click.Context, db: str | None, config_path: str | None, quiet: bool) -> None:
     """paperfeed: a daily reading list of new papers, ranked against what you wrote."""
-    # A --config that names no file is a mistake, except for `config init`, which writes it.
-    required = config_path is not None and ctx.invoked_subcommand != "config"
+    # A --config or $PAPERFEED_CONFIG that names no file is a mistake (the user chose that
+    # file), except for `config init`, which writes it.
+    chosen = config_path is not None or bool(os.environ.get("PAPERFEED_CONFIG", "").strip())
+    required = chosen and ctx.invoked_subcommand != "config"
     settings = load_settings(Path(config_path) if config_path else None, required=required)
     if db:
         settings = settings.model_copy(update={"db": db})
