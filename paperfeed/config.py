@@ -69,10 +69,13 @@ class LimitsConfig(BaseModel):
 
 
 class StoreConfig(BaseModel):
-    """The database: how long a writer waits for another one's lock before retrying."""
+    """The database: how long a statement waits for another connection's lock before the
+    store gives up with ``StoreBusy`` (retried by the web app and the daily job).
+
+    ``busy_timeout`` is SQLite's busy timeout and PostgreSQL's ``lock_timeout`` alike."""
 
     model_config = ConfigDict(extra="forbid")
-    busy_timeout: float = Field(default=10.0, gt=0)
+    busy_timeout: float = Field(default=10.0, gt=0)  # seconds per try, on either backend
 
 
 class LlmConfig(BaseModel):

@@ -42,6 +42,15 @@ class SourceError(PaperfeedError):
     """A network source that could not be fetched after the allowed retries."""
 
 
+class StoreBusy(Exception):
+    """The database stayed busy: another connection held a lock past the store's
+    ``busy_timeout`` (SQLite's busy timeout, PostgreSQL's ``lock_timeout``), or PostgreSQL
+    gave up a transaction for a serialization failure or a deadlock. The step wrote nothing
+    (its transaction was rolled back); try it again later. Raised by both stores
+    (``paperfeed.store.busy``). Not a ``PaperfeedError``: it is no fault of the input, so
+    code that shows input errors to people must not catch it as one."""
+
+
 class MissingExtra(PaperfeedError):
     """An optional part is used but its extra is not installed."""
 

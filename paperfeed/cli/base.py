@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 import click
 
 from paperfeed.config import Settings, load_settings
-from paperfeed.errors import InputError, PaperfeedError
+from paperfeed.errors import InputError, PaperfeedError, StoreBusy
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["text", "json", "html", "atom"])
+_BUSY = "the database stayed busy (another writer held it too long)"
 
 
 class Context:
@@ -88,6 +89,9 @@ def friendly_errors(func: F) -> F:
         except PaperfeedError as exc:
             click.echo(f"error: {_where(exc)}{exc}", err=True)
             sys.exit(1)
+        except StoreBusy as exc:
+            click.echo(f"error: {_BUSY}: {exc}; nothing of this command was kept", err=True)
+            sys.exit(1)
         except sqlite3.DatabaseError as exc:
             click.echo(
                 f"error: {_database_problem(exc)}; nothing of this command was kept", err=True
@@ -114,7 +118,7 @@ def _database_problem(exc: sqlite3.DatabaseError) -> str:
     if "disk I/O" in text:
         return f"the database file could not be written: disk full or failing ({text})"
     if "locked" in text or "busy" in text:
-        return f"the database stayed busy (another writer held it too long): {text}"
+        return f"{_BUSY}: {text}"
     return f"database error: {text}"
 
 

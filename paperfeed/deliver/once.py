@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from paperfeed.errors import StoreBusy
 from paperfeed.records import Digest
-from paperfeed.store.base import is_busy
 from paperfeed.store.staging import owner_is_dead, process_owner
 
 if TYPE_CHECKING:
@@ -100,16 +99,15 @@ def confirm_sent(
     *,
     channel: str = EMAIL,
 ) -> str:
-    """Record an accepted mail (or post) as sent, retrying while the database is busy; past
-    ``patience`` the journal keeps the fact for the next run (never a second delivery)."""
+    """Record an accepted mail (or post) as sent, retrying while the database is busy
+    (``StoreBusy``, on either backend); past ``patience`` the journal keeps the fact for the
+    next run (never a second delivery)."""
     deadline, delay = time.monotonic() + patience, 0.25
     while True:
         try:
             _confirm(store, digest, channel)
             return "sent"
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
+        except StoreBusy:
             if time.monotonic() > deadline:
                 _journal_write(store, digest.user, str(digest.date), channel)
                 return "sent (recorded in the journal: the database stayed busy)"
@@ -146,9 +144,8 @@ def journaled(store: Store, user: str, day: str, channel: str = EMAIL) -> bool:
     try:
         if store.delivery_state(user, day, channel) is not None:
             store.confirm_delivery(user, day, channel)
-    except sqlite3.OperationalError as exc:
-        if not is_busy(exc):
-            raise
+    except StoreBusy:
+        pass  # recorded by a later run; the journal keeps the fact meanwhile
     return True
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from paperfeed.errors import StoreBusy
 from paperfeed.store.base import BUSY_TIMEOUT_SECONDS
 from paperfeed.store.papers import UpsertResult
 from paperfeed.store.pgconn import is_postgres_url
@@ -29,6 +30,7 @@ __all__ = [
     "LATEST_VERSION",
     "SchemaError",
     "Store",
+    "StoreBusy",
     "UpsertResult",
     "is_postgres_url",
     "open_store",

@@ -1,7 +1,8 @@
 """The store's connection: opening, pragmas, migrations, locking and transactions.
 
 One ``sqlite3`` connection per ``Store``, shared by the web app's worker threads under a
-re-entrant lock; several processes may open the same file (WAL mode, 10 s busy timeout).
+re-entrant lock; several processes may open the same file (WAL mode, 10 s busy timeout;
+past it a statement raises ``StoreBusy``, see ``busy.py``).
 The connection runs in autocommit mode and the store issues ``BEGIN``/``COMMIT`` itself,
 so a transaction means exactly what the code says.
 """
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
+from paperfeed.store.busy import BusyAwareConnection, StoreBusy
 from paperfeed.store.schema import SchemaError, migrate
 
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -41,12 +43,6 @@ def placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` says another connection holds the database lock (worth a retry)."""
-    text = str(exc)
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
-
-
 def _enter_wal_mode(conn: sqlite3.Connection) -> None:
     """Switch to WAL, retrying while another process holds the lock.
 
@@ -59,9 +55,7 @@ def _enter_wal_mode(conn: sqlite3.Connection) -> None:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
+        except StoreBusy:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
@@ -82,6 +76,9 @@ class StoreBase:
         self._conn = self._connect()
         try:
             self.version = migrate(self._conn, self.path)
+        except StoreBusy:
+            self._conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise SchemaError(f"{self.path}: not a usable paperfeed database ({exc})") from exc
@@ -103,6 +100,7 @@ class StoreBase:
             timeout=self.busy_timeout,
             isolation_level=None,
             check_same_thread=False,
+            factory=BusyAwareConnection,
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
@@ -110,6 +108,9 @@ class StoreBase:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        except StoreBusy:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise SchemaError(f"{self.path}: not a usable paperfeed database ({exc})") from exc
@@ -161,8 +162,14 @@ class StoreBase:
     def _scope(
         self, begin: tuple[str, ...], commit: tuple[str, ...], rollback: tuple[str, ...]
     ) -> Iterator[None]:
-        """Run ``begin``; on leaving run ``commit``, or ``rollback`` if anything raised."""
-        self._run(begin)
+        """Run ``begin``; on leaving run ``commit``, or ``rollback`` if anything raised
+        (also if ``begin`` itself failed part-way: PostgreSQL's lock after its ``BEGIN``)."""
+        try:
+            self._run(begin)
+        except BaseException:
+            if self._depth == 0:
+                self._undo(rollback)
+            raise
         self._depth += 1
         try:
             yield

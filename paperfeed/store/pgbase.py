@@ -9,7 +9,8 @@ The same promises as the SQLite store, kept by PostgreSQL across processes and h
   host that shares the database. The store's read-decide-write steps (dedup of papers,
   claims of deliveries, the one running ingest) therefore mean the same thing on both
   backends. Readers never wait: they read a snapshot (``REPEATABLE READ``) while a write
-  runs. A writer waits up to ``busy_timeout`` for the lock (``lock_timeout``).
+  runs. A writer waits up to ``busy_timeout`` for the lock (``lock_timeout``, which bounds
+  every lock wait of the session); past it, ``StoreBusy`` and the transaction is rolled back.
 * Claims of deliveries are also protected by primary keys: two claims of the same
   (user, day, channel) can never both be inserted.
 """
@@ -52,21 +53,30 @@ class PgStoreBase(StoreBase):
         self._lock = threading.RLock()
         self._depth = 0
         try:
-            self._conn = PgConnection(self.url)
+            self._conn = self._new_connection()
         except PaperfeedError:
             raise
         except Exception as exc:
             raise PaperfeedError(f"{self.path}: cannot connect to the database ({exc})") from exc
         try:
-            self._conn.native(f"SET lock_timeout = {int(busy_timeout * 1000)}")
             self.version = pg_migrate(self._conn, self.path)
             if not self._conn.has_vector and self.has_pgvector():
                 self._conn.close()
-                self._conn = PgConnection(self.url)  # registers the vector type now it exists
-                self._conn.native(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+                self._conn = self._new_connection()  # registers the vector type now it exists
         except BaseException:
             self._conn.close()
             raise
+
+    def _new_connection(self) -> PgConnection:
+        """A new connection whose lock waits end after ``busy_timeout`` (at least 1 ms:
+        PostgreSQL reads a ``lock_timeout`` of 0 as no limit)."""
+        conn = PgConnection(self.url)
+        try:
+            conn.native(f"SET lock_timeout = {max(1, round(self.busy_timeout * 1000))}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     @classmethod
     def open(cls, path: Any, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Self:

@@ -8,6 +8,9 @@ spellings. ``?`` placeholders become ``%s`` (and a literal ``%`` becomes ``%%``)
 the session's role) is quoted. Statements that only SQLite has (FTS5, blobs, pragmas) are
 not translated: the PostgreSQL store overrides the methods that issue them.
 
+A statement that waits for another connection's lock past ``lock_timeout`` (or meets a
+serialization failure or a deadlock) raises ``StoreBusy`` (``busy.py``), as on SQLite.
+
 Rows come back as ``Row``: a tuple that can also be indexed by column name, like
 ``sqlite3.Row``, so code written for either reads the same.
 """
@@ -17,9 +20,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from paperfeed.errors import PaperfeedError
+from paperfeed.store.busy import is_busy, store_busy
 
 INSTALL_HINT = "pip install 'paperfeed[postgres]'"
 _USER_COLUMN = re.compile(r'(?<![\w"])user(?![\w"(])')
@@ -36,6 +41,18 @@ def import_psycopg() -> Any:
             f"a postgresql:// database needs psycopg; install it with: {INSTALL_HINT}"
         ) from exc
     return psycopg
+
+
+@contextmanager
+def busy_as_store_busy() -> Iterator[None]:
+    """Raise PostgreSQL's busy errors (a lock wait past ``lock_timeout``, a serialization
+    failure, a deadlock) as ``StoreBusy``; any other error as it is."""
+    try:
+        yield
+    except Exception as exc:
+        if is_busy(exc):
+            raise store_busy(exc) from exc
+        raise
 
 
 def is_postgres_url(db: str) -> bool:
@@ -119,16 +136,18 @@ class PgConnection:
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
         """Run one statement of the store's SQL (translated)."""
         query = translate(sql) if params is not None else translate(sql).replace("%%", "%")
-        return Cursor(self.raw.execute(query, params))
+        with busy_as_store_busy():
+            return Cursor(self.raw.execute(query, params))
 
     def native(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
         """Run PostgreSQL SQL as written (no translation)."""
-        return Cursor(self.raw.execute(sql, params))
+        with busy_as_store_busy():
+            return Cursor(self.raw.execute(sql, params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         rows = list(rows)
         if rows:
-            with self.raw.cursor() as cursor:
+            with busy_as_store_busy(), self.raw.cursor() as cursor:
                 cursor.executemany(translate(sql), rows)
 
     @property
@@ -139,4 +158,12 @@ class PgConnection:
         self.raw.close()
 
 
-__all__ = ["INSTALL_HINT", "PgConnection", "Row", "import_psycopg", "is_postgres_url", "translate"]
+__all__ = [
+    "INSTALL_HINT",
+    "PgConnection",
+    "Row",
+    "busy_as_store_busy",
+    "import_psycopg",
+    "is_postgres_url",
+    "translate",
+]

@@ -4,7 +4,8 @@ Routes are listed in ``ROUTES``. Middleware, outermost first: security headers (
 Content-Security-Policy, HSTS under https, ``Cache-Control: no-store`` on every page but
 the static files), the request body limit (``BodyLimit``: counted while the body is read,
 before any parsing; uploads have their own larger limit), the signed session cookie.
-A database kept busy by another writer past the retries answers JSON 503 with Retry-After.
+A database kept busy by another writer past the retries (``StoreBusy``, from SQLite or
+PostgreSQL alike) answers JSON 503 with Retry-After.
 The feed token never reaches the access log.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -30,8 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paperfeed.errors import PaperfeedError
-from paperfeed.store.base import is_busy
+from paperfeed.errors import PaperfeedError, StoreBusy
 from paperfeed.web import account, account_data, maillinks, profile_views, views
 from paperfeed.web.auth import HASH_SLOTS
 from paperfeed.web.forms import FormError
@@ -201,7 +200,7 @@ class SecurityHeaders:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Errors as a small page for people (plain text for the feed and scripts)."""
-    if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+    if isinstance(exc, StoreBusy):
         return JSONResponse(
             {"ok": False, "error": "the database is busy; try again in a moment"},
             status_code=503,
@@ -257,7 +256,7 @@ def create_app(
         HTTPException: _http_error,
         FormError: _http_error,
         PaperfeedError: _http_error,
-        sqlite3.OperationalError: _http_error,
+        StoreBusy: _http_error,
         500: _http_error,
     }
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)

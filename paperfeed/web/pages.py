@@ -11,7 +11,6 @@ import hashlib
 import logging
 import random
 import re
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -42,10 +41,9 @@ from paperfeed.deliver.common import (
     tldr,
     why_for_you,
 )
-from paperfeed.errors import PaperfeedError
+from paperfeed.errors import PaperfeedError, StoreBusy
 from paperfeed.records import Digest, Paper, Recommendation
 from paperfeed.search import VectorTable
-from paperfeed.store.base import is_busy
 from paperfeed.urls import Site, site
 from paperfeed.web.auth import SignInThrottle, csrf_token
 from paperfeed.web.preparing import DayPreparations, Preparation
@@ -218,8 +216,8 @@ async def blocking(func: Callable[..., Any], *args: Any) -> Any:
     for attempt in range(BUSY_RETRIES):
         try:
             return await run_in_threadpool(func, *args)
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc) or attempt == BUSY_RETRIES - 1:
+        except StoreBusy:
+            if attempt == BUSY_RETRIES - 1:
                 raise
             await asyncio.sleep(0.25 * 2**attempt * (1 + random.random()))
     raise AssertionError("unreachable")
