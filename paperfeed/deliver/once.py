@@ -101,7 +101,8 @@ def confirm_sent(
 ) -> str:
     """Record an accepted mail (or post) as sent, retrying while the database is busy
     (``StoreBusy``, on either backend); past ``patience`` the journal keeps the fact for the
-    next run (never a second delivery)."""
+    next run (never a second delivery). A database server has no journal beside it: there
+    the status says that the fact was not kept."""
     deadline, delay = time.monotonic() + patience, 0.25
     while True:
         try:
@@ -109,8 +110,9 @@ def confirm_sent(
             return "sent"
         except StoreBusy:
             if time.monotonic() > deadline:
-                _journal_write(store, digest.user, str(digest.date), channel)
-                return "sent (recorded in the journal: the database stayed busy)"
+                if _journal_write(store, digest.user, str(digest.date), channel):
+                    return "sent (recorded in the journal: the database stayed busy)"
+                return "sent (not recorded: the database stayed busy; a later run may resend)"
             sleep(delay)
             delay = min(delay * 2, 10.0)
 
@@ -121,14 +123,16 @@ def _journal_path(store: Store) -> str | None:
     return store.path + ".sent"
 
 
-def _journal_write(store: Store, user: str, day: str, channel: str = EMAIL) -> None:
+def _journal_write(store: Store, user: str, day: str, channel: str = EMAIL) -> bool:
+    """Append the accepted delivery to the journal; False when there is none (a server)."""
     path = _journal_path(store)
     if path is None:
-        return
+        return False
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps({"user": user, "date": day, "channel": channel}) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
+    return True
 
 
 def journaled(store: Store, user: str, day: str, channel: str = EMAIL) -> bool:
