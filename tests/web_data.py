@@ -7,7 +7,7 @@ from pathlib import Path
 from paperfeed.config import Settings
 from paperfeed.embed import HashingEmbedder
 from paperfeed.records import Paper, Reason, Recommendation
-from paperfeed.store import Store
+from paperfeed.store import Store, open_store
 from paperfeed.web.auth import hash_password
 
 DAY = "2026-06-30"
@@ -90,9 +90,10 @@ def recommendation(p: Paper, rank: int, interest: str) -> Recommendation:
     )
 
 
-def seed_store(path: Path) -> Store:
-    """A store with the listing, Alice's and Bob's profiles, and saved digests for both."""
-    store = Store.open(path)
+def seed_store(db: Path | str) -> Store:
+    """A store (a SQLite file, or a ``postgresql://`` URL) with the listing, Alice's and Bob's
+    profiles, and saved digests for both."""
+    store = open_store(db)
     store.upsert_papers(LISTING)
     for user, own in (("alice", ALICE_OWN), ("bob", BOB_OWN)):  # uploads: their user's alone
         store.add_profile_papers(user, store.upsert_papers(own, listed=False, owner=user).ids)
@@ -112,7 +113,7 @@ def seed_store(path: Path) -> Store:
     return store
 
 
-def settings_for(path: Path, base_url: str = "http://testserver") -> Settings:
+def settings_for(path: Path | str, base_url: str = "http://testserver") -> Settings:
     """Settings pointing at the test database."""
     return patient(Settings(db=str(path), base_url=base_url))
 
