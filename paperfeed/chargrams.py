@@ -20,6 +20,8 @@ _STRING_IDS = np.uint64(1 << 32)
 _MAX_N = 4
 #: Bits of the text index in a (gram, text) sort key.
 _DOC_BITS = np.uint64(31)
+#: Characters of text counted at once when fitting (the gram arrays take ~60 bytes each).
+_CHUNK_CHARS = 1 << 20
 
 
 def char_grams(text: str, n: int) -> list[str]:
@@ -88,10 +90,10 @@ class GramIds:
         if len(data) < n:
             return np.zeros(0, np.int64), np.zeros(0, np.uint64)
         width = len(data) - n + 1
-        wide = data.astype(np.uint64)
-        codes = np.zeros(width, dtype=np.uint64)
-        for column in range(n):
-            codes = (codes << np.uint64(8)) | wide[column : column + width]
+        codes = data[:width].astype(np.uint64)
+        for column in range(1, n):  # in place: no temporary arrays of 8 bytes a character
+            codes <<= np.uint64(8)
+            codes |= data[column : column + width]
         space = data == ord(" ")
         boundary = np.r_[0, np.cumsum(space[:-1] & space[1:])]  # boundaries before k
         crossing = boundary[n - 1 : n - 1 + width] - boundary[:width]  # at k in [i, i+n-2]
@@ -124,28 +126,97 @@ def fit_grams(
     """The grams of ``texts`` in at least ``min_df`` and at most ``max_df`` of them (sorted),
     their document frequencies, and the texts' counts over them.
 
-    One sort of (gram, text) keys gives both: its runs are the (gram, text) pairs with their
-    counts, and the runs of their grams the document frequencies."""
+    Two passes over chunks of the texts (:func:`_chunks`): the first finds the document
+    frequencies, the second writes the counts of the kept grams straight into the matrix's
+    arrays. All 20,000 abstracts of a history at once took ~1.6 GB of gram arrays."""
     ids = GramIds(n)
-    docs, grams = ids.of_texts(texts)
-    pairs, pair_counts = _runs(np.sort((grams << _DOC_BITS) | docs.astype(np.uint64)))
-    pair_grams = pairs >> _DOC_BITS
-    unique, doc_freq = _runs(pair_grams)
+    chunks = _chunks(texts)
+    unique, doc_freq = _doc_freqs(ids, texts, chunks)
     ceiling = max_df * len(texts) if len(texts) > 10 else len(texts)
     kept = (doc_freq >= min_df) & (doc_freq <= ceiling)
     terms = [ids.term(int(g)) for g in unique[kept]]
     order = sorted(range(len(terms)), key=terms.__getitem__)
     column = np.full(len(unique), -1, dtype=np.int64)
     column[np.flatnonzero(kept)[order]] = np.arange(len(order))
-    columns = column[np.searchsorted(unique, pair_grams)]
-    found = columns >= 0
-    pair_docs = (pairs & ((np.uint64(1) << _DOC_BITS) - np.uint64(1))).astype(np.int64)
-    counts = sp.csr_matrix(
-        (pair_counts[found].astype(np.float32), (pair_docs[found], columns[found])),
-        shape=(len(texts), len(order)),
-    )
-    counts.sort_indices()
+    nnz = int(doc_freq[kept].sum())
+    counts = _kept_counts(ids, texts, chunks, (unique, column), (len(order), nnz))
     return [terms[i] for i in order], doc_freq[kept][order], counts
+
+
+def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Ranges of ``texts`` of about ``_CHUNK_CHARS`` characters each."""
+    bounds: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for index, text in enumerate(texts):
+        size += len(text)
+        if size >= _CHUNK_CHARS:
+            bounds.append((start, index + 1))
+            start, size = index + 1, 0
+    if start < len(texts):
+        bounds.append((start, len(texts)))
+    return bounds
+
+
+def _pairs(ids: GramIds, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (gram, text) pairs of ``texts``, sorted by gram then text: their grams,
+    text indices and counts (one sort of (gram, text) keys)."""
+    docs, grams = ids.of_texts(texts)
+    grams <<= _DOC_BITS
+    grams |= docs.astype(np.uint64)
+    del docs
+    grams.sort()
+    pairs, counts = _runs(grams)
+    docs = (pairs & ((np.uint64(1) << _DOC_BITS) - np.uint64(1))).astype(np.int64)
+    return pairs >> _DOC_BITS, docs, counts
+
+
+def _doc_freqs(
+    ids: GramIds, texts: Sequence[str], chunks: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every gram of ``texts`` (sorted) and the number of texts it is in."""
+    grams, freqs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for start, end in chunks:
+        unique, freq = _runs(_pairs(ids, texts[start:end])[0])
+        grams.append(unique)
+        freqs.append(freq)
+    all_grams = np.concatenate(grams)
+    order = np.argsort(all_grams, kind="stable")
+    all_grams, all_freqs = all_grams[order], np.concatenate(freqs)[order]
+    if not len(all_grams):
+        return all_grams, all_freqs
+    starts = np.flatnonzero(np.r_[True, all_grams[1:] != all_grams[:-1]])
+    return all_grams[starts], np.add.reduceat(all_freqs, starts)
+
+
+def _kept_counts(
+    ids: GramIds,
+    texts: Sequence[str],
+    chunks: Sequence[tuple[int, int]],
+    columns: tuple[np.ndarray, np.ndarray],
+    size: tuple[int, int],
+) -> sp.csr_matrix:
+    """The counts of ``texts`` over the kept grams: ``columns`` maps each gram (sorted) to
+    its column (-1: not kept); ``size`` is (kept grams, nonzeros)."""
+    unique, column = columns
+    width, nnz = size
+    data = np.zeros(nnz, dtype=np.float32)
+    indices = np.zeros(nnz, dtype=np.int32)
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    at = 0
+    for start, end in chunks:
+        grams, docs, counts = _pairs(ids, texts[start:end])
+        cols = column[np.searchsorted(unique, grams)]
+        found = cols >= 0
+        docs, cols, counts = docs[found], cols[found], counts[found]
+        order = np.lexsort((cols, docs))  # row by row, columns ascending
+        data[at : at + len(order)] = counts[order]
+        indices[at : at + len(order)] = cols[order]
+        lengths[start:end] = np.bincount(docs, minlength=end - start)
+        at += len(order)
+    indptr = np.r_[0, np.cumsum(lengths)]
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(texts), width))
+    matrix.sort_indices()
+    return matrix
 
 
 def count_grams(texts: Sequence[str], n: int, vocabulary: dict[str, int]) -> sp.csr_matrix:

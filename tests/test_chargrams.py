@@ -50,3 +50,16 @@ def test_max_df_drops_grams_in_too_many_texts() -> None:
     texts = [f"common word{i}" for i in range(20)]
     terms, _, _ = fit_grams(texts, 4, min_df=1, max_df=0.5)
     assert " com" not in terms and "ord5" in terms
+
+
+def test_fitting_in_chunks_counts_as_all_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import paperfeed.chargrams as chargrams
+
+    whole = fit_grams(TEXTS, 4, min_df=2, max_df=0.9)
+    monkeypatch.setattr(chargrams, "_CHUNK_CHARS", 20)  # a text or two a chunk
+    assert len(chargrams._chunks(TEXTS)) > 5
+    terms, doc_freq, counts = fit_grams(TEXTS, 4, min_df=2, max_df=0.9)
+    assert terms == whole[0]
+    np.testing.assert_array_equal(doc_freq, whole[1])
+    assert (counts != whole[2]).nnz == 0 and counts.has_sorted_indices
+    assert counts.dtype == np.float32 and counts.indices.dtype == np.int32
