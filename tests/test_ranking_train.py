@@ -10,7 +10,7 @@ from ranking_data import SMALL, corpus, history, own_papers
 
 from paperfeed.ranking import Ranker, UserModel
 from paperfeed.ranking.model import Ratings
-from paperfeed.ranking.train import largest, model_key, newest, train
+from paperfeed.ranking.train import largest, linear_svc_weights, model_key, newest, train
 from paperfeed.records import Paper
 
 
@@ -76,3 +76,17 @@ def test_the_key_changes_with_papers_ratings_and_space() -> None:
     assert base != model_key("Ada", own, Ratings(disliked=(own[0],)), "space", SMALL)
     assert base != model_key("Ada", own, Ratings(), "other space", SMALL)
     assert base != model_key("Bob", own, Ratings(), "space", SMALL)
+
+
+@pytest.mark.parametrize(("rows", "width"), [(60, 400), (300, 40)])  # dual, then primal
+def test_the_svm_on_float32_rows_gives_the_weights_of_linear_svc(rows: int, width: int) -> None:
+    from sklearn.svm import LinearSVC
+
+    rng = np.random.default_rng(3)
+    features = sp.random(rows, width, density=0.1, format="csr", dtype=np.float32, rng=rng)
+    labels = (np.arange(rows) >= rows - 8).astype(np.float64)
+    sample_weight = np.where(np.arange(rows) < 5, 3.0, 1.0)
+    expected = LinearSVC(class_weight="balanced", C=1.0, max_iter=10_000, random_state=0)
+    expected.fit(features.astype(np.float64), labels, sample_weight=sample_weight)
+    weights = linear_svc_weights(features, labels, sample_weight, 1.0)
+    np.testing.assert_array_equal(weights, expected.coef_[0])
