@@ -79,16 +79,38 @@ def background_from_history(
     texts: Sequence[str],
     embed_texts: EmbedTexts,
     settings: RankingSettings,
+    *,
+    in_place: bool = False,
 ) -> Background:
-    """The background of history ``texts`` whose rows in ``space`` are given (rows match)."""
+    """The background of history ``texts`` whose rows in ``space`` are given (rows match).
+
+    ``in_place``: the negatives keep the arrays of the given rows, which the caller gives
+    up (a history's rows are ~130 MB; a copy of them stayed while the model embedded)."""
     held, dense = split_history(len(texts), settings)
     negative = np.ones(len(texts), dtype=bool)
     negative[held] = False
-    held_out = Encoded(embed_texts([texts[i] for i in held]), word_rows[held], char_rows[held])
-    return Background(
-        space,
-        word_rows[negative],
-        char_rows[negative],
-        embed_texts([texts[i] for i in dense]),
-        held_out,
-    )
+    held_words, held_chars = word_rows[held], char_rows[held]
+    word_rows = kept_rows(word_rows, negative, in_place=in_place)
+    char_rows = kept_rows(char_rows, negative, in_place=in_place)
+    held_out = Encoded(embed_texts([texts[i] for i in held]), held_words, held_chars)
+    dense_vectors = embed_texts([texts[i] for i in dense])
+    return Background(space, word_rows, char_rows, dense_vectors, held_out)
+
+
+def kept_rows(matrix: sp.csr_matrix, keep: np.ndarray, *, in_place: bool) -> sp.csr_matrix:
+    """The rows of ``matrix`` where ``keep`` is true; ``in_place`` moves each run of them
+    down within the arrays of ``matrix`` (which the caller gives up) instead of copying."""
+    if not in_place:
+        return matrix[keep]
+    indptr = matrix.indptr
+    edges = np.flatnonzero(np.diff(np.r_[False, keep, False].astype(np.int8)))
+    at = 0
+    for first, last in zip(edges[::2], edges[1::2], strict=True):  # runs [first, last)
+        start, end = indptr[first], indptr[last]
+        matrix.data[at : at + end - start] = matrix.data[start:end]
+        matrix.indices[at : at + end - start] = matrix.indices[start:end]
+        at += end - start
+    lengths = np.diff(indptr)[keep]
+    new_indptr = np.r_[0, np.cumsum(lengths)].astype(indptr.dtype)
+    shape = (len(lengths), matrix.shape[1])
+    return sp.csr_matrix((matrix.data[:at], matrix.indices[:at], new_indptr), shape=shape)

@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from paperfeed import memory
 from paperfeed.embed import Embedder, EmbeddingCache, Progress, VectorStore, default_embedder
 from paperfeed.ranking import choose, packaged, reasons, signals
 from paperfeed.ranking.background import Background, background_from_history
@@ -299,6 +300,7 @@ class Ranker:
                 space, word_rows, char_rows = fit_space(texts, self.settings)
                 self._spaces[key] = space
                 self._pending[key] = (word_rows, char_rows, texts)
+                memory.release()  # what the fit freed
             return self._spaces[key]
 
     def fit(self, texts: Sequence[str]) -> tuple[FeatureSpace, Background]:
@@ -331,8 +333,16 @@ class Ranker:
             if space.key in self._pending:
                 word_rows, char_rows, texts = self._pending.pop(space.key)
                 built = background_from_history(
-                    space, word_rows, char_rows, texts, self._embed_texts, self.settings
+                    space,
+                    word_rows,
+                    char_rows,
+                    texts,
+                    self._embed_texts,
+                    self.settings,
+                    in_place=True,
                 )
+                del word_rows, char_rows, texts
+                memory.release()
             elif space.key == packaged.space().key:
                 built = packaged.background(self._embed_texts, self.vectors, self.settings)
             else:

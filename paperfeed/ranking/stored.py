@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from paperfeed import memory
 from paperfeed.ids import paper_text
 from paperfeed.ranking.ranker import ModelStore, Ranker
 from paperfeed.ranking.settings import RankingSettings
@@ -53,6 +54,9 @@ def refit(ranker: Ranker, store: HistoryStore, listed: int) -> FeatureSpace:
     """Fit a space on the store's newest listed papers, with its background, and keep both."""
     pairs = store.history_texts(None, ranker.settings.history_papers)
     texts = [paper_text(title, abstract) for title, abstract in reversed(pairs)]
+    del pairs  # ~30 MB of strings, as many as the texts
     space, background = ranker.fit(texts)
+    del texts
     store.put_space(space.key, space.to_bytes(), background.to_bytes(), listed)
+    memory.release()  # the history's texts and the stored bytes
     return space
