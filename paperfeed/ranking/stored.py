@@ -28,6 +28,8 @@ class HistoryStore(ModelStore, Protocol):
 
     def history_texts(self, before: str | None, limit: int) -> list[tuple[str, str]]: ...
 
+    def release_memory(self) -> None: ...
+
 
 def refit_due(info: Any, listed: int, settings: RankingSettings, now: datetime) -> bool:
     """Whether the stored space ``info`` (None: none yet) should give way to a new one."""
@@ -58,5 +60,6 @@ def refit(ranker: Ranker, store: HistoryStore, listed: int) -> FeatureSpace:
     space, background = ranker.fit(texts)
     del texts
     store.put_space(space.key, space.to_bytes(), background.to_bytes(), listed)
+    store.release_memory()  # the pages of the history and of the background written
     memory.release()  # the history's texts and the stored bytes
     return space

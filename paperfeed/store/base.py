@@ -121,6 +121,12 @@ class StoreBase:
         with self._lock:
             self._conn.close()
 
+    def release_memory(self) -> None:
+        """Free the unused pages of the connection's cache (after a large one-time read or
+        write, such as a feature space's history and background: up to ``CACHE_KIB``)."""
+        with self._lock:
+            self._conn.execute("PRAGMA shrink_memory")
+
     def __enter__(self) -> Self:
         return self
 

@@ -83,6 +83,9 @@ class PgStoreBase(StoreBase):
         """Connect to the database at the URL ``path``, creating or upgrading its schema."""
         return cls(path, busy_timeout=busy_timeout)
 
+    def release_memory(self) -> None:
+        """Nothing to free: the page cache is the server's."""
+
     def has_pgvector(self) -> bool:
         """Whether the ``vectors`` table has its pgvector column (the server has pgvector)."""
         row = self._conn.native(
