@@ -7,7 +7,7 @@ import pytest
 from fakes import HashingEmbedder
 from ranking_data import SMALL, corpus, history, own_papers, settings
 
-from paperfeed.ranking import Ranker
+from paperfeed.ranking import Ranker, packaged
 from paperfeed.records import Feedback, Paper, Profile
 from paperfeed.store import Store
 
@@ -61,6 +61,7 @@ def test_without_history_the_packaged_background_ranks(ranker: Ranker) -> None:
     scores = ranker.score(own_papers((4,)), index)  # speech recognition
     best = index.papers[int(np.argmax(scores))]
     assert best.id.startswith("c4-")
+    assert packaged.key() == index.space.key  # read without the space's vocabularies
 
 
 def test_digest_leaves_out_shown_and_rated_down_papers_for_good(ranker: Ranker) -> None:

@@ -33,6 +33,15 @@ def _arrays() -> dict[str, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
+def key() -> str:
+    """The key of the packaged feature space, read alone (a process whose space is stored
+    asks it, and the space's vocabularies would take ~50 MB)."""
+    data = resources.files("paperfeed.ranking").joinpath("data", FILE).read_bytes()
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        return str(arrays["key"].tobytes().decode())
+
+
+@lru_cache(maxsize=1)
 def space() -> FeatureSpace:
     """The packaged feature space (read once per process)."""
     arrays = _arrays()

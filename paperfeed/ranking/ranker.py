@@ -343,7 +343,7 @@ class Ranker:
                 )
                 del word_rows, char_rows, texts
                 memory.release()
-            elif space.key == packaged.space().key:
+            elif space.key == packaged.key():
                 built = packaged.background(self._embed_texts, self.vectors, self.settings)
             else:
                 built = self._stored_background(space)
