@@ -17,9 +17,9 @@ import numpy as np
 
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS, authors, goldstandard
-from paperfeed.eval.runner import CORPUS, HISTORY_CUTOFF, history_from_rows, read_history
+from paperfeed.eval.runner import HISTORY_CUTOFF, author_split, read_history
 from paperfeed.ranking import DEFAULTS, Ranker, to_papers
-from paperfeed.ranking.combine import combine
+from paperfeed.ranking.combine import calibrated, combine
 from paperfeed.ranking.papers import as_profile
 from paperfeed.ranking.signals import SIGNALS
 
@@ -50,12 +50,11 @@ class Signals:
 
 
 def units(cand: Raw, sample: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    out = {}
-    for n, v in cand.items():
-        ref = sample[n]
-        sd = ref.std()
-        out[n] = ((v - ref.mean()) / (sd if sd > 1e-12 else 1.0))[None, :].astype(np.float32)
-    return out
+    """The candidates' signals in standard units of ``sample`` (as ``combine`` does it)."""
+    return {
+        n: calibrated(v[None, :], np.array([sample[n].mean()]), np.array([sample[n].std()]))
+        for n, v in cand.items()
+    }
 
 
 def whole(cand: Raw, held: Raw) -> dict[str, np.ndarray]:
@@ -155,9 +154,8 @@ def main(which: str, extra: list[str]) -> None:
             r = goldstandard.evaluate_method(root, name, scorer(sig, cal, s), goldstandard.DRAWS)
             print(f"gold {name}: {r.mean:.3f}", flush=True)
         return
-    rows = authors.read_corpus(data / CORPUS)
-    split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
-    sig = Signals(Ranker(MiniLMOnnx(), store), history_from_rows(rows.values(), split.cutoff))
+    split, history = author_split(data)
+    sig = Signals(Ranker(MiniLMOnnx(), store), history)
     tune, held = authors.halves(len(split.tasks))
     for name, (cal, s) in variants.items():
         r = authors.evaluate_method(split, name, scorer(sig, cal, s))

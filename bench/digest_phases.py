@@ -42,14 +42,13 @@ STEPS = [
 ]
 
 
-_DEPTH = [0]  # steps running now, for the table's nesting
-
-
 class Sampler:
-    """The highest VmRSS since the last :meth:`restart`, sampled every 10 ms."""
+    """The highest VmRSS since the last :meth:`restart`, sampled every 10 ms, and how many
+    wrapped steps are running now (``depth``, for the table's nesting)."""
 
     def __init__(self) -> None:
         self.highest = rss_mb()
+        self.depth = 0
         self.lock = threading.Lock()
         threading.Thread(target=self._loop, daemon=True).start()
 
@@ -93,14 +92,14 @@ def wrap(sampler: Sampler, rows: list[list[str]], step: tuple[str, str, str]) ->
     @functools.wraps(inner)
     def measured(*args: Any, **kwargs: Any) -> Any:
         outer, start = sampler.restart()
-        row = ["· " * _DEPTH[0] + label, f"{start:.0f}", "", "", ""]
+        row = ["· " * sampler.depth + label, f"{start:.0f}", "", "", ""]
         rows.append(row)
-        _DEPTH[0] += 1
+        sampler.depth += 1
         began = time.perf_counter()
         try:
             return inner(*args, **kwargs)
         finally:
-            _DEPTH[0] -= 1
+            sampler.depth -= 1
             inside = sampler.end(outer)
             row[2:] = [f"{inside:.0f}", f"{rss_mb():.0f}", f"{time.perf_counter() - began:.1f}"]
 

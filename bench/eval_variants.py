@@ -11,7 +11,7 @@ from pathlib import Path
 
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS, authors, goldstandard
-from paperfeed.eval.runner import CORPUS, HISTORY_CUTOFF, Paperfeed, history_from_rows, read_history
+from paperfeed.eval.runner import HISTORY_CUTOFF, Paperfeed, author_split, read_history
 from paperfeed.ranking import DEFAULTS, Ranker
 
 which = sys.argv[1]
@@ -37,9 +37,7 @@ if which == "gold":
             r = goldstandard.evaluate_method(root, name, pf.scorer(s), goldstandard.DRAWS, per)
             print(f"gold {name} {'per-researcher' if per else 'shared'}: {r.mean:.3f}", flush=True)
 else:
-    rows = authors.read_corpus(data / CORPUS)
-    split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
-    history = history_from_rows(rows.values(), split.cutoff)
+    split, history = author_split(data)
     pf = Paperfeed(Ranker(MiniLMOnnx(), store), history)
     for name, s in variants.items():
         r = authors.evaluate_method(split, name, pf.scorer(s))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS, authors
-from paperfeed.eval.runner import CORPUS, Paperfeed, feedback_simulation, history_from_rows
+from paperfeed.eval.runner import Paperfeed, author_split, feedback_simulation
 from paperfeed.ranking import DEFAULTS, Ranker
 
 
@@ -25,9 +25,7 @@ def main(assignments: list[str]) -> None:
         changes[name] = type(getattr(DEFAULTS, name))(value)
     settings = dataclasses.replace(DEFAULTS, **changes)
     data = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    rows = authors.read_corpus(data / CORPUS)
-    split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
-    history = history_from_rows(rows.values(), split.cutoff)
+    split, history = author_split(data)
     vectors = NpyVectorStore(os.environ.get("PAPERFEED_EVAL_VECTORS") or DEFAULT_VECTORS)
     ranker = Ranker(MiniLMOnnx(), vectors, settings)
     result = feedback_simulation(split, Paperfeed(ranker, history))

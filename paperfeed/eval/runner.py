@@ -191,10 +191,7 @@ def run_authors(
     progress: Callable[[str], None] | None = None,
 ) -> Table:
     """Every method on the author split, its held-out half, and the feedback simulation."""
-    data = Path(data_dir)
-    rows = authors.read_corpus(data / CORPUS)  # read once: for the split and the history
-    split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
-    history = history_from_rows(rows.values(), split.cutoff)
+    split, history = author_split(Path(data_dir))
     results = []
     all_methods, paperfeed = methods(embedder, store, history=history, ablations=ablations)
     for name, scorer in _pick(all_methods, only).items():
@@ -213,6 +210,13 @@ def run_authors(
         "setting; CI: bootstrap over users."
     )
     return table
+
+
+def author_split(data: Path) -> tuple[authors.AuthorSplit, list[str]]:
+    """The author split in ``data`` and its history (the corpus before its cutoff)."""
+    rows = authors.read_corpus(data / CORPUS)  # read once: for the split and the history
+    split = authors.load_split(data / "author-split" / "march-2026.json", data / CORPUS, rows)
+    return split, history_from_rows(rows.values(), split.cutoff)
 
 
 def feedback_simulation(split: authors.AuthorSplit, paperfeed: Paperfeed) -> authors.FeedbackResult:
