@@ -35,7 +35,8 @@ def test_a_label_prefers_a_bigram_and_what_sets_the_cluster_apart() -> None:
         ["protein", "training"],
     ]
     labels = np.array([0, 0, 0, 1, 1])
-    names = label_terms(_rows(papers, terms), labels, terms, idf, 3)
+    rows = _rows(papers, terms)
+    names = label_terms(rows, _rows([[]] * 5, terms), labels, terms, idf, 3)
     assert names[0][0] == "graph neural"  # the bigram, not its words again
     assert "graph" not in names[0] and "skywork" not in names[0]
     assert "training" not in names[0]  # everywhere in the profile, and too broad alone
@@ -45,5 +46,17 @@ def test_a_label_prefers_a_bigram_and_what_sets_the_cluster_apart() -> None:
 def test_a_name_that_dominates_its_interest_labels_it() -> None:
     terms = ["quokkanet", "burrow", "census"]
     papers = [["quokkanet", "burrow"], ["quokkanet", "census"], ["quokkanet"]]
-    names = label_terms(_rows(papers, terms), np.zeros(3, dtype=int), terms, np.ones(3), 2)
+    rows, no_titles = _rows(papers, terms), _rows([[]] * 3, terms)
+    names = label_terms(rows, no_titles, np.zeros(3, dtype=int), terms, np.ones(3), 2)
     assert names[0][0] == "quokkanet"
+
+
+def test_a_title_term_wins_over_a_rarer_one_of_the_abstract_and_filler_never_labels() -> None:
+    terms = ["backdoor", "party provider", "remarkable capability", "poisoning"]
+    idf = np.array([7.0, 9.8, 12.0, 6.0])
+    paper = [["backdoor", "party provider", "remarkable capability", "poisoning"]]
+    title = [["backdoor"]]
+    names = label_terms(_rows(paper, terms), _rows(title, terms), np.zeros(1, int), terms, idf, 3)
+    assert names[0] == ["backdoor", "party provider", "poisoning"]
+    untitled = label_terms(_rows(paper, terms), _rows([[]], terms), np.zeros(1, int), terms, idf, 1)
+    assert untitled[0] == ["party provider"]  # without the title, the rarest non-filler term

@@ -6,7 +6,9 @@ on cosine distance, cut at a distance threshold). A label is the 2-3 terms that 
 a cluster apart: common in its papers, rarer in the profile's other papers, and rare in
 the field (the IDF of the feature space, fitted on the history). A term must appear in at
 least two of the cluster's papers, so the name of one paper's model or data set only
-labels an interest it dominates; bigrams are preferred over their words.
+labels an interest it dominates; bigrams are preferred over their words, and terms of the
+papers' titles over terms only in their abstracts (authors name their topic in the title;
+an abstract's rarest phrase is as often filler, "third party provider", as a topic).
 """
 
 from __future__ import annotations
@@ -30,8 +32,24 @@ _NOT_ALONE = frozenset(
     driven level scale time end
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+#: Words of an abstract's praise and narration, rare in the field but never a topic:
+#: a term with one of them in it never labels an interest ("remarkable capability").
+_FILLER = frozenset(
+    """
+    remarkable excellent impressive promising notable notably substantial substantially
+    considerable considerably completely overlooked severe serious critical critically
+    requiring requires required facilitating facilitate rapid rapidly underlying
+    complicated elicit examining examine constructing construct known average cumulative
+    incorporating incorporate highlighting highlight play plays capability capabilities
+    ability abilities generalizable widely commonly typically often simple simply strong
+    strongly powerful great greatly unified comprehensive holistic fundamental essential
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 #: A bigram stands for two words: it wins over each of them at equal evidence.
 BIGRAM_BONUS = 1.5
+#: A term in the titles of all of a cluster's papers counts this much more than one in
+#: none (in proportion to the share of titles in between).
+TITLE_BONUS = 2.0
 
 
 def cluster_papers(vectors: np.ndarray, distance_threshold: float) -> np.ndarray:
@@ -64,16 +82,25 @@ def term_scores(present: np.ndarray, inside: np.ndarray, idf: np.ndarray) -> np.
 
 
 def label_terms(
-    rows: sp.csr_matrix, labels: np.ndarray, terms: Sequence[str], idf: np.ndarray, n_terms: int
+    rows: sp.csr_matrix,
+    title_rows: sp.csr_matrix,
+    labels: np.ndarray,
+    terms: Sequence[str],
+    idf: np.ndarray,
+    n_terms: int,
 ) -> list[list[str]]:
     """Per cluster, its ``n_terms`` best terms by :func:`term_scores` (a bigram counted
-    ``BIGRAM_BONUS`` times; a term sharing a word with a chosen one is skipped)."""
+    ``BIGRAM_BONUS`` times, a title term up to ``1 + TITLE_BONUS`` times; a term sharing
+    a word with a chosen one is skipped). ``title_rows`` are the rows of the titles alone."""
     used = np.unique(rows.indices)
     present = (rows[:, used].toarray() > 0).astype(np.float32)
+    in_title = (title_rows[:, used].toarray() > 0).astype(np.float32)
     bonus = np.array([BIGRAM_BONUS if " " in terms[t] else 1.0 for t in used])
     out = []
     for cluster in range(int(labels.max()) + 1 if len(labels) else 0):
-        score = term_scores(present, labels == cluster, idf[used]) * bonus
+        inside = labels == cluster
+        title_share = in_title[inside].mean(axis=0)
+        score = term_scores(present, inside, idf[used]) * bonus * (1 + TITLE_BONUS * title_share)
         chosen: list[str] = []
         for column in np.argsort(-score, kind="stable"):
             term = terms[used[column]]
@@ -88,7 +115,12 @@ def label_terms(
 
 def _nameless(term: str) -> bool:
     """Whether a term says too little to name an interest."""
-    return is_boilerplate(term) or term in _NOT_ALONE or all(w in _NOT_ALONE for w in term.split())
+    words = term.split()
+    return (
+        is_boilerplate(term)
+        or any(w in _FILLER for w in words)
+        or all(w in _NOT_ALONE for w in words)
+    )
 
 
 def find_interests(
@@ -102,7 +134,10 @@ def find_interests(
     labels = cluster_papers(vectors, settings.interest_distance)
     if not len(papers):
         return [], labels
-    names = label_terms(rows, labels, space.words.terms, space.words.idf, settings.interest_terms)
+    titles = space.words.tfidf([p.title for p in papers])
+    names = label_terms(
+        rows, titles, labels, space.words.terms, space.words.idf, settings.interest_terms
+    )
     interests = []
     for cluster, words in enumerate(names):
         ids = tuple(p.id for p, label in zip(papers, labels, strict=True) if label == cluster)

@@ -46,8 +46,9 @@ def model_key(
     settings: RankingSettings,
 ) -> str:
     """What a model is known by: its space, its settings, the papers it learns from, and
-    who wrote the own papers."""
-    digest = hashlib.sha1(f"model-v2;{space_key};{settings.training_key()};{owner}".encode())
+    who wrote the own papers (the version changes whenever training does, so models stored
+    by an older version are retrained)."""
+    digest = hashlib.sha1(f"model-v3;{space_key};{settings.training_key()};{owner}".encode())
     for group in (own, ratings.liked, ratings.disliked):
         digest.update(b"\x01")
         for paper in group:
