@@ -41,7 +41,7 @@ _FILLER = frozenset(
     requiring requires required facilitating facilitate rapid rapidly underlying
     complicated elicit examining examine constructing construct known average cumulative
     incorporating incorporate highlighting highlight play plays capability capabilities
-    ability abilities generalizable widely commonly typically often simple simply strong
+    ability abilities generalizable commonly typically often simple simply strong
     strongly powerful great greatly unified comprehensive holistic fundamental essential
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
@@ -91,7 +91,7 @@ def label_terms(
 ) -> list[list[str]]:
     """Per cluster, its ``n_terms`` best terms by :func:`term_scores` (a bigram counted
     ``BIGRAM_BONUS`` times, a title term up to ``1 + TITLE_BONUS`` times; a term sharing
-    a word with a chosen one is skipped). ``title_rows`` are the rows of the titles alone."""
+    a word with a chosen one is skipped). ``title_rows``: the titles' rows (presence counts)."""
     used = np.unique(rows.indices)
     present = (rows[:, used].toarray() > 0).astype(np.float32)
     in_title = (title_rows[:, used].toarray() > 0).astype(np.float32)
@@ -134,7 +134,7 @@ def find_interests(
     labels = cluster_papers(vectors, settings.interest_distance)
     if not len(papers):
         return [], labels
-    titles = space.words.tfidf([p.title for p in papers])
+    titles = space.words.counts([p.title for p in papers])
     names = label_terms(
         rows, titles, labels, space.words.terms, space.words.idf, settings.interest_terms
     )
