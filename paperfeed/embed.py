@@ -107,12 +107,14 @@ class MiniLMOnnx:
         return out
 
     def _embed_one(self, text: str) -> np.ndarray:
-        encoding = self._tokenizer.encode(text)
-        ids = np.array([encoding.ids], dtype=np.int64)
-        mask = np.ones_like(ids)
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self._session.run(None, feeds)[0]
-        return normalize_rows(hidden[0].mean(axis=0, keepdims=True))[0]  # no padding to mask
+        return normalize_rows(self._pooled(self._tokenizer.encode(text).ids)[None, :])[0]
+
+    def _pooled(self, ids: Sequence[int]) -> np.ndarray:
+        """The mean of the model's token vectors of one run of token ``ids`` (no padding)."""
+        batch = np.array([ids], dtype=np.int64)
+        mask = np.ones_like(batch)
+        feeds = {"input_ids": batch, "attention_mask": mask, "token_type_ids": np.zeros_like(batch)}
+        return self._session.run(None, feeds)[0][0].mean(axis=0)
 
 
 def normalize_rows(matrix: np.ndarray) -> np.ndarray:
