@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,20 +42,24 @@ class Signals:
         self.nearest: dict[tuple, np.ndarray] = {}
         self.near_models: dict[float, NearNegatives] = {}
 
-    def get(self, own, candidates) -> tuple[Raw, Raw, np.ndarray]:
+    def prepared(self, own, candidates) -> tuple[tuple, Any, Any]:
+        """The key of (profile, candidates), the candidates' index, and a call that gets the
+        profile's models (from the ranker's memo, or trained then)."""
         index = self.ranker.index(candidates, history=self.history)
         papers = to_papers(own)
         key = (tuple(p.id for p in papers), tuple(p.id for p in index.papers))
+        return key, index, lambda: self.ranker.model(as_profile(papers), index.space)
+
+    def get(self, own, candidates) -> tuple[Raw, Raw, np.ndarray]:
+        key, index, model_of = self.prepared(own, candidates)
+        held = self.ranker.background(index.space).held_out
         if key not in self.memo:
-            model = self.ranker.model(as_profile(papers), index.space)
-            held = self.ranker.background(index.space).held_out
-            s = DEFAULTS
+            model, s = model_of(), DEFAULTS
             self.memo[key] = (
                 {n: f(index.encoded, [model], s)[0].astype(np.float64) for n, f in SIGNALS.items()},
                 {n: f(held, [model], s)[0].astype(np.float64) for n, f in SIGNALS.items()},
             )
         if key[1] not in self.nearest:
-            held = self.ranker.background(index.space).held_out
             closeness = index.encoded.vectors @ held.vectors.T
             self.nearest[key[1]] = np.argsort(-closeness, axis=1)[:, :NEAREST]
         return (*self.memo[key], self.nearest[key[1]])
@@ -208,14 +213,11 @@ class NearNegatives:
         self.memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def get(self, own, candidates) -> tuple[np.ndarray, np.ndarray]:
-        ranker = self.sig.ranker
-        index = ranker.index(candidates, history=self.sig.history)
-        papers = to_papers(own)
-        key = (tuple(p.id for p in papers), tuple(p.id for p in index.papers))
+        key, index, model_of = self.sig.prepared(own, candidates)
         if key not in self.memo:
-            model = ranker.model(as_profile(papers), index.space)
-            background = ranker.background(index.space)
-            closeness = top_k_mean(background.vectors @ model.vectors.T, 3)
+            model = model_of()
+            background = self.sig.ranker.background(index.space)
+            closeness = top_k_mean(background.vectors @ model.vectors.T, DEFAULTS.dense_k)
             nearest = np.argsort(-closeness)[: max(20, int(self.share * len(closeness)))]
             weights = logistic_weights(model.vectors, background.vectors[nearest], DEFAULTS)
             self.memo[key] = (
