@@ -19,14 +19,16 @@ import numpy as np
 
 from paperfeed.embed import MiniLMOnnx, normalize_rows
 from paperfeed.eval import goldstandard
+from paperfeed.eval.baselines import best_k
 from paperfeed.eval.metrics import goldstandard_loss
+from paperfeed.ids import paper_text
 
 ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "goldstandard"
 CACHE = Path(os.environ.get("PAPERFEED_EVAL_VECTORS") or "/tmp/dense_encodings")
 
 
 def text(paper: dict) -> str:
-    return (paper["title"] + ". " + paper["abstract"]).strip()
+    return paper_text(paper["title"], paper["abstract"])
 
 
 class Windowed(MiniLMOnnx):
@@ -40,16 +42,8 @@ class Windowed(MiniLMOnnx):
         encoding = self._tokenizer.encode(text)
         first, body, last = encoding.ids[0], encoding.ids[1:-1], encoding.ids[-1]
         step = self.window - 2
-        vectors = []
-        for start in range(0, max(len(body), 1), step)[: self.windows]:
-            ids = np.array([[first, *body[start : start + step], last]], dtype=np.int64)
-            feeds = {
-                "input_ids": ids,
-                "attention_mask": np.ones_like(ids),
-                "token_type_ids": np.zeros_like(ids),
-            }
-            hidden = self._session.run(None, feeds)[0]
-            vectors.append(hidden[0].mean(axis=0))
+        starts = range(0, max(len(body), 1), step)[: self.windows]
+        vectors = [self._pooled([first, *body[at : at + step], last]) for at in starts]
         return normalize_rows(np.mean(normalize_rows(np.array(vectors)), axis=0)[None, :])[0]
 
 
@@ -98,7 +92,7 @@ def main(pairs: list[str]) -> None:
                     mine = np.stack([own_vectors[text(p)] for p in draw.archives[researcher]])
                     ids = list(rated_ids)
                     theirs = np.stack([candidate_vectors[text(draw.submissions[i])] for i in ids])
-                    closest = np.sort(theirs @ mine.T, axis=1)[:, -k:].mean(axis=1)
+                    closest = best_k(theirs @ mine.T, k)
                     predictions[researcher] = dict(zip(ids, closest.tolist(), strict=True))
                 per_draw.append(goldstandard_loss(predictions, ratings))
             losses.append(float(np.mean(per_draw)))
