@@ -3,9 +3,11 @@
 Every profile's models are trained once; the raw signals of its candidates and of the
 background's held-out papers are kept, and each calibration recombines them.
 
-Usage: .venv/bin/python bench/calibration_variants.py gold|authors [MODE ...]
-(modes: calibration, weights, tails, signals, local, near; calibration if none)
+Usage: .venv/bin/python bench/calibration_variants.py gold|authors [MODE ...] [--cache FILE]
+(modes: calibration, weights, tails, signals, local, near, gates, field; calibration if none)
 (``PAPERFEED_EVAL_VECTORS``: where embeddings are cached, if not the eval's default)
+(``--cache FILE``: the raw signals are read from FILE if it exists, else written to it at
+the end, so that a second run trains nothing: ~1 minute instead of ~15)
 """
 
 import dataclasses
@@ -16,65 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from calibration_signals import Calibrate, FieldLexical, NearNegatives, Raw, Signals, units, whole
 
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS, authors, goldstandard
 from paperfeed.eval.runner import HISTORY_CUTOFF, author_split, read_history
-from paperfeed.ranking import DEFAULTS, Ranker, to_papers
-from paperfeed.ranking.combine import calibrated, combine
-from paperfeed.ranking.papers import as_profile
-from paperfeed.ranking.signals import SIGNALS, top_k_mean
-from paperfeed.ranking.train import logistic_weights
-
-Raw = dict[str, np.ndarray]
-#: (candidates' raw signals, held-out raw signals, each candidate's nearest held-out papers)
-Calibrate = Callable[[Raw, Raw, np.ndarray], dict[str, np.ndarray]]
-#: How many nearest held-out papers (by embedding) are kept per candidate.
-NEAREST = 50
-
-
-class Signals:
-    """Raw candidate and held-out signals per (profile, candidates), computed once."""
-
-    def __init__(self, ranker: Ranker, history: list[str]) -> None:
-        self.ranker, self.history = ranker, history
-        self.memo: dict[tuple, tuple[Raw, Raw]] = {}
-        self.nearest: dict[tuple, np.ndarray] = {}
-        self.near_models: dict[float, NearNegatives] = {}
-
-    def prepared(self, own, candidates) -> tuple[tuple, Any, Any]:
-        """The key of (profile, candidates), the candidates' index, and a call that gets the
-        profile's models (from the ranker's memo, or trained then)."""
-        index = self.ranker.index(candidates, history=self.history)
-        papers = to_papers(own)
-        key = (tuple(p.id for p in papers), tuple(p.id for p in index.papers))
-        return key, index, lambda: self.ranker.model(as_profile(papers), index.space)
-
-    def get(self, own, candidates) -> tuple[Raw, Raw, np.ndarray]:
-        key, index, model_of = self.prepared(own, candidates)
-        held = self.ranker.background(index.space).held_out
-        if key not in self.memo:
-            model, s = model_of(), DEFAULTS
-            self.memo[key] = (
-                {n: f(index.encoded, [model], s)[0].astype(np.float64) for n, f in SIGNALS.items()},
-                {n: f(held, [model], s)[0].astype(np.float64) for n, f in SIGNALS.items()},
-            )
-        if key[1] not in self.nearest:
-            closeness = index.encoded.vectors @ held.vectors.T
-            self.nearest[key[1]] = np.argsort(-closeness, axis=1)[:, :NEAREST]
-        return (*self.memo[key], self.nearest[key[1]])
-
-
-def units(cand: Raw, sample: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The candidates' signals in standard units of ``sample`` (as ``combine`` does it)."""
-    return {
-        n: calibrated(v[None, :], np.array([sample[n].mean()]), np.array([sample[n].std()]))
-        for n, v in cand.items()
-    }
-
-
-def whole(cand: Raw, held: Raw, nearest: np.ndarray) -> dict[str, np.ndarray]:
-    return units(cand, held)
+from paperfeed.ranking import DEFAULTS, Ranker
+from paperfeed.ranking.combine import combine
 
 
 def top_by_dense(share: float) -> Calibrate:
@@ -200,31 +150,48 @@ for k in (10, 30):
     )
 
 
-class NearNegatives:
-    """The dense model trained against only the background papers nearest the profile.
+def gated(transform: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]) -> Calibrate:
+    """The whole background's units, then the lexical signals reshaped per candidate (by
+    their own values and the candidate's dense value only: still list-independent)."""
 
-    Before issue 11 the logistic regression learned against the day's candidates: on the
-    gold standard, other machine-learning papers. Against a CS-wide background it learns
-    "machine learning or not" instead; these negatives are the ``share`` of the background
-    closest to the profile (mean of its 3 closest own papers by embedding)."""
+    def calibrate(cand: Raw, held: Raw, nearest: np.ndarray) -> dict[str, np.ndarray]:
+        out = units(cand, held)
+        return {**out, **transform(out)}
 
-    def __init__(self, sig: Signals, share: float) -> None:
-        self.sig, self.share = sig, share
-        self.memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    return calibrate
 
-    def get(self, own, candidates) -> tuple[np.ndarray, np.ndarray]:
-        key, index, model_of = self.sig.prepared(own, candidates)
-        if key not in self.memo:
-            model = model_of()
-            background = self.sig.ranker.background(index.space)
-            closeness = top_k_mean(background.vectors @ model.vectors.T, DEFAULTS.dense_k)
-            nearest = np.argsort(-closeness)[: max(20, int(self.share * len(closeness)))]
-            weights = logistic_weights(model.vectors, background.vectors[nearest], DEFAULTS)
-            self.memo[key] = (
-                index.encoded.vectors @ weights,
-                background.held_out.vectors @ weights,
-            )
-        return self.memo[key]
+
+def log_beyond(z: np.ndarray, start: float) -> np.ndarray:
+    return np.where(z > start, start + np.log1p(np.maximum(z - start, 0.0)), z)
+
+
+#: ``gates``: the lexical signals' far tail (where the gold standard's candidates lie)
+#: clipped, log-compressed, or allowed only as far as the dense signal goes.
+GATES: dict[str, tuple[Calibrate, object]] = {"default (whole background)": (whole, D)}
+for cap in (4.0, 6.0, 8.0):
+    GATES[f"lexical signals clipped at {cap}"] = (
+        gated(lambda u, c=cap: {n: np.minimum(u[n], c) for n in LEXICAL}),
+        D,
+    )
+for start in (1.0, 2.0, 3.0):
+    GATES[f"lexical signals log-compressed beyond {start}"] = (
+        gated(lambda u, s=start: {n: log_beyond(u[n], s) for n in LEXICAL}),
+        D,
+    )
+for margin in (1.0, 2.0, 3.0):
+    GATES[f"lexical signals at most dense + {margin}"] = (
+        gated(lambda u, m=margin: {n: np.minimum(u[n], u["dense"] + m) for n in LEXICAL}),
+        D,
+    )
+for slope in (2.0, 4.0):
+    GATES[f"lexical signals at most {slope} x max(dense, 0) + 1"] = (
+        gated(
+            lambda u, a=slope: {
+                n: np.minimum(u[n], a * np.maximum(u["dense"], 0.0) + 1.0) for n in LEXICAL
+            }
+        ),
+        D,
+    )
 
 
 def near_scorer(sig: Signals, share: float, settings):
@@ -257,6 +224,37 @@ for share in (0.25, 0.1, 0.05):
     )
 
 
+def field_scorer(sig: Signals, size: int, settings):
+    """Scores with the ``lexical`` signal in the owner's field (``FieldLexical``)."""
+    field = sig.field_models.setdefault(size, FieldLexical(sig, size))
+
+    def score(own, candidates):
+        cand, held, _ = sig.get(own, candidates)
+        field_cand, field_held = field.get(own, candidates)
+        cand, held = {**cand, "lexical": field_cand}, {**held, "lexical": field_held}
+        return combine(whole(cand, held, np.zeros(0)), settings)[0].tolist()
+
+    return score
+
+
+#: ``field``: the word TF-IDF cosine with the IDF of the owner's field.
+FIELD: dict[str, tuple[int, object]] = {}
+for size in (500, 2000):
+    FIELD[f"lexical alone, IDF of the nearest {size}"] = (
+        size,
+        dataclasses.replace(NO_TAILS, weights={"lexical": 1.0}),
+    )
+    FIELD[f"dense + 0.1 lexical, IDF of the nearest {size}"] = (
+        size,
+        dataclasses.replace(NO_TAILS, weights={"dense": 1.0, "lexical": 0.1}),
+    )
+    for weight in (0.25, 0.5, 0.75):
+        FIELD[f"default, lexical {weight} with the IDF of the nearest {size}"] = (
+            size,
+            dataclasses.replace(D, weights={**W, "lexical": weight}),
+        )
+
+
 def scorer(sig: Signals, calibrate: Calibrate, settings):
     def score(own, candidates):
         cand, held, nearest = sig.get(own, candidates)
@@ -268,36 +266,54 @@ def scorer(sig: Signals, calibrate: Calibrate, settings):
 def main(which: str, extra: list[str]) -> None:
     data = Path(__file__).resolve().parents[1].parent / "shared" / "data"
     store = NpyVectorStore(os.environ.get("PAPERFEED_EVAL_VECTORS") or DEFAULT_VECTORS)
+    cache = Path(extra.pop(extra.index("--cache") + 1)) if "--cache" in extra else None
+    extra = [mode for mode in extra if mode != "--cache"]
     modes = {
         "calibration": CALIBRATIONS,
         "weights": WEIGHTS,
         "tails": TAILS,
         "signals": SINGLES,
         "local": LOCAL,
+        "gates": GATES,
         "near": {},
+        "field": {},
     }
     variants = {name: v for mode in extra or ["calibration"] for name, v in modes[mode].items()}
     score = {name: lambda sig, v=v: scorer(sig, *v) for name, v in variants.items()}
     if "near" in extra:
         score |= {name: lambda sig, v=v: near_scorer(sig, *v) for name, v in NEAR.items()}
+    if "field" in extra:
+        score |= {name: lambda sig, v=v: field_scorer(sig, *v) for name, v in FIELD.items()}
     if which == "gold":
         sig = Signals(Ranker(MiniLMOnnx(), store), read_history(data, HISTORY_CUTOFF))
-        root = data / "goldstandard"
-        for name, make in score.items():
-            r = goldstandard.evaluate_method(root, name, make(sig), goldstandard.DRAWS)
-            print(f"gold {name}: {r.mean:.3f}", flush=True)
-        return
-    split, history = author_split(data)
-    sig = Signals(Ranker(MiniLMOnnx(), store), history)
-    tune, held = authors.halves(len(split.tasks))
+        evaluate = gold_runner(data / "goldstandard")
+    else:
+        split, history = author_split(data)
+        sig = Signals(Ranker(MiniLMOnnx(), store), history)
+        evaluate = authors_runner(split)
+    if cache is not None and cache.exists():
+        sig.load(cache)
     for name, make in score.items():
-        r = authors.evaluate_method(split, name, make(sig))
-        nd = np.array(r.ndcg)
-        print(
-            f"authors {name}: all {nd.mean():.3f} tune {nd[tune].mean():.3f} "
-            f"held-out {nd[held].mean():.3f}",
-            flush=True,
-        )
+        print(f"{which} {name}: {evaluate(name, make(sig))}", flush=True)
+    if cache is not None and not cache.exists():
+        sig.save(cache)
+
+
+def gold_runner(root: Path) -> Callable[[str, Any], str]:
+    def evaluate(name: str, score: Any) -> str:
+        return f"{goldstandard.evaluate_method(root, name, score, goldstandard.DRAWS).mean:.3f}"
+
+    return evaluate
+
+
+def authors_runner(split: Any) -> Callable[[str, Any], str]:
+    tune, held = authors.halves(len(split.tasks))
+
+    def evaluate(name: str, score: Any) -> str:
+        nd = np.array(authors.evaluate_method(split, name, score).ndcg)
+        return f"all {nd.mean():.3f} tune {nd[tune].mean():.3f} held-out {nd[held].mean():.3f}"
+
+    return evaluate
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The author split's feedback simulation (one round of ratings) under given ranking settings.
 
 Usage: .venv/bin/python bench/feedback_variants.py [name=value ...]
-(for example ``neighbour_weight=5 disliked_weight=6``; the rest are the defaults). Prints
+(for example ``disliked_weight=6 weights.lexical=0.5``; the rest are the defaults). Prints
 nDCG@10 on the unseen papers before and after, and the change with its 95% CI, as the
 "feedback simulation" note of ``paperfeed eval authors`` does (``PAPERFEED_EVAL_VECTORS``:
 where embeddings are cached, if not the eval's default).
@@ -19,10 +19,14 @@ from paperfeed.ranking import DEFAULTS, Ranker
 
 
 def main(assignments: list[str]) -> None:
-    changes = {}
+    changes: dict = {}
     for item in assignments:
         name, value = item.split("=", 1)
-        changes[name] = type(getattr(DEFAULTS, name))(value)
+        if name.startswith("weights."):
+            weights = changes.setdefault("weights", dict(DEFAULTS.weights))
+            weights[name.removeprefix("weights.")] = float(value)
+        else:
+            changes[name] = type(getattr(DEFAULTS, name))(value)
     settings = dataclasses.replace(DEFAULTS, **changes)
     data = Path(__file__).resolve().parents[1].parent / "shared" / "data"
     split, history = author_split(data)
