@@ -1,9 +1,12 @@
 """The raw signals the calibration variants recombine: computed once per (profile, candidates).
 
 ``Signals`` trains each profile's models once (or reads them from an npz cache) and keeps the
-raw signals of the candidates and of the background's held-out papers; ``NearNegatives`` and
-``FieldLexical`` compute the two signals some variants replace (see calibration_variants.py).
+raw signals of the candidates and of the background's held-out papers; a ``ProfileSignal``
+(``NearNegatives``, ``FieldLexical``) computes one signal some variants put in place of the
+default one (see calibration_variants.py).
 """
+
+from __future__ import annotations
 
 import json
 from collections.abc import Callable
@@ -35,8 +38,7 @@ class Signals:
         self.ranker, self.history = ranker, history
         self.memo: dict[tuple, tuple[Raw, Raw]] = {}
         self.nearest: dict[tuple, np.ndarray] = {}
-        self.near_models: dict[float, NearNegatives] = {}
-        self.field_models: dict[int, FieldLexical] = {}
+        self.replacements: dict[tuple[type, float], ProfileSignal] = {}
 
     def prepared(self, own, candidates) -> tuple[tuple, Any, Any]:
         """The key of (profile, candidates), the candidates' index, and a call that gets the
@@ -45,6 +47,10 @@ class Signals:
         papers = to_papers(own)
         key = (tuple(p.id for p in papers), tuple(p.id for p in index.papers))
         return key, index, lambda: self.ranker.model(as_profile(papers), index.space)
+
+    def replacement(self, kind: type[ProfileSignal], parameter: float) -> ProfileSignal:
+        """The ``kind`` signal with ``parameter`` (one per pair, its values kept)."""
+        return self.replacements.setdefault((kind, parameter), kind(self, parameter))
 
     def save(self, path: Path) -> None:
         """The raw signals computed so far, as npz (the keys as JSON: no pickle)."""
@@ -92,60 +98,69 @@ def whole(cand: Raw, held: Raw, nearest: np.ndarray) -> dict[str, np.ndarray]:
     return units(cand, held)
 
 
-class NearNegatives:
-    """The dense model trained against only the background papers nearest the profile.
+class ProfileSignal:
+    """A signal computed per (profile, candidates) in place of the default one of the same
+    ``name`` (a subclass's ``compute``), kept once computed: raw values of the candidates and
+    of the held-out background."""
 
-    Before issue 11 the logistic regression learned against the day's candidates: on the
-    gold standard, other machine-learning papers. Against a CS-wide background it learns
-    "machine learning or not" instead; these negatives are the ``share`` of the background
-    closest to the profile (mean of its 3 closest own papers by embedding)."""
+    name = ""
 
-    def __init__(self, sig: Signals, share: float) -> None:
-        self.sig, self.share = sig, share
+    def __init__(self, sig: Signals, parameter: float) -> None:
+        self.sig, self.parameter = sig, parameter
         self.memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def get(self, own, candidates) -> tuple[np.ndarray, np.ndarray]:
         key, index, model_of = self.sig.prepared(own, candidates)
         if key not in self.memo:
-            model = model_of()
-            background = self.sig.ranker.background(index.space)
-            closeness = top_k_mean(background.vectors @ model.vectors.T, DEFAULTS.dense_k)
-            nearest = np.argsort(-closeness)[: max(20, int(self.share * len(closeness)))]
-            weights = logistic_weights(model.vectors, background.vectors[nearest], DEFAULTS)
-            self.memo[key] = (
-                index.encoded.vectors @ weights,
-                background.held_out.vectors @ weights,
-            )
+            cand, held = self.compute(own, index, model_of)
+            self.memo[key] = (cand.astype(np.float64), held.astype(np.float64))
         return self.memo[key]
 
+    def compute(self, own, index, model_of) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
 
-class FieldLexical:
-    """The ``lexical`` signal in the owner's field: each term's IDF counted over the
-    ``size`` background papers closest to the profile (by their word cosine, mean of the
-    3 closest own papers) instead of over the whole history. Terms every paper of the field
-    uses (for a machine-learning researcher: "neural", "training") then count less than
-    those that set the owner apart within it. A property of the profile: list-independent."""
 
-    def __init__(self, sig: Signals, size: int) -> None:
-        self.sig, self.size = sig, size
-        self.memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+class NearNegatives(ProfileSignal):
+    """``dense_model`` trained against only the background papers nearest the profile.
 
-    def get(self, own, candidates) -> tuple[np.ndarray, np.ndarray]:
-        key, index, _ = self.sig.prepared(own, candidates)
-        if key not in self.memo:
-            space, papers = index.space, to_papers(own)
-            background = self.sig.ranker.background(space)
-            profile = space.words.tfidf(texts_of(papers))
-            closeness = top_k_mean(np.asarray((background.word_rows @ profile.T).todense()), 3)
-            field = background.word_rows[np.argsort(-closeness)[: self.size]]
-            df = np.asarray((field > 0).sum(axis=0)).ravel()
-            field_idf = np.log((self.size + 1) / (df + 1)) + 1
-            scale = sp.diags((field_idf / space.words.idf).astype(np.float32))
-            own_rows = normalize(profile @ scale)
+    Before issue 11 the logistic regression learned against the day's candidates: on the
+    gold standard, other machine-learning papers. Against a CS-wide background it learns
+    "machine learning or not" instead; these negatives are the ``parameter`` share of the
+    background closest to the profile (mean of its 3 closest own papers by embedding)."""
 
-            def best3(rows: sp.csr_matrix) -> np.ndarray:
-                similarity = np.asarray((normalize(rows @ scale) @ own_rows.T).todense())
-                return top_k_mean(similarity, 3).astype(np.float64)
+    name = "dense_model"
 
-            self.memo[key] = (best3(index.encoded.words), best3(background.held_out.words))
-        return self.memo[key]
+    def compute(self, own, index, model_of) -> tuple[np.ndarray, np.ndarray]:
+        model = model_of()
+        background = self.sig.ranker.background(index.space)
+        closeness = top_k_mean(background.vectors @ model.vectors.T, DEFAULTS.dense_k)
+        nearest = np.argsort(-closeness)[: max(20, int(self.parameter * len(closeness)))]
+        weights = logistic_weights(model.vectors, background.vectors[nearest], DEFAULTS)
+        return index.encoded.vectors @ weights, background.held_out.vectors @ weights
+
+
+class FieldLexical(ProfileSignal):
+    """``lexical`` in the owner's field: each term's IDF counted over the ``parameter``
+    background papers closest to the profile (by their word cosine, mean of the 3 closest
+    own papers) instead of over the whole history. Terms every paper of the field uses (for
+    a machine-learning researcher: "neural", "training") then count less than those that
+    set the owner apart within it. A property of the profile: list-independent."""
+
+    name = "lexical"
+
+    def compute(self, own, index, model_of) -> tuple[np.ndarray, np.ndarray]:
+        space, size, k = index.space, int(self.parameter), DEFAULTS.lexical_k
+        background = self.sig.ranker.background(space)
+        # the own rows straight from the space: a profile read from --cache is not trained
+        profile = space.words.tfidf(texts_of(to_papers(own)))
+        closeness = top_k_mean(np.asarray((background.word_rows @ profile.T).todense()), k)
+        field = background.word_rows[np.argsort(-closeness)[:size]]
+        df = np.asarray((field > 0).sum(axis=0)).ravel()
+        field_idf = np.log((size + 1) / (df + 1)) + 1
+        scale = sp.diags((field_idf / space.words.idf).astype(np.float32))
+        own_rows = normalize(profile @ scale)
+
+        def best_k(rows: sp.csr_matrix) -> np.ndarray:
+            return top_k_mean(np.asarray((normalize(rows @ scale) @ own_rows.T).todense()), k)
+
+        return best_k(index.encoded.words), best_k(background.held_out.words)

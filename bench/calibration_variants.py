@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from calibration_signals import Calibrate, FieldLexical, NearNegatives, Raw, Signals, units, whole
+from calibration_signals import (
+    Calibrate,
+    FieldLexical,
+    NearNegatives,
+    ProfileSignal,
+    Raw,
+    Signals,
+    units,
+    whole,
+)
 
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS, authors, goldstandard
@@ -194,15 +203,13 @@ for slope in (2.0, 4.0):
     )
 
 
-def near_scorer(sig: Signals, share: float, settings):
-    """Scores with the dense model trained against the nearest ``share`` of the background."""
-    near = sig.near_models.setdefault(share, NearNegatives(sig, share))
+def replacing_scorer(sig: Signals, replacement: ProfileSignal, settings):
+    """Scores with ``replacement`` in place of the default signal of its name."""
 
     def score(own, candidates):
         cand, held, _ = sig.get(own, candidates)
-        near_cand, near_held = near.get(own, candidates)
-        cand = {**cand, "dense_model": near_cand.astype(np.float64)}
-        held = {**held, "dense_model": near_held.astype(np.float64)}
+        new_cand, new_held = replacement.get(own, candidates)
+        cand, held = {**cand, replacement.name: new_cand}, {**held, replacement.name: new_held}
         return combine(whole(cand, held, np.zeros(0)), settings)[0].tolist()
 
     return score
@@ -222,19 +229,6 @@ for share in (0.25, 0.1, 0.05):
         share,
         dataclasses.replace(D, weights={**W, "dense_model": 0.5}),
     )
-
-
-def field_scorer(sig: Signals, size: int, settings):
-    """Scores with the ``lexical`` signal in the owner's field (``FieldLexical``)."""
-    field = sig.field_models.setdefault(size, FieldLexical(sig, size))
-
-    def score(own, candidates):
-        cand, held, _ = sig.get(own, candidates)
-        field_cand, field_held = field.get(own, candidates)
-        cand, held = {**cand, "lexical": field_cand}, {**held, "lexical": field_held}
-        return combine(whole(cand, held, np.zeros(0)), settings)[0].tolist()
-
-    return score
 
 
 #: ``field``: the word TF-IDF cosine with the IDF of the owner's field.
@@ -280,10 +274,12 @@ def main(which: str, extra: list[str]) -> None:
     }
     variants = {name: v for mode in extra or ["calibration"] for name, v in modes[mode].items()}
     score = {name: lambda sig, v=v: scorer(sig, *v) for name, v in variants.items()}
-    if "near" in extra:
-        score |= {name: lambda sig, v=v: near_scorer(sig, *v) for name, v in NEAR.items()}
-    if "field" in extra:
-        score |= {name: lambda sig, v=v: field_scorer(sig, *v) for name, v in FIELD.items()}
+    for mode, kind, table in (("near", NearNegatives, NEAR), ("field", FieldLexical, FIELD)):
+        if mode in extra:
+            score |= {
+                name: lambda sig, k=kind, v=v: replacing_scorer(sig, sig.replacement(k, v[0]), v[1])
+                for name, v in table.items()
+            }
     if which == "gold":
         sig = Signals(Ranker(MiniLMOnnx(), store), read_history(data, HISTORY_CUTOFF))
         evaluate = gold_runner(data / "goldstandard")
