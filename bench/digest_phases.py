@@ -33,7 +33,7 @@ STEPS = [
     ("paperfeed.lexical", "fit_char_lexicon_with_rows", "character 4-gram lexicon and rows"),
     ("paperfeed.ranking.ranker", "background_from_history", "background (embeds ~3,000)"),
     ("paperfeed.embed", "MiniLMOnnx._load", "load the embedding model"),
-    ("paperfeed.ranking.background", "Background.to_bytes", "background as npz bytes"),
+    ("paperfeed.ranking.background", "Background.write", "background written as npz (a temp file)"),
     ("paperfeed.store.models", "ModelsMixin.put_space", "store space and background"),
     ("paperfeed.ranking.ranker", "Ranker.index", "the day's papers encoded"),
     ("paperfeed.ranking.ranker", "train", "train the user's models"),

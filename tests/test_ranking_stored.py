@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from fakes import HashingEmbedder
 from ranking_data import SMALL, corpus, own_papers
 
@@ -38,10 +39,31 @@ def test_the_store_ranks_in_the_packaged_space_until_it_holds_enough_history(
     space = current_space(ranker, store, NOW)
     info = store.latest_space()
     assert info is not None and info.key == space.key and info.papers == 56
-    assert store.get_background(space.key) is not None
+    with store.background_file(space.key) as file:
+        assert file is not None and file.read(2) == b"PK"  # an npz
     # a later process finds the same space, and a model trained in it
     later = Ranker(HashingEmbedder(), store, SMALL)
     assert current_space(later, store, NOW).key == space.key
     ranker.model(own_papers(), space)
     later.model(own_papers(), space)
     assert later.trained == 0
+
+
+def test_a_later_process_reads_the_background_the_refit_stored(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    store = Store.open(tmp_path / "db.sqlite")
+    store.upsert_papers([*corpus("a", 2), *corpus("b", 5)])
+    ranker = Ranker(HashingEmbedder(), store, SMALL)
+    space = current_space(ranker, store, NOW)
+    built = ranker.background(space)
+    read = Ranker(HashingEmbedder(), store, SMALL).background(space)
+    assert read is not built
+    for mine, theirs in [
+        (built.word_rows, read.word_rows),
+        (built.char_rows, read.char_rows),
+        (built.held_out.chars, read.held_out.chars),
+    ]:
+        assert (mine != theirs).nnz == 0 and mine.shape == theirs.shape
+    np.testing.assert_array_equal(built.vectors, read.vectors)
+    np.testing.assert_array_equal(built.held_out.vectors, read.held_out.vectors)

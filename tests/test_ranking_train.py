@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from fakes import HashingEmbedder
 from ranking_data import SMALL, corpus, history, own_papers
 
 from paperfeed.ranking import Ranker, UserModel
 from paperfeed.ranking.model import Ratings
-from paperfeed.ranking.train import largest, linear_svc_weights, model_key, newest, train
+from paperfeed.ranking.train import model_key, newest, train
 from paperfeed.records import Paper
 
 
@@ -55,13 +54,6 @@ def test_a_paper_rated_down_lowers_what_the_lexical_model_thinks_of_its_like(
     assert after < before
 
 
-def test_largest_keeps_the_biggest_weights_by_size() -> None:
-    row = largest(np.array([0.1, -3.0, 0.0, 2.0, -0.5]), 2)
-    assert isinstance(row, sp.csr_matrix) and row.shape == (1, 5)
-    assert row.toarray().tolist() == [[0.0, -3.0, 0.0, 2.0, 0.0]]
-    assert largest(np.zeros(3), 2).nnz == 0
-
-
 def test_newest_keeps_the_most_recent_papers_in_their_order() -> None:
     papers = [Paper(str(i), "t", date=d) for i, d in enumerate(["2020", None, "2024", "2022"])]
     assert [p.id for p in newest(papers, 2)] == ["2", "3"]
@@ -76,17 +68,3 @@ def test_the_key_changes_with_papers_ratings_and_space() -> None:
     assert base != model_key("Ada", own, Ratings(disliked=(own[0],)), "space", SMALL)
     assert base != model_key("Ada", own, Ratings(), "other space", SMALL)
     assert base != model_key("Bob", own, Ratings(), "space", SMALL)
-
-
-@pytest.mark.parametrize(("rows", "width"), [(60, 400), (300, 40)])  # dual, then primal
-def test_the_svm_on_float32_rows_gives_the_weights_of_linear_svc(rows: int, width: int) -> None:
-    from sklearn.svm import LinearSVC
-
-    rng = np.random.default_rng(3)
-    features = sp.random(rows, width, density=0.1, format="csr", dtype=np.float32, rng=rng)
-    labels = (np.arange(rows) >= rows - 8).astype(np.float64)
-    sample_weight = np.where(np.arange(rows) < 5, 3.0, 1.0)
-    expected = LinearSVC(class_weight="balanced", C=1.0, max_iter=10_000, random_state=0)
-    expected.fit(features.astype(np.float64), labels, sample_weight=sample_weight)
-    weights = linear_svc_weights(features, labels, sample_weight, 1.0)
-    np.testing.assert_array_equal(weights, expected.coef_[0])

@@ -6,6 +6,7 @@ FTS5's integrity check, ``:memory:``) is tested on ``sqlite_db``."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import sqlite3
 import threading
@@ -688,14 +689,20 @@ def test_spaces_and_models_larger_than_a_chunk_round_trip(db: str) -> None:
     with open_store(db) as store:
         assert store.latest_space() is None and store.get_space("s1") is None
         store.add_user("alice")
-        store.put_space("s1", b"space one", big, papers=100)
-        store.put_space("s1", b"ignored", b"", papers=1)  # a space is fitted once
+        store.put_space("s1", b"space one", io.BytesIO(big), papers=100)
+        store.put_space("s1", b"ignored", io.BytesIO(), papers=1)  # a space is fitted once
         store.put_model("m1", "s1", b"alice's model", user="alice")
         store.put_model("m0", "s1", b"a library call's model")
         info = store.latest_space()
         assert info is not None and (info.key, info.papers, info.version) == ("s1", 100, 1)
     with open_store(db) as store:  # committed, read by a new connection
-        assert store.get_space("s1") == b"space one" and store.get_background("s1") == big
+        assert store.get_space("s1") == b"space one"
+        with store.background_file("s1") as file:
+            assert file is not None and file.read() == big
+            file.seek(1_500_000)
+            assert file.read(10) == big[1_500_000:1_500_010] and file.tell() == 1_500_010
+        with store.background_file("s9") as file:
+            assert file is None
         assert store.get_model("m1") == b"alice's model"
         assert store.model_keys(["alice", "bob"]) == {"alice": "m1"}
         store.put_model("m2", "s1", b"alice retrained", user="alice")
@@ -707,7 +714,7 @@ def test_only_the_newest_spaces_stay_and_their_models_with_them(db: str) -> None
 
     with open_store(db) as store:
         for number in range(SPACES_KEPT + 1):
-            store.put_space(f"s{number}", b"space", b"background", papers=number)
+            store.put_space(f"s{number}", b"space", io.BytesIO(b"background"), papers=number)
             store.put_model(f"m{number}", f"s{number}", b"model")
         assert store.get_space("s0") is None and store.get_model("m0") is None
         assert store.get_space(f"s{SPACES_KEPT}") == b"space"

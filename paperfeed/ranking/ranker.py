@@ -14,8 +14,9 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -44,9 +45,9 @@ class ModelStore(Protocol):
 
     def get_space(self, key: str) -> bytes | None: ...
 
-    def get_background(self, key: str) -> bytes | None: ...
+    def background_file(self, key: str) -> AbstractContextManager[BinaryIO | None]: ...
 
-    def put_space(self, key: str, space: bytes, background: bytes, papers: int) -> None: ...
+    def put_space(self, key: str, space: bytes, background: BinaryIO, papers: int) -> None: ...
 
     def get_model(self, key: str) -> bytes | None: ...
 
@@ -351,7 +352,8 @@ class Ranker:
             return built
 
     def _stored_background(self, space: FeatureSpace) -> Background:
-        data = self.models_store.get_background(space.key) if self.models_store else None
-        if data is None:
-            raise LookupError(f"no background is known for feature space {space.key[:12]}")
-        return Background.from_bytes(data, space)
+        if self.models_store is not None:
+            with self.models_store.background_file(space.key) as file:
+                if file is not None:
+                    return Background.read(file, space)
+        raise LookupError(f"no background is known for feature space {space.key[:12]}")

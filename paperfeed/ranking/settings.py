@@ -52,6 +52,14 @@ class RankingSettings:
     #: The own papers a model learns from: the newest this many (a 40k-entry BibTeX stays
     #: bounded in time and memory).
     profile_papers: int = 2000
+    #: A background paper this close to an own paper or one rated up (word rows' cosine) is
+    #: that paper, listed in the history: it is left out of the SVMs' negatives.
+    same_paper_cosine: float = 0.99
+    #: The SVM is solved on the negatives closest to the own papers (``svm_working_set``),
+    #: then on those its weights put inside the margin, ``svm_working_step`` more a round:
+    #: the same weights as on every negative, with a tenth of the memory (svm.py).
+    svm_working_set: int = 1000
+    svm_working_step: int = 500
 
     # -- the feature space and the background (space.py, background.py) ------------------
     #: Earlier listings the space is fitted on and the models learn against: about four
@@ -100,6 +108,7 @@ class RankingSettings:
             "model_terms",
             "disliked_weight",
             "profile_papers",
+            "same_paper_cosine",
             "dense_k",
             "lexical_k",
             "interest_distance",

@@ -9,6 +9,7 @@ models are trained again (in the background, or at the next run), so it is rare.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -55,11 +56,15 @@ def current_space(ranker: Ranker, store: HistoryStore, now: datetime | None = No
 def refit(ranker: Ranker, store: HistoryStore, listed: int) -> FeatureSpace:
     """Fit a space on the store's newest listed papers, with its background, and keep both."""
     pairs = store.history_texts(None, ranker.settings.history_papers)
+    store.release_memory()  # the history's pages read (up to the page cache, 32 MB)
     texts = [paper_text(title, abstract) for title, abstract in reversed(pairs)]
     del pairs  # ~30 MB of strings, as many as the texts
     space, background = ranker.fit(texts)
     del texts
-    store.put_space(space.key, space.to_bytes(), background.to_bytes(), listed)
-    store.release_memory()  # the pages of the history and of the background written
-    memory.release()  # the history's texts and the stored bytes
+    with tempfile.TemporaryFile() as file:  # on disk: ~130 MB of npz with a 20k history
+        background.write(file)
+        file.seek(0)
+        store.put_space(space.key, space.to_bytes(), file, listed)
+    store.release_memory()  # the pages of the background written
+    memory.release()  # the history's texts
     return space

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
-import scipy.sparse as sp
 
 from paperfeed.ids import author_key, is_owner
 from paperfeed.ranking.background import Background
@@ -24,6 +23,7 @@ from paperfeed.ranking.interests import find_interests
 from paperfeed.ranking.model import Ratings, UserModel
 from paperfeed.ranking.settings import RankingSettings
 from paperfeed.ranking.signals import calibration
+from paperfeed.ranking.svm import copies_of, svm_weights
 from paperfeed.records import Paper
 
 Embed = Callable[[Sequence[Paper]], np.ndarray]
@@ -72,6 +72,8 @@ def train(
     papers = [*own, *ratings.liked]
     positives = Encoded(embed(papers), *space.transform(texts_of(papers)))
     disliked = Encoded(np.zeros((0, 0)), *space.transform(texts_of(ratings.disliked)))
+    # the background's rows (word and character rows alike) that are a positive itself
+    own_copies = copies_of(background.word_rows, positives.words, settings.same_paper_cosine)
     interests, interest_of = find_interests(
         list(own), positives.vectors[: len(own)], positives.words[: len(own)], space, settings
     )
@@ -83,8 +85,12 @@ def train(
         vectors=positives.vectors,
         word_rows=positives.words,
         dense_weights=logistic_weights(positives.vectors, background.vectors, settings),
-        word_weights=svm_weights(positives.words, background.word_rows, disliked.words, settings),
-        char_weights=svm_weights(positives.chars, background.char_rows, disliked.chars, settings),
+        word_weights=svm_weights(
+            positives.words, background.word_rows, disliked.words, settings, own_copies
+        ),
+        char_weights=svm_weights(
+            positives.chars, background.char_rows, disliked.chars, settings, own_copies
+        ),
         disliked_ids=frozenset(p.id for p in ratings.disliked),
         coauthors=tuple(coauthor_names(own, owner)),
         interests=tuple(interests),
@@ -101,79 +107,6 @@ def coauthor_names(papers: Sequence[Paper], owner: str) -> list[str]:
             if not is_owner(author, owner):
                 names.setdefault(author_key(author), author)
     return list(names.values())
-
-
-def svm_weights(
-    positives: sp.csr_matrix,
-    negatives: sp.csr_matrix,
-    disliked: sp.csr_matrix,
-    settings: RankingSettings,
-) -> sp.csr_matrix:
-    """arxiv-sanity style: a linear SVM on TF-IDF rows, positives vs negatives and papers
-    rated down (weighing ``disliked_weight``), classes balanced; its ``model_terms`` largest
-    weights as one sparse row (the bias does not rank).
-
-    Rare terms an owner keeps using (names of their methods, data sets, systems) get large
-    weights, which plain cosine misses; the more of the field the negatives cover, the
-    better it tells the owner's words from the field's.
-    """
-    width = negatives.shape[1]
-    if positives.shape[0] == 0 or width == 0:
-        return sp.csr_matrix((1, width), dtype=np.float32)
-    features = sp.vstack([negatives, disliked, positives], format="csr", dtype=np.float32)
-    n_negative = negatives.shape[0] + disliked.shape[0]
-    labels = np.r_[np.zeros(n_negative), np.ones(positives.shape[0])]
-    sample_weight = np.r_[
-        np.ones(negatives.shape[0]),
-        np.full(disliked.shape[0], settings.disliked_weight),
-        np.ones(positives.shape[0]),
-    ]
-    weights = linear_svc_weights(features, labels, sample_weight, settings.lexical_model_c)
-    return largest(weights, settings.model_terms)
-
-
-def linear_svc_weights(
-    features: sp.csr_matrix, labels: np.ndarray, sample_weight: np.ndarray, c: float
-) -> np.ndarray:
-    """The weights of ``LinearSVC(class_weight="balanced", C=c, max_iter=10_000,
-    random_state=0)`` fitted on float32 ``features``, without its float64 copy of them.
-
-    ``LinearSVC.fit`` converts its input to float64 (12 bytes a nonzero, as much again as
-    the float32 rows) although liblinear reads float32 as well, into its own 16-byte nodes
-    either way: the same solver, given the same numbers, gives the same weights (the tests
-    compare them). On the character rows of a 20k-paper history that copy was ~150 MB.
-    """
-    from sklearn.svm._base import _fit_liblinear
-    from sklearn.svm._classes import _validate_dual_parameter
-
-    dual = _validate_dual_parameter("auto", "squared_hinge", "l2", "ovr", features)
-    coef, _, _ = _fit_liblinear(
-        features,
-        labels,
-        c,
-        fit_intercept=True,
-        intercept_scaling=1.0,
-        class_weight="balanced",
-        penalty="l2",
-        dual=dual,
-        verbose=0,
-        max_iter=10_000,
-        tol=1e-4,
-        random_state=0,
-        loss="squared_hinge",
-        sample_weight=sample_weight,
-    )
-    return np.asarray(coef[0])
-
-
-def largest(weights: np.ndarray, keep: int) -> sp.csr_matrix:
-    """The ``keep`` largest weights by size as a 1-row sparse matrix (the rest zero)."""
-    nonzero = np.flatnonzero(weights)
-    if len(nonzero) > keep:
-        nonzero = np.sort(nonzero[np.argpartition(-np.abs(weights[nonzero]), keep - 1)[:keep]])
-    row = np.zeros(len(nonzero), dtype=np.int32)
-    values = weights[nonzero].astype(np.float32)
-    return sp.csr_matrix((values, (row, nonzero)), shape=(1, len(weights)))
 
 
 def logistic_weights(

@@ -1,15 +1,19 @@
 """What the ranking learns, kept: feature spaces with their backgrounds, and users' models.
 
 Implements ``paperfeed.ranking.ranker.ModelStore``. Blobs are opaque npz bytes of the
-ranking; large ones (a background is ~200 MB with 20k history) are written into a
-``zeroblob`` in chunks and read back with one blob read: bound as one parameter, SQLite
-copied them whole and the process kept that memory.
+ranking; a background (~130 MB with a 20k history) comes as a file and is copied into a
+``zeroblob`` in chunks, and read back as a file (never whole bytes: bound as one
+parameter, SQLite copied it whole and the process kept that memory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from paperfeed.store.base import StoreBase, utc_now
 
@@ -42,23 +46,34 @@ class ModelsMixin(StoreBase):
         """The space bytes stored under ``key``, or None."""
         return self._blob("feature_spaces", "space", "key", key)
 
-    def get_background(self, key: str) -> bytes | None:
-        """The background bytes of the space ``key``, or None."""
-        return self._blob("feature_spaces", "background", "key", key)
+    @contextmanager
+    def background_file(self, key: str) -> Iterator[BinaryIO | None]:
+        """The background of the space ``key`` as a file read from the store as it goes
+        (None: no such space); valid inside the ``with``."""
+        with self._read() as conn:  # one snapshot: the row cannot change in between
+            row = conn.execute("SELECT rowid FROM feature_spaces WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                yield None
+                return
+            with conn.blobopen("feature_spaces", "background", row[0], readonly=True) as blob:
+                yield io.BufferedReader(_BlobFile(blob), _BLOB_CHUNK)
 
-    def put_space(self, key: str, space: bytes, background: bytes, papers: int) -> None:
-        """Keep a fitted space and its background; only the newest ``SPACES_KEPT`` stay, and
-        models of the dropped ones go with them."""
+    def put_space(self, key: str, space: bytes, background: BinaryIO, papers: int) -> None:
+        """Keep a fitted space and its background (read from ``background``, a file at its
+        start); only the newest ``SPACES_KEPT`` stay, and models of the dropped ones go
+        with them."""
         with self.transaction():
             if self._one("SELECT 1 FROM feature_spaces WHERE key = ?", (key,)):
                 return
+            size = background.seek(0, io.SEEK_END)
+            background.seek(0)
             self._conn.execute(
                 "INSERT INTO feature_spaces (key, created, papers, space, background) "
                 "VALUES (?, ?, ?, zeroblob(?), zeroblob(?))",
-                (key, utc_now(), papers, len(space), len(background)),
+                (key, utc_now(), papers, len(space), size),
             )
             (rowid,) = self._one("SELECT version FROM feature_spaces WHERE key = ?", (key,))
-            self._write_blob("feature_spaces", "space", rowid, space)
+            self._write_blob("feature_spaces", "space", rowid, io.BytesIO(space))
             self._write_blob("feature_spaces", "background", rowid, background)
             self._conn.execute(
                 "DELETE FROM feature_spaces WHERE version NOT IN "
@@ -100,8 +115,33 @@ class ModelsMixin(StoreBase):
             with conn.blobopen(table, column, row[0], readonly=True) as blob:
                 return blob.read()
 
-    def _write_blob(self, table: str, column: str, rowid: int, data: bytes) -> None:
+    def _write_blob(self, table: str, column: str, rowid: int, source: BinaryIO) -> None:
         with self._conn.blobopen(table, column, rowid) as blob:
-            view = memoryview(data)
-            for start in range(0, len(data), _BLOB_CHUNK):
-                blob.write(view[start : start + _BLOB_CHUNK])
+            while chunk := source.read(_BLOB_CHUNK):
+                blob.write(chunk)
+
+
+class _BlobFile(io.RawIOBase):
+    """A read-only SQLite blob as a seekable raw file (``sqlite3.Blob`` lacks ``readinto``
+    and ``seekable``, which ``zipfile`` and ``io.BufferedReader`` ask for)."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._blob.seek(offset, whence)
+        return self._blob.tell()
+
+    def tell(self) -> int:
+        return self._blob.tell()

@@ -11,7 +11,10 @@ extra (psycopg 3; pgvector for vectors), imported only when such a URL is opened
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import BinaryIO
 
 from paperfeed.records import Paper
 from paperfeed.store.base import utc_now
@@ -83,15 +86,15 @@ class PgSearchMixin(PgStoreBase):
 class PgBlobsMixin(PgStoreBase):
     """Feature spaces and models as ``bytea`` values."""
 
-    def put_space(self, key: str, space: bytes, background: bytes, papers: int) -> None:
-        """As ``ModelsMixin.put_space``."""
+    def put_space(self, key: str, space: bytes, background: BinaryIO, papers: int) -> None:
+        """As ``ModelsMixin.put_space`` (the background is sent as one ``bytea`` value)."""
         with self.transaction():
             if self._one("SELECT 1 FROM feature_spaces WHERE key = ?", (key,)):
                 return
             self._conn.execute(
                 "INSERT INTO feature_spaces (key, created, papers, space, background) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (key, utc_now(), papers, space, background),
+                (key, utc_now(), papers, space, background.read()),
             )
             self._conn.execute(
                 "DELETE FROM feature_spaces WHERE version NOT IN "
@@ -114,6 +117,12 @@ class PgBlobsMixin(PgStoreBase):
                 "trained = excluded.trained, data = excluded.data",
                 (key, space_key, user, utc_now(), data),
             )
+
+    @contextmanager
+    def background_file(self, key: str) -> Iterator[BinaryIO | None]:
+        """As ``ModelsMixin.background_file`` (the ``bytea`` value comes whole)."""
+        data = self._blob("feature_spaces", "background", "key", key)
+        yield None if data is None else io.BytesIO(data)
 
     def _blob(self, table: str, column: str, key_column: str, key: str) -> bytes | None:
         row = self._one(f"SELECT {column} FROM {table} WHERE {key_column} = ?", (key,))
