@@ -36,12 +36,12 @@ def svm_weights(
     width = negatives.shape[1]
     if left_out is None:
         left_out = np.zeros(negatives.shape[0], dtype=bool)
-    n_negative = negatives.shape[0] - int(left_out.sum()) + disliked.shape[0]
-    if positives.shape[0] == 0 or n_negative == 0 or width == 0:
+    n_background = negatives.shape[0] - int(left_out.sum())
+    if positives.shape[0] == 0 or n_background + disliked.shape[0] == 0 or width == 0:
         return sp.csr_matrix((1, width), dtype=np.float32)
     # "balanced" as LinearSVC counts it over all rows: a class weighs the total weight over
     # twice its own (a paper rated down counts ``disliked_weight`` times)
-    negative_weight = n_negative - disliked.shape[0] + settings.disliked_weight * disliked.shape[0]
+    negative_weight = n_background + settings.disliked_weight * disliked.shape[0]
     total = negative_weight + positives.shape[0]
     negative_cost, positive_cost = total / (2 * negative_weight), total / (2 * positives.shape[0])
     fixed = sp.vstack([disliked, positives], format="csr", dtype=np.float32)
@@ -51,17 +51,18 @@ def svm_weights(
         np.full(positives.shape[0], positive_cost),
     ]
     chosen = closest_negatives(negatives, positives, left_out, settings.svm_working_set)
+    outside = left_out.copy()  # negatives not to add: left out, or already chosen
+    outside[chosen] = True
     while True:
         features = sp.vstack([negatives[chosen], fixed], format="csr", dtype=np.float32)
         labels = np.r_[np.zeros(len(chosen)), fixed_labels]
         costs = np.r_[np.full(len(chosen), negative_cost), fixed_costs]
         weights, bias = linear_svc(features, labels, costs, settings.lexical_model_c)
         del features
-        outside = left_out.copy()
-        outside[chosen] = True
         missing = inside_margin(negatives, weights, bias, outside, settings.svm_working_step)
         if not len(missing):
             return largest(weights, settings.model_terms)
+        outside[missing] = True
         chosen = np.sort(np.r_[chosen, missing])
 
 
