@@ -10,7 +10,13 @@ import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
 from paperfeed.ranking.settings import DEFAULTS
-from paperfeed.ranking.svm import copies_of, largest, linear_svc, svm_weights
+from paperfeed.ranking.svm import (
+    balanced_costs,
+    copies_of,
+    largest,
+    linear_svc,
+    svm_weights,
+)
 
 
 def _rows(rows: int, width: int, seed: int) -> sp.csr_matrix:
@@ -31,8 +37,8 @@ def test_the_svm_on_float32_rows_gives_the_weights_of_linear_svc(rows: int, widt
     sample_weight = np.where(np.arange(rows) < 5, 3.0, 1.0)
     expected = LinearSVC(class_weight="balanced", C=1.0, max_iter=10_000, random_state=0)
     expected.fit(features.astype(np.float64), labels, sample_weight=sample_weight)
-    total = sample_weight.sum()  # "balanced" counts a class by the weight of its rows
-    balanced = np.where(labels == 1, total / (2 * 8), total / (2 * (total - 8)))
+    negative_cost, positive_cost = balanced_costs(sample_weight.sum() - 8, 8)
+    balanced = np.where(labels == 1, positive_cost, negative_cost)
     weights, bias = linear_svc(features, labels, sample_weight * balanced, 1.0)
     np.testing.assert_allclose(weights, expected.coef_[0], rtol=1e-9, atol=1e-12)
     assert bias == pytest.approx(expected.intercept_[0], rel=1e-9)

@@ -104,7 +104,7 @@ def run(
     Safe to run more than once a day: nothing is sent twice. Exits non-zero when a source
     or a delivery failed, after serving what it could."""
     from paperfeed import daily, pipeline
-    from paperfeed.cli.report import job_summary, nothing_sent, run_notes
+    from paperfeed.cli.report import job_summary
 
     day = pipeline.check_date(day, "--date") if day else None
     chosen = None if all_users or not users else list(users)
@@ -118,6 +118,20 @@ def run(
         send=not no_mail,
         cluster=cluster or obj.settings.cluster.address or None,
     )
+    why = _print_report(obj, report)
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(job_summary(report, day or obj.store.latest_date()))
+    if report.failed:
+        sys.exit(1)
+    if why and fail_if_nothing_sent:
+        sys.exit(3)
+
+
+def _print_report(obj: Context, report: daily.DailyReport) -> str:
+    """The daily job's failures, warnings and runs, told; why nothing was sent ("": it was)."""
+    from paperfeed.cli.report import nothing_sent, run_notes
+
     for failure in report.sources.failed:
         click.echo(f"error: source failed: {failure}", err=True)
     for problem in report.sources.problems:
@@ -131,13 +145,7 @@ def run(
     why = nothing_sent(report)
     if why:
         click.echo(why, err=True)
-    if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(job_summary(report, day or obj.store.latest_date()))
-    if report.failed:
-        sys.exit(1)
-    if why and fail_if_nothing_sent:
-        sys.exit(3)
+    return why
 
 
 @cli.command()

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from paperfeed.config import Settings, TrendingConfig
     from paperfeed.embed import Embedder, Progress
     from paperfeed.ranking import CandidateIndex, Ranker
+    from paperfeed.ranking.ranker import Request
     from paperfeed.store import Store
 
 
@@ -139,7 +140,6 @@ def build_digests(
     """:func:`build_digest` of a batch of users, scored together (one product per signal).
     Every user must be rankable (see :func:`check_rankable`)."""
     from paperfeed.insight import capped_note
-    from paperfeed.ranking.ranker import Request
     from paperfeed.trending import trending_section
 
     profiles = [check_rankable(store, item.user) for item in wanted]
@@ -154,11 +154,7 @@ def build_digests(
         note = nothing_listed(store, day)
         return [Digest(item.user, day, (), note=note) for item in wanted]
     cap = ranker.settings.profile_papers
-    requests = []
-    for item, profile in zip(wanted, profiles, strict=True):
-        rated = store.get_papers([f.paper_id for f in profile.feedback], user=item.user)
-        shown = store.shown_ids(item.user, before=day)
-        requests.append(Request(profile, item.top, item.threshold, shown, rated, item.user))
+    requests = digest_requests(store, wanted, profiles, day)
     digests = []
     for request, (recs, interests) in zip(
         requests, ranker.digests(requests, prepared), strict=True
@@ -173,6 +169,21 @@ def build_digests(
             Digest(user, day, tuple(recs), tuple(interests), len(prepared), note, tuple(rising))
         )
     return digests
+
+
+def digest_requests(
+    store: Store, wanted: Sequence[DigestWanted], profiles: Sequence[Profile], day: str
+) -> list[Request]:
+    """What the ranker is asked for each user: their profile, options, papers rated (for
+    the ratings) and the papers shown before ``day``."""
+    from paperfeed.ranking.ranker import Request
+
+    requests = []
+    for item, profile in zip(wanted, profiles, strict=True):
+        rated = store.get_papers([f.paper_id for f in profile.feedback], user=item.user)
+        shown = store.shown_ids(item.user, before=day)
+        requests.append(Request(profile, item.top, item.threshold, shown, rated, item.user))
+    return requests
 
 
 def build_digests_apart(

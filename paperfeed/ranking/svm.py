@@ -39,11 +39,9 @@ def svm_weights(
     n_background = negatives.shape[0] - int(left_out.sum())
     if positives.shape[0] == 0 or n_background + disliked.shape[0] == 0 or width == 0:
         return sp.csr_matrix((1, width), dtype=np.float32)
-    # "balanced" as LinearSVC counts it over all rows: a class weighs the total weight over
-    # twice its own (a paper rated down counts ``disliked_weight`` times)
-    negative_weight = n_background + settings.disliked_weight * disliked.shape[0]
-    total = negative_weight + positives.shape[0]
-    negative_cost, positive_cost = total / (2 * negative_weight), total / (2 * positives.shape[0])
+    negative_cost, positive_cost = balanced_costs(
+        n_background + settings.disliked_weight * disliked.shape[0], positives.shape[0]
+    )
     fixed = sp.vstack([disliked, positives], format="csr", dtype=np.float32)
     fixed_labels = np.r_[np.zeros(disliked.shape[0]), np.ones(positives.shape[0])]
     fixed_costs = np.r_[
@@ -64,6 +62,14 @@ def svm_weights(
             return largest(weights, settings.model_terms)
         outside[missing] = True
         chosen = np.sort(np.r_[chosen, missing])
+
+
+def balanced_costs(negative_weight: float, positive_weight: float) -> tuple[float, float]:
+    """The cost of one negative and of one positive, "balanced" as LinearSVC counts it over
+    all rows: a class weighs the total weight over twice its own (``negative_weight``
+    counts a paper rated down ``disliked_weight`` times)."""
+    total = negative_weight + positive_weight
+    return total / (2 * negative_weight), total / (2 * positive_weight)
 
 
 def copies_of(negatives: sp.csr_matrix, positives: sp.csr_matrix, cosine: float) -> np.ndarray:

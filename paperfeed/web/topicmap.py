@@ -137,24 +137,10 @@ def build_topic_map(
     """The map of one reader and one day. Rows of the vectors match ``own`` and ``listing``;
     every pick must be in ``listing``."""
     labels = [display_text(i.label) for i in interests]
-    group_of: dict[str, int] = {}
-    label_of: dict[str, str] = {}
-    for index, found in enumerate(interests):
-        for pid in found.paper_ids:
-            group_of.setdefault(pid, index % COLORS)
-            label_of.setdefault(pid, labels[index])
-    # a side without rows may come without columns too (no listing day yet): leave it out
-    parts = [np.asarray(v) for v in (own_vectors, listing_vectors) if len(v)]
-    vectors = np.vstack(parts) if parts else np.zeros((0, 0))
-    placed = np.zeros((0, 2))
-    method, height = "-", HEIGHT
-    if len(vectors):
-        coords, method = place(vectors)
-        height = height_for(coords)
-        placed = fit_to_box(coords, WIDTH, height)
+    group_of, label_of = interest_groups(interests, labels)
+    placed, method, height = placed_papers(own_vectors, listing_vectors, place)
     own_xy, listing_xy = placed[: len(own)], placed[len(own) :]
     own_groups = np.array([group_of.get(p.id, NO_GROUP) for p, _ in own], dtype=int)
-    row_of = {paper.id: n for n, paper in enumerate(listing)}
     picked = {rec.paper.id for rec in picks}
     points = [
         _point(paper, x, y, "context", NO_GROUP)
@@ -167,14 +153,10 @@ def build_topic_map(
             points.append(_point(paper, x, y, "own", group, interest=interest))
         else:
             points.append(_point(paper, x, y, "excluded", NO_GROUP))
-    by_label = {label: n % COLORS for n, label in enumerate(labels)}
+    row_of = {paper.id: n for n, paper in enumerate(listing)}
     for rec in sorted(picks, key=lambda r: -r.rank):
         row = row_of[rec.paper.id]
-        interest = display_text(rec.interest)
-        group = by_label.get(interest, NO_GROUP)
-        if group == NO_GROUP and len(own):
-            group = nearest_group(listing_vectors[row], np.asarray(own_vectors), own_groups)
-            interest = next((labels[n] for n in range(len(labels)) if n % COLORS == group), "")
+        group, interest = pick_group(rec, listing_vectors[row], own_vectors, own_groups, labels)
         x, y = listing_xy[row]
         points.append(_point(rec.paper, x, y, "pick", group, rank=rec.rank, interest=interest))
     return TopicMap(
@@ -186,6 +168,49 @@ def build_topic_map(
         height=height,
         regions=regions(listing, listing_xy) if len(listing) else (),
     )
+
+
+def interest_groups(
+    interests: Sequence[Interest], labels: Sequence[str]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Each own paper's colour group and interest label (its first interest's)."""
+    group_of: dict[str, int] = {}
+    label_of: dict[str, str] = {}
+    for index, found in enumerate(interests):
+        for pid in found.paper_ids:
+            group_of.setdefault(pid, index % COLORS)
+            label_of.setdefault(pid, labels[index])
+    return group_of, label_of
+
+
+def placed_papers(
+    own_vectors: np.ndarray, listing_vectors: np.ndarray, place: Layout
+) -> tuple[np.ndarray, str, int]:
+    """Own papers then the listing laid out in the box: their points, the method, the height."""
+    # a side without rows may come without columns too (no listing day yet): leave it out
+    parts = [np.asarray(v) for v in (own_vectors, listing_vectors) if len(v)]
+    if not parts:
+        return np.zeros((0, 2)), "-", HEIGHT
+    coords, method = place(np.vstack(parts))
+    height = height_for(coords)
+    return fit_to_box(coords, WIDTH, height), method, height
+
+
+def pick_group(
+    rec: Recommendation,
+    vector: np.ndarray,
+    own_vectors: np.ndarray,
+    own_groups: np.ndarray,
+    labels: Sequence[str],
+) -> tuple[int, str]:
+    """A pick's colour group and interest: its own interest's, else its nearest own paper's."""
+    interest = display_text(rec.interest)
+    by_label = {label: n % COLORS for n, label in enumerate(labels)}
+    group = by_label.get(interest, NO_GROUP)
+    if group == NO_GROUP and len(own_groups):
+        group = nearest_group(vector, np.asarray(own_vectors), own_groups)
+        interest = next((labels[n] for n in range(len(labels)) if n % COLORS == group), "")
+    return group, interest
 
 
 def place_labels(
