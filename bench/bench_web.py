@@ -31,7 +31,7 @@ from paperfeed.config import Settings
 from paperfeed.eval.report import Table, write_section
 from paperfeed.records import Feedback, Paper, Reason, Recommendation
 from paperfeed.store import Store
-from paperfeed.web import pages
+from paperfeed.web import cards
 from paperfeed.web.app import create_app
 from paperfeed.web.auth import hash_password
 
@@ -205,7 +205,7 @@ def in_process_rows(app: Starlette, store: Store, dates: list[str], count: int) 
         warm = page_call(client, "/")
 
         def cold() -> object:
-            pages.clear_display_cache()
+            cards.clear_display_cache()
             return warm()
 
         rows.append(

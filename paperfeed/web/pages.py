@@ -1,4 +1,4 @@
-"""What the web pages share: the app's context, page rendering, paper cards, today's digest.
+"""What the web pages share: the app's context, page rendering, today's digest.
 
 Handlers get the ``WebContext`` from ``request.app.state.web``; every page goes through
 ``render`` so the signed-in user and the CSRF token reach each template.
@@ -17,7 +17,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,21 +27,8 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from paperfeed.accounts import DigestOptions, digest_options
-from paperfeed.deliver.common import (
-    ABSTRACT_CHARS,
-    clean_text,
-    display_text,
-    facts,
-    grouped_by_interest,
-    paper_link,
-    reason_lines,
-    short_authors,
-    snippet,
-    tldr,
-    why_for_you,
-)
 from paperfeed.errors import PaperfeedError, StoreBusy
-from paperfeed.records import Digest, Paper, Recommendation
+from paperfeed.records import Digest
 from paperfeed.search import VectorTable
 from paperfeed.urls import Site, site
 from paperfeed.web.auth import SignInThrottle, csrf_token
@@ -55,9 +41,7 @@ if TYPE_CHECKING:
     from paperfeed.store import Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-CACHED_PAPERS = 4096
 MAP_LAYOUTS = 16
-SEARCH_ABSTRACT_CHARS = 600
 NO_PAPERS = "Import your papers to get a digest: paperfeed ranks new papers against them."
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%+~]*$")
 
@@ -295,104 +279,9 @@ def local_path(target: str | None, default: str = "/") -> str:
     return default
 
 
-@dataclass(frozen=True, slots=True)
-class PaperCard:
-    """One paper as a page shows it, with the user's rating (+1, -1 or 0)."""
-
-    id: str
-    title: str
-    link: str | None
-    authors: str
-    facts: str
-    abstract: str
-    reasons: tuple[str, ...]
-    rating: int
-    rank: int | None = None
-    tldr: str = ""
-    why: str = ""
-
-
-@lru_cache(maxsize=CACHED_PAPERS)
-def _shown_paper(paper: Paper, abstract_chars: int) -> tuple[str, str | None, str, str]:
-    """Title, link, authors and abstract snippet of a paper, cleaned for display.
-
-    Cached: cleaning LaTeX out of abstracts is most of a digest page's work, and the same
-    papers are shown again and again.
-    """
-    return (
-        display_text(paper.title) or "(untitled)",
-        paper_link(paper),
-        short_authors(paper.authors),
-        snippet(display_text(paper.abstract), abstract_chars),
-    )
-
-
-@lru_cache(maxsize=CACHED_PAPERS)
-def _reason_lines(rec: Recommendation) -> tuple[str, ...]:
-    return tuple(reason_lines(rec))
-
-
-def clear_display_cache() -> None:
-    """Forget the cleaned titles, abstracts and reasons (benchmarks measure the cold page)."""
-    _shown_paper.cache_clear()
-    _reason_lines.cache_clear()
-
-
-def pick_card(rec: Recommendation, rating: int, heading: str = "") -> PaperCard:
-    """A digest pick as a card (the interest line left out when its heading says it)."""
-    title, link, authors, abstract = _shown_paper(rec.paper, ABSTRACT_CHARS)
-    said = f"interest: {heading}"
-    return PaperCard(
-        id=rec.paper.id,
-        title=title,
-        link=link,
-        authors=authors,
-        facts=" · ".join(facts(rec)),
-        abstract="" if tldr(rec) else abstract,
-        reasons=tuple(line for line in _reason_lines(rec) if line != said),
-        rating=rating,
-        rank=rec.rank,
-        tldr=tldr(rec),
-        why=why_for_you(rec),
-    )
-
-
-def paper_card(paper: Paper, rating: int) -> PaperCard:
-    """A search result as a card."""
-    title, link, authors, abstract = _shown_paper(paper, SEARCH_ABSTRACT_CHARS)
-    shown = [f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.id]
-    if paper.date:
-        shown.append(paper.date)
-    return PaperCard(
-        id=paper.id,
-        title=title,
-        link=link,
-        authors=authors,
-        facts=" · ".join(clean_text(s) for s in shown),
-        abstract=abstract,
-        reasons=(),
-        rating=rating,
-    )
-
-
 def ratings(store: Store, user: str) -> dict[str, int]:
     """The user's current rating per paper id."""
     return {fb.paper_id: fb.rating for fb in store.feedback(user)}
-
-
-def grouped_cards(digest: Digest, rated: dict[str, int]) -> list[tuple[str, list[PaperCard]]]:
-    """The digest's picks as cards, grouped under their interest labels."""
-    groups = []
-    for label, recs in grouped_by_interest(digest):
-        cards = [pick_card(rec, rated.get(rec.paper.id, 0), label) for rec in recs]
-        groups.append((label, cards))
-    return groups
-
-
-def trending_cards(digest: Digest, rated: dict[str, int]) -> list[PaperCard]:
-    """The digest's trending section as cards."""
-    ordered = sorted(digest.trending, key=lambda r: r.rank)
-    return [pick_card(rec, rated.get(rec.paper.id, 0)) for rec in ordered]
 
 
 def stored_digest(store: Store, user: str, day: str, settings: Settings | None = None) -> Digest:

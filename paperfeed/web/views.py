@@ -21,6 +21,7 @@ from paperfeed.pipeline import check_date
 from paperfeed.records import Digest, Feedback, Paper
 from paperfeed.urls import Site, feed_id
 from paperfeed.web.auth import check_csrf, feed_token_matches, login_required
+from paperfeed.web.cards import grouped_cards, paper_card, trending_cards
 from paperfeed.web.forms import FeedbackForm, FormError, parse
 from paperfeed.web.pages import (
     Flash,
@@ -28,14 +29,11 @@ from paperfeed.web.pages import (
     blocking,
     current_digest,
     flash,
-    grouped_cards,
     local_path,
-    paper_card,
     ratings,
     render,
     site_of,
     stored_digest,
-    trending_cards,
     web,
 )
 from paperfeed.web.topicmap import TopicMap, build_topic_map
