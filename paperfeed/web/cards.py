@@ -20,6 +20,7 @@ from paperfeed.deliver.common import (
     short_authors,
     snippet,
     tldr,
+    trending_by_rank,
     why_for_you,
 )
 from paperfeed.records import Digest, Paper, Recommendation
@@ -119,5 +120,4 @@ def grouped_cards(digest: Digest, rated: dict[str, int]) -> list[tuple[str, list
 
 def trending_cards(digest: Digest, rated: dict[str, int]) -> list[PaperCard]:
     """The digest's trending section as cards."""
-    ordered = sorted(digest.trending, key=lambda r: r.rank)
-    return [pick_card(rec, rated.get(rec.paper.id, 0)) for rec in ordered]
+    return [pick_card(rec, rated.get(rec.paper.id, 0)) for rec in trending_by_rank(digest)]

@@ -154,9 +154,12 @@ def build_topic_map(
         else:
             points.append(_point(paper, x, y, "excluded", NO_GROUP))
     row_of = {paper.id: n for n, paper in enumerate(listing)}
+    by_label = {label: n % COLORS for n, label in enumerate(labels)}
     for rec in sorted(picks, key=lambda r: -r.rank):
         row = row_of[rec.paper.id]
-        group, interest = pick_group(rec, listing_vectors[row], own_vectors, own_groups, labels)
+        group, interest = pick_group(
+            rec, listing_vectors[row], own_vectors, own_groups, labels, by_label
+        )
         x, y = listing_xy[row]
         points.append(_point(rec.paper, x, y, "pick", group, rank=rec.rank, interest=interest))
     return TopicMap(
@@ -202,10 +205,11 @@ def pick_group(
     own_vectors: np.ndarray,
     own_groups: np.ndarray,
     labels: Sequence[str],
+    by_label: dict[str, int],
 ) -> tuple[int, str]:
-    """A pick's colour group and interest: its own interest's, else its nearest own paper's."""
+    """A pick's colour group and interest: its own interest's (``by_label``: each label's
+    group), else its nearest own paper's."""
     interest = display_text(rec.interest)
-    by_label = {label: n % COLORS for n, label in enumerate(labels)}
     group = by_label.get(interest, NO_GROUP)
     if group == NO_GROUP and len(own_groups):
         group = nearest_group(vector, np.asarray(own_vectors), own_groups)
