@@ -14,10 +14,11 @@ Vectors are kept per encoding in ``PAPERFEED_EVAL_VECTORS`` (default /tmp/dense_
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from paperfeed.embed import MiniLMOnnx, normalize_rows
+from paperfeed.embed import MiniLMOnnx, normalize_rows, pooled
 from paperfeed.eval import goldstandard
 from paperfeed.eval.baselines import best_k
 from paperfeed.eval.metrics import goldstandard_loss
@@ -38,12 +39,12 @@ class Windowed(MiniLMOnnx):
         super().__init__(max_length=window * windows + 2)
         self.window, self.windows = window, windows
 
-    def _embed_one(self, text: str) -> np.ndarray:
-        encoding = self._tokenizer.encode(text)
+    def vector_of(self, session: Any, tokenizer: Any, text: str) -> np.ndarray:
+        encoding = tokenizer.encode(text)
         first, body, last = encoding.ids[0], encoding.ids[1:-1], encoding.ids[-1]
         step = self.window - 2
         starts = range(0, max(len(body), 1), step)[: self.windows]
-        vectors = [self._pooled([first, *body[at : at + step], last]) for at in starts]
+        vectors = [pooled(session, [first, *body[at : at + step], last]) for at in starts]
         return normalize_rows(np.mean(normalize_rows(np.array(vectors)), axis=0)[None, :])[0]
 
 

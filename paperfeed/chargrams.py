@@ -20,8 +20,11 @@ _STRING_IDS = np.uint64(1 << 32)
 _MAX_N = 4
 #: Bits of the text index in a (gram, text) sort key.
 _DOC_BITS = np.uint64(31)
-#: Characters of text counted at once when fitting (the gram arrays take ~60 bytes each).
-_CHUNK_CHARS = 1 << 20
+#: Characters of text counted at once when fitting (the gram arrays take ~60 bytes each):
+#: larger chunks while finding document frequencies (each chunk's distinct grams are kept
+#: until all are merged), smaller ones while counting into the matrix (which is held).
+_FREQ_CHUNK_CHARS = 1 << 20
+_COUNT_CHUNK_CHARS = 1 << 18
 
 
 def char_grams(text: str, n: int) -> list[str]:
@@ -130,8 +133,7 @@ def fit_grams(
     frequencies, the second writes the counts of the kept grams straight into the matrix's
     arrays. All 20,000 abstracts of a history at once took ~1.6 GB of gram arrays."""
     ids = GramIds(n)
-    chunks = _chunks(texts)
-    unique, doc_freq = _doc_freqs(ids, texts, chunks)
+    unique, doc_freq = _doc_freqs(ids, texts, _chunks(texts, _FREQ_CHUNK_CHARS))
     ceiling = max_df * len(texts) if len(texts) > 10 else len(texts)
     kept = (doc_freq >= min_df) & (doc_freq <= ceiling)
     terms = [ids.term(int(g)) for g in unique[kept]]
@@ -139,17 +141,18 @@ def fit_grams(
     column = np.full(len(unique), -1, dtype=np.int64)
     column[np.flatnonzero(kept)[order]] = np.arange(len(order))
     nnz = int(doc_freq[kept].sum())
+    chunks = _chunks(texts, _COUNT_CHUNK_CHARS)
     counts = _kept_counts(ids, texts, chunks, (unique, column), (len(order), nnz))
     return [terms[i] for i in order], doc_freq[kept][order], counts
 
 
-def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
-    """Ranges of ``texts`` of about ``_CHUNK_CHARS`` characters each."""
+def _chunks(texts: Sequence[str], chars: int) -> list[tuple[int, int]]:
+    """Ranges of ``texts`` of about ``chars`` characters each."""
     bounds: list[tuple[int, int]] = []
     start, size = 0, 0
     for index, text in enumerate(texts):
         size += len(text)
-        if size >= _CHUNK_CHARS:
+        if size >= chars:
             bounds.append((start, index + 1))
             start, size = index + 1, 0
     if start < len(texts):

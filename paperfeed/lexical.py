@@ -20,6 +20,10 @@ import scipy.sparse as sp
 from paperfeed.chargrams import count_grams, fit_grams
 from paperfeed.tokens import analyze, analyze_once, is_boilerplate
 
+#: Values (and rows) scaled at once by :func:`tfidf_rows` (and :func:`normalize_sparse`).
+_BLOCK_VALUES = 1 << 20
+_BLOCK_ROWS = 2048
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -174,14 +178,19 @@ def _kept_terms(
 def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, in_place: bool = False) -> sp.csr_matrix:
     """Sublinear tf (``1 + ln tf``) times IDF, each row scaled to unit length.
 
-    Computed on the data array: scipy's copy-multiply-scale chain held three copies of the
-    matrix at once. ``in_place`` reuses the arrays of ``counts``, which the caller gives up.
+    Computed on the data array, a block at a time: scipy's copy-multiply-scale chain held
+    three copies of the matrix at once, and whole-array temporaries one more (~50 MB for
+    a 20k history's character rows). ``in_place`` reuses the arrays of ``counts``, which
+    the caller gives up.
     """
     rows = sp.csr_matrix(counts, copy=not in_place)
     data = rows.data.astype(np.float32, copy=False)
-    np.log(data, out=data)
-    data += 1.0
-    data *= idf.astype(np.float32)[rows.indices]
+    idf = idf.astype(np.float32)
+    for start in range(0, len(data), _BLOCK_VALUES):
+        block = data[start : start + _BLOCK_VALUES]
+        np.log(block, out=block)
+        block += 1.0
+        block *= idf[rows.indices[start : start + _BLOCK_VALUES]]
     rows.data = data
     return normalize_sparse(rows, in_place=True)
 
@@ -191,11 +200,15 @@ def normalize_sparse(matrix: sp.csr_matrix, *, in_place: bool = False) -> sp.csr
     scales the data array of ``matrix`` itself when it is already float32."""
     rows = sp.csr_matrix(matrix, copy=not in_place)
     data = rows.data.astype(np.float32, copy=False)
-    lengths = np.diff(rows.indptr)
-    squares = np.zeros(len(lengths), dtype=np.float32)
-    if data.size:
-        squares[lengths > 0] = np.add.reduceat(data * data, rows.indptr[:-1][lengths > 0])
-    data *= np.repeat((1.0 / np.maximum(np.sqrt(squares), 1e-12)).astype(np.float32), lengths)
+    for first in range(0, rows.shape[0], _BLOCK_ROWS):
+        starts = rows.indptr[first : first + _BLOCK_ROWS + 1]
+        block = data[starts[0] : starts[-1]]
+        lengths = np.diff(starts)
+        squares = np.zeros(len(lengths), dtype=np.float32)
+        if block.size:
+            filled = lengths > 0
+            squares[filled] = np.add.reduceat(block * block, (starts[:-1] - starts[0])[filled])
+        block *= np.repeat((1.0 / np.maximum(np.sqrt(squares), 1e-12)).astype(np.float32), lengths)
     rows.data = data
     return rows
 

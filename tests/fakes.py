@@ -37,6 +37,22 @@ class HashingEmbedder:
         return out
 
 
+class UnloadingEmbedder(HashingEmbedder):
+    """A hashing embedder that counts how often it is unloaded, and embeds after it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unloads = 0
+        self.after_unload = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.after_unload += len(texts) if self.unloads else 0
+        return super().embed(texts)
+
+    def unload(self) -> None:
+        self.unloads += 1
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _text_vector(text: str, dim: int) -> np.ndarray:
     """The unit sum of the directions of a text's words (memoized: the same background

@@ -56,8 +56,9 @@ def test_fitting_in_chunks_counts_as_all_at_once(monkeypatch: pytest.MonkeyPatch
     import paperfeed.chargrams as chargrams
 
     whole = fit_grams(TEXTS, 4, min_df=2, max_df=0.9)
-    monkeypatch.setattr(chargrams, "_CHUNK_CHARS", 20)  # a text or two a chunk
-    assert len(chargrams._chunks(TEXTS)) > 5
+    monkeypatch.setattr(chargrams, "_FREQ_CHUNK_CHARS", 20)  # a text or two a chunk
+    monkeypatch.setattr(chargrams, "_COUNT_CHUNK_CHARS", 45)  # chunks of other bounds
+    assert len(chargrams._chunks(TEXTS, 20)) > len(chargrams._chunks(TEXTS, 45)) > 2
     terms, doc_freq, counts = fit_grams(TEXTS, 4, min_df=2, max_df=0.9)
     assert terms == whole[0]
     np.testing.assert_array_equal(doc_freq, whole[1])

@@ -130,3 +130,23 @@ def test_tfidf_rows_leaves_its_input_unless_told_to_reuse_it() -> None:
     assert np.shares_memory(
         lexical.tfidf_rows(given_up, np.ones(3), in_place=True).data, given_up.data
     )
+
+
+def test_tfidf_rows_in_blocks_match_the_whole_matrix_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dense = np.ceil(np.random.default_rng(1).random((40, 30)) * 4) - 2  # counts 1-2, else 0
+    dense[dense < 0] = 0
+    dense[5] = 0  # an empty row inside a block
+    counts = sp.csr_matrix(dense.astype(np.float32))
+    idf = np.linspace(1.0, 3.0, 30)
+    whole = lexical.tfidf_rows(counts, idf)
+    monkeypatch.setattr(lexical, "_BLOCK_VALUES", 7)  # blocks that cut rows
+    monkeypatch.setattr(lexical, "_BLOCK_ROWS", 3)
+    blocked = lexical.tfidf_rows(counts, idf)
+    np.testing.assert_allclose(blocked.toarray(), whole.toarray(), rtol=1e-6)
+    expected = np.zeros_like(dense)
+    expected[dense > 0] = 1 + np.log(dense[dense > 0])
+    expected *= idf
+    norms = np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(blocked.toarray(), expected / np.maximum(norms, 1e-12), rtol=1e-5)

@@ -59,3 +59,20 @@ def test_a_user_without_papers_is_told_to_import_them(store: Store) -> None:
     store.add_user("empty")
     with pytest.raises(pipeline.EmptyProfile, match="paperfeed profile import FILE --user empty"):
         pipeline.build_digest(store, "empty", embedder=EMBEDDER)
+
+
+def test_a_first_digest_embeds_everything_before_the_space_is_fitted(tmp_path: Path) -> None:
+    from fakes import UnloadingEmbedder
+    from ranking_data import SMALL, corpus, own_papers
+
+    from paperfeed.ranking import Ranker
+
+    store = Store.open(tmp_path / "pf.db")
+    store.upsert_papers([*corpus("a", 5), *own_papers()])  # 46 listed on 2026-03-02
+    store.add_user("jane")
+    store.add_profile_papers("jane", [paper.id for paper in own_papers()[:4]])
+    embedder = UnloadingEmbedder()
+    ranker = Ranker(embedder, store, SMALL)
+    digest = pipeline.build_digest(store, "jane", day="2026-03-02", ranker=ranker)
+    assert digest.recommendations and store.latest_space() is not None  # a space was fitted
+    assert embedder.unloads == 1 and embedder.after_unload == 0

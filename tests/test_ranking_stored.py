@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from fakes import HashingEmbedder
+from fakes import HashingEmbedder, UnloadingEmbedder
 from ranking_data import SMALL, corpus, own_papers
 
 from paperfeed.ranking import Ranker
@@ -67,3 +67,19 @@ def test_a_later_process_reads_the_background_the_refit_stored(
         assert (mine != theirs).nnz == 0 and mine.shape == theirs.shape
     np.testing.assert_array_equal(built.vectors, read.vectors)
     np.testing.assert_array_equal(built.held_out.vectors, read.held_out.vectors)
+
+
+def test_a_refit_embeds_everything_ahead_then_fits_and_trains_without_the_model(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    store = Store.open(tmp_path / "db.sqlite")
+    store.upsert_papers([*corpus("a", 2), *corpus("b", 5)])
+    embedder = UnloadingEmbedder()
+    ranker = Ranker(embedder, store, SMALL)
+    day, own = corpus("day", 1, seed=3), own_papers()
+    space = current_space(ranker, store, NOW, ahead=[*day, *own])
+    assert embedder.unloads == 1 and embedder.calls >= len(day) + len(own)
+    ranker.index(day, space=space)
+    ranker.model(own, space)
+    assert ranker.trained == 1
+    assert embedder.after_unload == 0  # the background, the day and the profile: all ahead

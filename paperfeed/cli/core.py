@@ -233,7 +233,7 @@ def digest(
     day = check_date(day, "--date") if day else None
     user = obj.user(user)
     options = digest_options(obj.store, user, obj.settings, top=top, threshold=threshold)
-    with obj.progress("embedding the day's papers") as progress:
+    with obj.progress("embedding papers") as progress:
         result = build_digest(
             obj.store,
             user,

@@ -9,7 +9,7 @@ from datetime import date as Date
 from typing import TYPE_CHECKING
 
 from paperfeed.errors import InputError, InvalidArgument, PaperfeedError
-from paperfeed.records import Digest, Profile
+from paperfeed.records import Digest, Paper, Profile
 
 if TYPE_CHECKING:
     from paperfeed.config import Settings, TrendingConfig
@@ -49,14 +49,18 @@ def prepare_day(
     *,
     ranker: Ranker | None = None,
     progress: Progress | None = None,
+    ahead: Sequence[Paper] = (),
 ) -> CandidateIndex:
     """The papers listed on ``day``, encoded in the store's current feature space: what every
-    user's digest of that day is ranked from (the ranker keeps it for the next call)."""
+    user's digest of that day is ranked from (the ranker keeps it for the next call).
+    ``ahead``: other papers ranked next (the users' own), embedded with the day's when the
+    space is refitted first (see ``ranking.stored.refit``)."""
     from paperfeed.ranking.stored import current_space
 
     ranker = ranker or ranker_for(store, embedder)
-    space = current_space(ranker, store)
-    return ranker.index(store.papers_on(day), space=space, progress=progress)
+    papers = store.papers_on(day)
+    space = current_space(ranker, store, ahead=[*papers, *ahead], progress=progress)
+    return ranker.index(papers, space=space, progress=progress)
 
 
 def build_digest(
@@ -149,7 +153,8 @@ def build_digests(
         return [Digest(item.user, None, (), note=note) for item in wanted]
     ranker = ranker or ranker_for(store, embedder)
     if prepared is None:
-        prepared = prepare_day(store, day, ranker=ranker, progress=progress)
+        own = [paper for profile in profiles for paper in ranker.own_papers(profile)]
+        prepared = prepare_day(store, day, ranker=ranker, progress=progress, ahead=own)
     if not len(prepared):
         note = nothing_listed(store, day)
         return [Digest(item.user, day, (), note=note) for item in wanted]

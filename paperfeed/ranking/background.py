@@ -73,6 +73,13 @@ def split_history(n: int, settings: RankingSettings) -> tuple[np.ndarray, np.nda
     return np.sort(order[:held]), np.sort(dense)
 
 
+def sample_texts(texts: Sequence[str], settings: RankingSettings) -> list[str]:
+    """The history ``texts`` a background built from them embeds: the held-out papers and
+    the dense model's negatives (see :func:`split_history`)."""
+    held, dense = split_history(len(texts), settings)
+    return [texts[i] for i in (*held, *dense)]
+
+
 def background_from_history(
     space: FeatureSpace,
     word_rows: sp.csr_matrix,

@@ -23,7 +23,7 @@ import numpy as np
 from paperfeed import memory
 from paperfeed.embed import Embedder, EmbeddingCache, Progress, VectorStore, default_embedder
 from paperfeed.ranking import choose, packaged, reasons, signals
-from paperfeed.ranking.background import Background, background_from_history
+from paperfeed.ranking.background import Background, background_from_history, sample_texts
 from paperfeed.ranking.candidates import CandidateIndex, encode, texts_of
 from paperfeed.ranking.combine import combine, standardized
 from paperfeed.ranking.model import Ratings, UserModel
@@ -226,7 +226,7 @@ class Ranker:
         """The trained models of ``profile`` in ``space``: from the memo, the store, or trained
         now (``rated`` holds the papers its ratings refer to)."""
         profile = as_profile(profile)
-        own = newest(profile.active_papers, self.settings.profile_papers)
+        own = self.own_papers(profile)
         ratings = ratings_of(profile.feedback, [*rated, *own]) if profile.feedback else Ratings()
         key = model_key(profile.owner, own, ratings, space.key, self.settings)
         with self._lock:
@@ -246,6 +246,10 @@ class Ranker:
             while len(self._models) > _MODEL_SLOTS:
                 self._models.popitem(last=False)
         return found
+
+    def own_papers(self, profile: Profile) -> list[Paper]:
+        """The papers of ``profile`` its models learn from: its newest ``profile_papers``."""
+        return newest(profile.active_papers, self.settings.profile_papers)
 
     def _stored_model(self, key: str) -> UserModel | None:
         data = self.models_store.get_model(key) if self.models_store is not None else None
@@ -303,6 +307,16 @@ class Ranker:
                 self._pending[key] = (word_rows, char_rows, texts)
                 memory.release()  # what the fit freed
             return self._spaces[key]
+
+    def embed_ahead(
+        self, history: Sequence[str], papers: Sequence[Paper], progress: Progress | None = None
+    ) -> None:
+        """Embed what a fit on ``history`` and the digests after it ask of the model (the
+        background's sample and ``papers``), then unload the model: the space is fitted
+        and the users' models are trained without its ~130 MB."""
+        sample = [{"title": text} for text in sample_texts(history, self.settings)]
+        self.vectors.embed_papers([*sample, *papers], progress)
+        self.vectors.unload_model()
 
     def fit(self, texts: Sequence[str]) -> tuple[FeatureSpace, Background]:
         """A space fitted on history ``texts`` and its background, both built now."""

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from paperfeed import lexical
+from paperfeed import lexical, memory
 from paperfeed.ranking.settings import RankingSettings
 
 
@@ -64,6 +64,7 @@ def fit_space(
 ) -> tuple[FeatureSpace, sp.csr_matrix, sp.csr_matrix]:
     """The space fitted on ``texts``, and the texts' word and character rows in it."""
     words, word_rows = lexical.fit_lexicon_with_rows(texts, max_df=settings.word_max_df)
+    memory.release()  # the word fit's leftovers (~40 MB) would sit under the character fit
     chars, char_rows = lexical.fit_char_lexicon_with_rows(
         texts, settings.char_n, min_df=settings.char_min_df
     )

@@ -10,14 +10,17 @@ models are trained again (in the background, or at the next run), so it is rare.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from paperfeed import memory
+from paperfeed.embed import Progress
 from paperfeed.ids import paper_text
 from paperfeed.ranking.ranker import ModelStore, Ranker
 from paperfeed.ranking.settings import RankingSettings
 from paperfeed.ranking.space import FeatureSpace
+from paperfeed.records import Paper
 
 
 class HistoryStore(ModelStore, Protocol):
@@ -41,24 +44,46 @@ def refit_due(info: Any, listed: int, settings: RankingSettings, now: datetime) 
     return age.days >= settings.refit_days or grown
 
 
-def current_space(ranker: Ranker, store: HistoryStore, now: datetime | None = None) -> FeatureSpace:
-    """The space the store ranks in now (fitting a new one when it is due)."""
+def current_space(
+    ranker: Ranker,
+    store: HistoryStore,
+    now: datetime | None = None,
+    *,
+    ahead: Sequence[Paper] = (),
+    progress: Progress | None = None,
+) -> FeatureSpace:
+    """The space the store ranks in now (fitting a new one when it is due; see :func:`refit`
+    for ``ahead`` and ``progress``)."""
     settings = ranker.settings
     info = store.latest_space()
     listed = store.count_listed()
     if refit_due(info, listed, settings, now or datetime.now(UTC)):
-        return refit(ranker, store, listed)
+        return refit(ranker, store, listed, ahead=ahead, progress=progress)
     if info is None:
         return ranker.packaged_space()
     return ranker.known_space(info.key)
 
 
-def refit(ranker: Ranker, store: HistoryStore, listed: int) -> FeatureSpace:
-    """Fit a space on the store's newest listed papers, with its background, and keep both."""
+def refit(
+    ranker: Ranker,
+    store: HistoryStore,
+    listed: int,
+    *,
+    ahead: Sequence[Paper] = (),
+    progress: Progress | None = None,
+) -> FeatureSpace:
+    """Fit a space on the store's newest listed papers, with its background, and keep both.
+
+    Everything the model will be asked for is embedded first (the background's sample and
+    the papers ranked next, ``ahead``; ``progress`` hears of it) and the model is unloaded
+    before the fit: a new install's first digest held the model, the fit's rows and then
+    scikit-learn at once, and peaked ~100 MB higher.
+    """
     pairs = store.history_texts(None, ranker.settings.history_papers)
     store.release_memory()  # the history's pages read (up to the page cache, 32 MB)
     texts = [paper_text(title, abstract) for title, abstract in reversed(pairs)]
     del pairs  # ~30 MB of strings, as many as the texts
+    ranker.embed_ahead(texts, ahead, progress)
     space, background = ranker.fit(texts)
     del texts
     with tempfile.TemporaryFile() as file:  # on disk: ~130 MB of npz with a 20k history
