@@ -55,6 +55,17 @@ def test_the_store_keeps_spaces_and_models_for_the_next_process(tmp_path) -> Non
     assert again == pytest.approx(scores, abs=1e-6)
 
 
+def test_digest_never_picks_the_users_own_papers(ranker: Ranker) -> None:
+    own = own_papers((0,))
+    day = [*corpus("c", 2), *own]  # the user's papers listed the day they are imported
+    picks, _ = ranker.digest(Profile("u", tuple(own)), day, top=len(day))
+    ids = {r.paper.id for r in picks}
+    assert ids and not ids & {p.id for p in own}
+    # a paper left out of the profile (a namesake's) is not the user's: it may be picked
+    left_out = Profile("u", tuple(own), excluded=frozenset({own[0].id}))
+    assert own[0].id in {r.paper.id for r in ranker.digest(left_out, day, top=len(day))[0]}
+
+
 def test_without_history_the_packaged_background_ranks(ranker: Ranker) -> None:
     index = ranker.index(corpus("c", 3))
     assert index.space is ranker.packaged_space()

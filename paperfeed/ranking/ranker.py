@@ -107,7 +107,8 @@ class Ranker:
     ) -> tuple[list[Recommendation], list[Interest]]:
         """The picks for one profile with their reasons, and the profile's interests.
 
-        Already ``shown`` papers and papers rated down never come back; exclude keywords
+        Already ``shown`` papers, the profile's own and papers rated down never come back
+        (the own ones: a paper of the user's, listed the day it was imported); exclude keywords
         drop a paper; followed authors are always in; include keywords and co-authors lift
         a paper; the rest is filled MMR-style across interests. ``threshold`` (in the
         background's standard units of the combined score) drops weak picks. ``user`` names
@@ -147,10 +148,11 @@ class Ranker:
         standard: dict[str, np.ndarray],
     ) -> tuple[list[Recommendation], list[Interest]]:
         """One user's picks from their scores: the filter, the choice, the reasons."""
-        # filter: what the rules exclude, what was shown, what was rated down
+        # filter: what the rules exclude, what was shown, the user's own, what was rated down
         rules = choose.apply_rules(request.profile, model.coauthors, index, self.settings)
         final = scores + rules.boost
-        never = choose.never_again(index, {*request.shown, *model.disliked_ids})
+        own = {paper.id for paper in request.profile.active_papers}
+        never = choose.never_again(index, {*request.shown, *own, *model.disliked_ids})
         eligible = ~rules.blocked & ~never
         # choose: followed authors pinned, the rest diverse across interests
         picks = choose.choose(
