@@ -1,4 +1,4 @@
-"""Papers in the store: upsert with cross-source deduplication, lookups, listings, search.
+"""Papers in the store: upsert with cross-source deduplication, and lookups by id.
 
 Dedup rule (``find_paper_id``). An incoming paper is the same as a stored row when, in order:
 
@@ -50,8 +50,8 @@ from paperfeed.ids import normalize_author, paper_id
 from paperfeed.records import Paper
 from paperfeed.store.base import StoreBase
 
-_PAPER_COLUMNS = "id, title, abstract, authors, categories, date, source, url, doi"
-_ROW_COLUMNS = f"pk, {_PAPER_COLUMNS}, arxiv_id, title_key, owner"
+PAPER_COLUMNS = "id, title, abstract, authors, categories, date, source, url, doi"
+_ROW_COLUMNS = f"pk, {PAPER_COLUMNS}, arxiv_id, title_key, owner"
 PRIVATE_PREFIX = "own:"
 _REFRESHED = ("title", "abstract", "authors", "categories", "url", "doi")
 #: Rows visible to a user (``?`` = the user): the source records and the user's own.
@@ -69,7 +69,7 @@ class UpsertResult:
 
 
 def paper_from_row(row: Sequence[Any]) -> Paper:
-    """A Paper from the ``_PAPER_COLUMNS`` of a row."""
+    """A Paper from the ``PAPER_COLUMNS`` of a row."""
     pid, title, abstract, authors, categories, date, source, url, doi = row[:9]
     return Paper(
         id=pid,
@@ -370,57 +370,13 @@ class PapersMixin(StoreBase):
 
     def _papers_by_id(self, ids: Sequence[str], user: str | None) -> dict[str, Paper]:
         rows = self._rows_in(
-            f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE {VISIBLE} AND id IN ({{in}})",
+            f"SELECT {PAPER_COLUMNS} FROM papers p WHERE {VISIBLE} AND id IN ({{in}})",
             ids,
             before=[user],
         )
         return {row[0]: paper_from_row(row) for row in rows}
 
-    def papers_on(self, date: str) -> list[Paper]:
-        """The source records listed on ``date`` (any source), in the order first seen."""
-        rows = self._rows(
-            f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))} "
-            "FROM listings l JOIN papers p ON p.id = l.paper_id "
-            "WHERE l.date = ? AND p.owner IS NULL "
-            "GROUP BY p.id ORDER BY min(l.seq)",
-            (date,),
-        )
-        return [paper_from_row(row) for row in rows]
-
-    def history_texts(self, before: str | None, limit: int) -> list[tuple[str, str]]:
-        """(title, abstract) of up to ``limit`` papers listed before ``before`` (None: of all
-        listed papers), newest first: the history a feature space is fitted on."""
-        if limit <= 0:
-            return []
-        before = before or "9999-12-31"
-        rows = self._rows(
-            "SELECT p.title, p.abstract FROM papers p JOIN ("
-            "  SELECT paper_id, max(date) AS last FROM listings WHERE date < ? "
-            "  GROUP BY paper_id ORDER BY last DESC, paper_id LIMIT ?"
-            ") recent ON recent.paper_id = p.id ORDER BY recent.last DESC, p.id",
-            (before, limit),
-        )
-        return [(row[0], row[1]) for row in rows]
-
-    def listing_dates(self) -> list[str]:
-        """Every day with at least one listed paper, oldest first."""
-        return [row[0] for row in self._rows("SELECT DISTINCT date FROM listings ORDER BY date")]
-
-    def latest_date(self) -> str | None:
-        """The most recent listing day, or None when nothing was listed."""
-        return self._one("SELECT max(date) FROM listings")[0]
-
     def count_papers(self, *, shared: bool = False) -> int:
         """Number of stored papers (only the source records with ``shared``)."""
         where = " WHERE owner IS NULL" if shared else ""
         return int(self._one(f"SELECT count(*) FROM papers{where}")[0])
-
-    def count_listed(self) -> int:
-        """Number of source records some listing named (the history a feature space is
-        fitted on)."""
-        return int(
-            self._one(
-                "SELECT count(DISTINCT l.paper_id) FROM listings l "
-                "JOIN papers p ON p.id = l.paper_id WHERE p.owner IS NULL"
-            )[0]
-        )

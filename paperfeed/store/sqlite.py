@@ -10,8 +10,8 @@ manager, ``transaction()``, ``counts()``, ``check()``, ``version``.
 
 Papers (``papers.py``, dedup rule in its docstring): ``upsert_papers(papers, *, listed=True)
 -> UpsertResult``, ``find_paper_id(paper)``, ``resolve_id(id)``, ``get_paper(id)``,
-``get_papers(ids)``, ``papers_on(date)``, ``listing_dates()``, ``latest_date()``,
-``count_papers()``.
+``get_papers(ids)``, ``count_papers()``. Listings (``listings.py``): ``papers_on(date)``,
+``listing_dates()``, ``latest_date()``, ``history_texts(before, limit)``, ``count_listed()``.
 
 Search (``search.py``): ``search_page(query, limit, offset) -> SearchPage`` (titles,
 abstracts and authors, a true count), ``search(query, limit=20)``,
@@ -51,6 +51,7 @@ What the ranking learns (``models.py``, a ``paperfeed.ranking.ranker.ModelStore`
 from __future__ import annotations
 
 from paperfeed.store.accounts import AccountsMixin
+from paperfeed.store.listings import ListingsMixin
 from paperfeed.store.models import ModelsMixin
 from paperfeed.store.search import SearchMixin
 from paperfeed.store.staging import StagingMixin
@@ -66,6 +67,7 @@ class Store(
     AccountsMixin,
     StagingMixin,
     SearchMixin,
+    ListingsMixin,
     VectorsMixin,
     ModelsMixin,
     SummariesMixin,
