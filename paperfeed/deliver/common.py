@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from paperfeed.deliver.latex import latex_to_text
@@ -12,6 +13,8 @@ from paperfeed.records import Digest, Paper, Reason, Recommendation
 OTHER_GROUP = "Other"
 TRENDING_HEADING = "Trending in your interests"
 ABSTRACT_CHARS = 300
+#: Papers whose cleaned text is kept (``shown_paper``; the web's reason lines too).
+CACHED_PAPERS = 4096
 AUTHORS_SHOWN = 3
 
 # C0/C1 controls (terminal escapes, characters XML 1.0 forbids), DEL, lone surrogates,
@@ -76,6 +79,23 @@ def snippet(text: str, limit: int = ABSTRACT_CHARS) -> str:
         return text
     cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+@lru_cache(maxsize=CACHED_PAPERS)
+def shown_paper(
+    paper: Paper, abstract_chars: int = ABSTRACT_CHARS
+) -> tuple[str, str | None, str, str]:
+    """Title, link, authors and abstract snippet of ``paper``, cleaned for display.
+
+    Cached: cleaning LaTeX out of abstracts is most of a digest page's work, and the same
+    papers are shown again and again (on pages, in mail, to many users).
+    """
+    return (
+        display_text(paper.title) or "(untitled)",
+        paper_link(paper),
+        short_authors(paper.authors),
+        snippet(display_text(paper.abstract), abstract_chars),
+    )
 
 
 def facts(rec: Recommendation) -> list[str]:

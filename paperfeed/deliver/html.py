@@ -14,15 +14,12 @@ import jinja2
 from paperfeed.deliver.common import (
     TRENDING_HEADING,
     clean_text,
-    display_text,
     empty_message,
     facts,
     grouped_by_interest,
     headline,
-    paper_link,
     reason_lines,
-    short_authors,
-    snippet,
+    shown_paper,
     tldr,
     trending_by_rank,
     why_for_you,
@@ -97,14 +94,14 @@ def _environment() -> jinja2.Environment:
 
 
 def _pick_view(rec: Recommendation, vote: tuple[str, str] | None = None) -> PickView:
-    paper = rec.paper
+    title, link, authors, abstract = shown_paper(rec.paper)
     return PickView(
         rank=rec.rank,
-        title=display_text(paper.title) or "(untitled)",
-        link=paper_link(paper),
-        authors=short_authors(paper.authors),
+        title=title,
+        link=link,
+        authors=authors,
         facts=" · ".join(facts(rec)),
-        abstract="" if tldr(rec) else snippet(display_text(paper.abstract)),
+        abstract="" if tldr(rec) else abstract,
         reasons=tuple(reason_lines(rec, with_interest=False)),
         tldr=tldr(rec),
         why=why_for_you(rec),

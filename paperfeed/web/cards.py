@@ -1,7 +1,8 @@
 """Papers as the pages show them: cards of digest picks and search results, cleaned once.
 
 Cleaning LaTeX out of titles and abstracts is most of a digest page's work, and the same
-papers are shown again and again, so the cleaned text is cached per paper.
+papers are shown again and again, so the cleaned text is cached per paper
+(``deliver.common.shown_paper``, shared with the mail) and so are the reason lines.
 """
 
 from __future__ import annotations
@@ -11,21 +12,18 @@ from functools import lru_cache
 
 from paperfeed.deliver.common import (
     ABSTRACT_CHARS,
+    CACHED_PAPERS,
     clean_text,
-    display_text,
     facts,
     grouped_by_interest,
-    paper_link,
     reason_lines,
-    short_authors,
-    snippet,
+    shown_paper,
     tldr,
     trending_by_rank,
     why_for_you,
 )
 from paperfeed.records import Digest, Paper, Recommendation
 
-CACHED_PAPERS = 4096
 SEARCH_ABSTRACT_CHARS = 600
 
 
@@ -47,34 +45,19 @@ class PaperCard:
 
 
 @lru_cache(maxsize=CACHED_PAPERS)
-def _shown_paper(paper: Paper, abstract_chars: int) -> tuple[str, str | None, str, str]:
-    """Title, link, authors and abstract snippet of a paper, cleaned for display.
-
-    Cached: cleaning LaTeX out of abstracts is most of a digest page's work, and the same
-    papers are shown again and again.
-    """
-    return (
-        display_text(paper.title) or "(untitled)",
-        paper_link(paper),
-        short_authors(paper.authors),
-        snippet(display_text(paper.abstract), abstract_chars),
-    )
-
-
-@lru_cache(maxsize=CACHED_PAPERS)
 def _reason_lines(rec: Recommendation) -> tuple[str, ...]:
     return tuple(reason_lines(rec))
 
 
 def clear_display_cache() -> None:
     """Forget the cleaned titles, abstracts and reasons (benchmarks measure the cold page)."""
-    _shown_paper.cache_clear()
+    shown_paper.cache_clear()
     _reason_lines.cache_clear()
 
 
 def pick_card(rec: Recommendation, rating: int, heading: str = "") -> PaperCard:
     """A digest pick as a card (the interest line left out when its heading says it)."""
-    title, link, authors, abstract = _shown_paper(rec.paper, ABSTRACT_CHARS)
+    title, link, authors, abstract = shown_paper(rec.paper, ABSTRACT_CHARS)
     said = f"interest: {heading}"
     return PaperCard(
         id=rec.paper.id,
@@ -93,7 +76,7 @@ def pick_card(rec: Recommendation, rating: int, heading: str = "") -> PaperCard:
 
 def paper_card(paper: Paper, rating: int) -> PaperCard:
     """A search result as a card."""
-    title, link, authors, abstract = _shown_paper(paper, SEARCH_ABSTRACT_CHARS)
+    title, link, authors, abstract = shown_paper(paper, SEARCH_ABSTRACT_CHARS)
     shown = [f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else paper.id]
     if paper.date:
         shown.append(paper.date)
