@@ -28,6 +28,12 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def release() -> None:
     """Collect garbage, then give the C heap's free pages back to the system (glibc)."""
     gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    trim()
+
+
+def trim() -> None:
+    """Give the C heap's free pages back to the system (glibc), without collecting garbage:
+    after a C library (liblinear, scikit-learn's solvers) freed its working set."""
+    malloc_trim = _malloc_trim()
+    if malloc_trim is not None:
+        malloc_trim(0)

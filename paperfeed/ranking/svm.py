@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from paperfeed import memory
 from paperfeed.ranking.settings import RankingSettings
 
 
@@ -138,6 +139,7 @@ def linear_svc(
         loss="squared_hinge",
         sample_weight=costs,
     )
+    memory.trim()  # liblinear's copy of the rows, freed into the C heap, before the next round
     return np.asarray(coef[0]), float(np.ravel(intercept)[0])
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from paperfeed import memory
 from paperfeed.ids import author_key, is_owner
 from paperfeed.ranking.background import Background
 from paperfeed.ranking.candidates import Encoded, texts_of
@@ -122,4 +123,5 @@ def logistic_weights(
     labels = np.r_[np.ones(len(positives)), np.zeros(len(negatives))]
     model = LogisticRegression(C=settings.dense_model_c, class_weight="balanced", max_iter=200)
     model.fit(features, labels)
+    memory.trim()  # the solver's working set, freed into the C heap, before the SVMs run
     return model.coef_[0].astype(np.float32)
