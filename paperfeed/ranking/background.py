@@ -94,15 +94,15 @@ def background_from_history(
 
     ``in_place``: the negatives keep the arrays of the given rows, which the caller gives
     up (a history's rows are ~130 MB; a copy of them stayed while the model embedded)."""
-    held, dense = split_history(len(texts), settings)
+    held, _ = split_history(len(texts), settings)
     negative = np.ones(len(texts), dtype=bool)
     negative[held] = False
     held_words, held_chars = word_rows[held], char_rows[held]
     word_rows = kept_rows(word_rows, negative, in_place=in_place)
     char_rows = kept_rows(char_rows, negative, in_place=in_place)
-    held_out = Encoded(embed_texts([texts[i] for i in held]), held_words, held_chars)
-    dense_vectors = embed_texts([texts[i] for i in dense])
-    return Background(space, word_rows, char_rows, dense_vectors, held_out)
+    vectors = embed_texts(sample_texts(texts, settings))  # held-out, then dense negatives
+    held_out = Encoded(vectors[: len(held)], held_words, held_chars)
+    return Background(space, word_rows, char_rows, vectors[len(held) :], held_out)
 
 
 def kept_rows(matrix: sp.csr_matrix, keep: np.ndarray, *, in_place: bool) -> sp.csr_matrix:
