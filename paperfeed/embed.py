@@ -17,8 +17,12 @@ from paperfeed import memory
 from paperfeed.ids import content_hash, paper_text
 from paperfeed.records import Paper, PaperLike
 
-#: Told how many of a long job's items are done, and of how many: ``progress(done, total)``.
-Progress = Callable[[int, int], None]
+
+class Progress(Protocol):
+    """Told how far a long wait got: ``done`` of ``total`` papers embedded, or, with a
+    ``stage`` (what is being done, such as "fitting the feature space"), steps of it."""
+
+    def __call__(self, done: int, total: int, stage: str | None = None) -> None: ...
 
 
 class Embedder(Protocol):

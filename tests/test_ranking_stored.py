@@ -9,7 +9,8 @@ from fakes import HashingEmbedder, UnloadingEmbedder
 from ranking_data import SMALL, corpus, own_papers
 
 from paperfeed.ranking import Ranker
-from paperfeed.ranking.stored import current_space, refit_due
+from paperfeed.ranking.space import FITTING
+from paperfeed.ranking.stored import STORING, current_space, refit_due
 from paperfeed.store import Store
 from paperfeed.store.models import SpaceInfo
 
@@ -83,3 +84,23 @@ def test_a_refit_embeds_everything_ahead_then_fits_and_trains_without_the_model(
     ranker.model(own, space)
     assert ranker.trained == 1
     assert embedder.after_unload == 0  # the background, the day and the profile: all ahead
+
+
+def test_a_refit_reports_the_embedding_then_the_fit_and_the_storing_as_stages(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    store = Store.open(tmp_path / "db.sqlite")
+    store.upsert_papers([*corpus("a", 2), *corpus("b", 5)])
+    heard: list[tuple[int, int, str | None]] = []
+
+    def progress(done: int, total: int, stage: str | None = None) -> None:
+        heard.append((done, total, stage))
+
+    current_space(Ranker(HashingEmbedder(), store, SMALL), store, NOW, progress=progress)
+    embedding = [(done, total) for done, total, stage in heard if stage is None]
+    assert embedding and embedding[-1][0] == embedding[-1][1] > 0  # every paper, then stages
+    stages = [entry for entry in heard if entry[2] is not None]
+    assert stages == [(0, 2, FITTING), (1, 2, FITTING), (2, 2, FITTING), (0, 1, STORING),
+                      (1, 1, STORING)]  # fmt: skip
+    assert heard[: len(embedding)] == [(*pair, None) for pair in embedding]  # embedding first
+    store.close()

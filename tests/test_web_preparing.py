@@ -15,7 +15,7 @@ import numpy as np
 from paperfeed.embed import HashingEmbedder
 from paperfeed.store import Store
 from paperfeed.web.app import create_app
-from paperfeed.web.preparing import DayPreparations
+from paperfeed.web.preparing import DayPreparations, Preparation
 from tests.test_web_app import csrf_of, signed_in
 from tests.web_data import DAY, LISTING, fake_embedder, paper, seed_store, settings_for
 
@@ -72,6 +72,17 @@ def test_a_new_day_shows_its_progress_then_the_digest(tmp_path: Path) -> None:
     assert "Preparing" not in digest and re.search(r"Graph networks part \d+", digest)
     assert store.load_digest("alice", NEW_DAY)
     store.close()
+
+
+def test_the_waiting_page_names_the_stage_after_the_embedding() -> None:
+    preparation = Preparation(NEW_DAY)
+    assert preparation.message == f"Preparing today's listing ({NEW_DAY})…"
+    preparation.heard(340, 530)
+    assert preparation.message.endswith(": 340 of 530 papers")
+    preparation.heard(0, 2, "fitting the feature space")
+    assert preparation.message.endswith(": fitting the feature space, step 1 of 2")
+    preparation.heard(2, 2, "fitting the feature space")
+    assert preparation.message.endswith(": fitting the feature space, step 2 of 2")
 
 
 def test_a_failed_preparation_is_started_again_by_the_next_view() -> None:

@@ -60,11 +60,11 @@ class Context:
             self._ranker = ranker_for(self.store, settings=self.settings)
         return self._ranker
 
-    def progress(self, what: str) -> Any:
+    def progress(self, what: str, unit: str = "paper") -> Any:
         """A progress bar on stderr for a long wait (quiet when stderr is not a terminal)."""
         from paperfeed.cli.progress import bar
 
-        return bar(what, quiet=self.quiet)
+        return bar(what, unit=unit, quiet=self.quiet)
 
     def close(self) -> None:
         if self._store is not None:

@@ -29,7 +29,7 @@ def migrate_to(obj: Context, url: str) -> None:
     if isinstance(obj.store, PostgresStore):
         raise InputError("command line", "the source (--db) is already a PostgreSQL database")
     total = sum(obj.store.counts().get(name, 0) for name in (*TABLES, "vectors"))
-    with obj.progress("copying rows") as progress, open_store(url) as target:
+    with obj.progress("copying rows", unit="row") as progress, open_store(url) as target:
         assert isinstance(target, PostgresStore)
         done: dict[str, int] = {}
 

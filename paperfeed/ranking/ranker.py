@@ -295,16 +295,18 @@ class Ranker:
                 self._indexes.popitem(last=False)
         return index
 
-    def space_for(self, history: Sequence[PaperLike | str]) -> FeatureSpace:
-        """The space of ``history`` (fitted once, then kept), or the packaged one when the
-        history is shorter than ``min_history``."""
+    def space_for(
+        self, history: Sequence[PaperLike | str], progress: Progress | None = None
+    ) -> FeatureSpace:
+        """The space of ``history`` (fitted once, then kept; ``progress`` hears of the fit),
+        or the packaged one when the history is shorter than ``min_history``."""
         texts = [h if isinstance(h, str) else texts_of(to_papers([h]))[0] for h in history]
         if len(texts) < self.settings.min_history:
             return self.packaged_space()
         key = space_key(texts, self.settings)
         with self._lock:
             if key not in self._spaces and not self._stored_space(key):
-                space, word_rows, char_rows = fit_space(texts, self.settings)
+                space, word_rows, char_rows = fit_space(texts, self.settings, progress)
                 self._spaces[key] = space
                 self._pending[key] = (word_rows, char_rows, texts)
                 memory.release()  # what the fit freed
@@ -320,9 +322,11 @@ class Ranker:
         self.vectors.embed_papers([*sample, *papers], progress)
         self.vectors.unload_model()
 
-    def fit(self, texts: Sequence[str]) -> tuple[FeatureSpace, Background]:
+    def fit(
+        self, texts: Sequence[str], progress: Progress | None = None
+    ) -> tuple[FeatureSpace, Background]:
         """A space fitted on history ``texts`` and its background, both built now."""
-        space = self.space_for(texts)
+        space = self.space_for(texts, progress)
         return space, self.background(space)
 
     def known_space(self, key: str) -> FeatureSpace:

@@ -22,6 +22,9 @@ from paperfeed.ranking.settings import RankingSettings
 from paperfeed.ranking.space import FeatureSpace
 from paperfeed.records import Paper
 
+#: The stage a refit reports last: its space and background written to the store (~2 s).
+STORING = "storing the feature space"
+
 
 class HistoryStore(ModelStore, Protocol):
     """What the schedule needs of the store."""
@@ -75,21 +78,26 @@ def refit(
     """Fit a space on the store's newest listed papers, with its background, and keep both.
 
     Everything the model will be asked for is embedded first (the background's sample and
-    the papers ranked next, ``ahead``; ``progress`` hears of it) and the model is unloaded
-    before the fit: a new install's first digest held the model, the fit's rows and then
-    scikit-learn at once, and peaked ~100 MB higher.
+    the papers ranked next, ``ahead``) and the model is unloaded before the fit: a new
+    install's first digest held the model, the fit's rows and then scikit-learn at once,
+    and peaked ~100 MB higher. ``progress`` hears of the embedding, then of the stages
+    :data:`~paperfeed.ranking.space.FITTING` and :data:`STORING`.
     """
     pairs = store.history_texts(None, ranker.settings.history_papers)
     store.release_memory()  # the history's pages read (up to the page cache, 32 MB)
     texts = [paper_text(title, abstract) for title, abstract in reversed(pairs)]
     del pairs  # ~30 MB of strings, as many as the texts
     ranker.embed_ahead(texts, ahead, progress)
-    space, background = ranker.fit(texts)
+    space, background = ranker.fit(texts, progress)
     del texts
+    if progress is not None:
+        progress(0, 1, STORING)
     with tempfile.TemporaryFile() as file:  # on disk: ~130 MB of npz with a 20k history
         background.write(file)
         file.seek(0)
         store.put_space(space.key, space.to_bytes(), file, listed)
+    if progress is not None:
+        progress(1, 1, STORING)
     store.release_memory()  # the pages of the background written
     memory.release()  # the history's texts
     return space

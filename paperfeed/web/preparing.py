@@ -11,9 +11,14 @@ import logging
 import threading
 from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-#: prepare(day, progress) prepares ``day``; progress(done, total) hears of the embedding.
-Prepare = Callable[[str, Callable[[int, int], None]], Sized]
+if TYPE_CHECKING:
+    from paperfeed.embed import Progress
+
+    #: prepare(day, progress) prepares ``day``; progress hears of the embedding and the
+    #: stages after it (a new feature space's fit).
+    Prepare = Callable[[str, Progress], Sized]
 
 
 @dataclass
@@ -23,19 +28,23 @@ class Preparation:
     day: str
     done: int = 0
     total: int = 0
+    stage: str | None = None  # None: embedding papers
     failed: bool = False
     papers: int = 0  # the listing's size, once prepared
     finished: threading.Event = field(default_factory=threading.Event)
 
-    def heard(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
+    def heard(self, done: int, total: int, stage: str | None = None) -> None:
+        self.done, self.total, self.stage = done, total, stage
 
     @property
     def message(self) -> str:
         """What the waiting page says."""
+        begun = f"Preparing today's listing ({self.day})"
         if not self.total:
-            return f"Preparing today's listing ({self.day})…"
-        return f"Preparing today's listing ({self.day}): {self.done:,} of {self.total:,} papers"
+            return f"{begun}…"
+        if self.stage:
+            return f"{begun}: {self.stage}, step {min(self.done + 1, self.total)} of {self.total}"
+        return f"{begun}: {self.done:,} of {self.total:,} papers"
 
 
 class DayPreparations:
