@@ -143,9 +143,6 @@ def build_digests(
 ) -> list[Digest]:
     """:func:`build_digest` of a batch of users, scored together (one product per signal).
     Every user must be rankable (see :func:`check_rankable`)."""
-    from paperfeed.insight import capped_note
-    from paperfeed.trending import trending_section
-
     profiles = [check_rankable(store, item.user) for item in wanted]
     day = day or store.latest_date()
     if day is None:
@@ -158,8 +155,24 @@ def build_digests(
     if not len(prepared):
         note = nothing_listed(store, day)
         return [Digest(item.user, day, (), note=note) for item in wanted]
-    cap = ranker.settings.profile_papers
     requests = digest_requests(store, wanted, profiles, day)
+    return _saved_digests(store, ranker, requests, prepared, day, trending)
+
+
+def _saved_digests(
+    store: Store,
+    ranker: Ranker,
+    requests: Sequence[Request],
+    prepared: CandidateIndex,
+    day: str,
+    trending: TrendingConfig | None,
+) -> list[Digest]:
+    """The digests of ``requests`` on the ``prepared`` day, each saved with its trending
+    section as it is made."""
+    from paperfeed.insight import capped_note
+    from paperfeed.trending import trending_section
+
+    cap = ranker.settings.profile_papers
     digests = []
     for request, (recs, interests) in zip(
         requests, ranker.digests(requests, prepared), strict=True

@@ -125,6 +125,23 @@ def _point(paper: Paper, x: float, y: float, kind: str, group: int, **extra: obj
     )
 
 
+def _own_points(
+    own: Sequence[tuple[Paper, bool]],
+    own_xy: np.ndarray,
+    group_of: dict[str, int],
+    label_of: dict[str, str],
+) -> list[MapPoint]:
+    """The reader's papers on the map: in their interest's colour, or left out."""
+    points = []
+    for (paper, included), (x, y) in zip(own, own_xy, strict=True):
+        if included:
+            group, interest = group_of.get(paper.id, NO_GROUP), label_of.get(paper.id, "")
+            points.append(_point(paper, x, y, "own", group, interest=interest))
+        else:
+            points.append(_point(paper, x, y, "excluded", NO_GROUP))
+    return points
+
+
 def build_topic_map(
     own: Sequence[tuple[Paper, bool]],
     own_vectors: np.ndarray,
@@ -147,12 +164,7 @@ def build_topic_map(
         for paper, (x, y) in zip(listing, listing_xy, strict=True)
         if paper.id not in picked
     ]
-    for (paper, included), (x, y) in zip(own, own_xy, strict=True):
-        if included:
-            group, interest = group_of.get(paper.id, NO_GROUP), label_of.get(paper.id, "")
-            points.append(_point(paper, x, y, "own", group, interest=interest))
-        else:
-            points.append(_point(paper, x, y, "excluded", NO_GROUP))
+    points += _own_points(own, own_xy, group_of, label_of)
     row_of = {paper.id: n for n, paper in enumerate(listing)}
     by_label = {label: n % COLORS for n, label in enumerate(labels)}
     for rec in sorted(picks, key=lambda r: -r.rank):
