@@ -26,25 +26,33 @@ class Preparation:
     """One day's preparation: its progress, and whether it ended (and how)."""
 
     day: str
-    done: int = 0
-    total: int = 0
-    stage: str | None = None  # None: embedding papers
     failed: bool = False
     papers: int = 0  # the listing's size, once prepared
     finished: threading.Event = field(default_factory=threading.Event)
+    # (done, total, stage) last heard, replaced whole: a page never reads half an update
+    last: tuple[int, int, str | None] = (0, 0, None)
 
     def heard(self, done: int, total: int, stage: str | None = None) -> None:
-        self.done, self.total, self.stage = done, total, stage
+        self.last = (done, total, stage)
+
+    @property
+    def done(self) -> int:
+        return self.last[0]
+
+    @property
+    def total(self) -> int:
+        return self.last[1]
 
     @property
     def message(self) -> str:
-        """What the waiting page says."""
+        """What the waiting page says (stage None: papers embedded)."""
+        done, total, stage = self.last
         begun = f"Preparing today's listing ({self.day})"
-        if not self.total:
+        if not total:
             return f"{begun}…"
-        if self.stage:
-            return f"{begun}: {self.stage}, step {min(self.done + 1, self.total)} of {self.total}"
-        return f"{begun}: {self.done:,} of {self.total:,} papers"
+        if stage:
+            return f"{begun}: {stage}, step {min(done + 1, total)} of {total}"
+        return f"{begun}: {done:,} of {total:,} papers"
 
 
 class DayPreparations:
