@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import select
 import sys
 
 import pytest
@@ -41,3 +44,18 @@ def test_nothing_is_drawn_when_quiet_or_not_a_terminal(
         progress(1, 2)
         progress(1, 2, "fitting the feature space")
     assert stderr.getvalue() == ""
+
+
+def test_a_terminal_that_gives_no_size_still_gets_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    master, replica = pty.openpty()  # opened without a size: 0 columns, 0 rows
+    assert os.get_terminal_size(replica).columns == 0
+    with os.fdopen(replica, "w") as stderr:
+        monkeypatch.setattr(sys, "stderr", stderr)
+        with bar("embedding papers") as progress:
+            progress(5, 5)
+        stderr.flush()
+        drawn = b""
+        while select.select([master], [], [], 0.5)[0]:
+            drawn += os.read(master, 65536)
+    os.close(master)
+    assert b"embedding papers" in drawn and b"5/5" in drawn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,9 @@ def bar(what: str, *, unit: str = "paper", quiet: bool = False) -> Iterator[Prog
             from tqdm import tqdm
 
             counted = "step" if stage else unit
-            state["bar"] = tqdm(total=total, desc=label, unit=counted, file=sys.stderr)
+            state["bar"] = tqdm(
+                total=total, desc=label, unit=counted, file=sys.stderr, **_unsized_terminal()
+            )
             state["label"] = label
         state["bar"].update(done - state["bar"].n)
 
@@ -37,3 +40,13 @@ def bar(what: str, *, unit: str = "paper", quiet: bool = False) -> Iterator[Prog
     finally:
         if "bar" in state:
             state["bar"].close()
+
+
+def _unsized_terminal() -> dict[str, int]:
+    """tqdm's size for a terminal that gives none: a pseudo-terminal opened without a size
+    says 0 columns and 0 rows, and tqdm would draw nothing (empty, or "beyond the last row")."""
+    try:
+        unsized = os.get_terminal_size(sys.stderr.fileno()).columns == 0
+    except (OSError, ValueError):  # not a real file (a test's stream)
+        unsized = False
+    return {"ncols": 80, "nrows": 24} if unsized else {}
