@@ -25,6 +25,10 @@ class Progress(Protocol):
     def __call__(self, done: int, total: int, stage: str | None = None) -> None: ...
 
 
+def unheard(done: int, total: int, stage: str | None = None) -> None:
+    """A :class:`Progress` nobody listens to."""
+
+
 class Embedder(Protocol):
     """Anything that turns texts into L2-normalized float32 rows of width ``dim``."""
 

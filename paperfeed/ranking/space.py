@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from paperfeed import lexical, memory
-from paperfeed.embed import Progress
+from paperfeed.embed import Progress, unheard
 from paperfeed.ranking.settings import RankingSettings
 
 
@@ -65,16 +65,12 @@ def space_key(texts: Sequence[str], settings: RankingSettings) -> str:
 FITTING = "fitting the feature space"
 
 
-def _unheard(done: int, total: int, stage: str | None = None) -> None:
-    """A progress nobody listens to."""
-
-
 def fit_space(
     texts: Sequence[str], settings: RankingSettings, progress: Progress | None = None
 ) -> tuple[FeatureSpace, sp.csr_matrix, sp.csr_matrix]:
     """The space fitted on ``texts``, and the texts' word and character rows in it
     (``progress`` hears of the two fits as the steps of :data:`FITTING`)."""
-    told = progress or _unheard
+    told = progress or unheard
     told(0, 2, FITTING)
     words, word_rows = lexical.fit_lexicon_with_rows(texts, max_df=settings.word_max_df)
     told(1, 2, FITTING)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from paperfeed import memory
-from paperfeed.embed import Progress
+from paperfeed.embed import Progress, unheard
 from paperfeed.ids import paper_text
 from paperfeed.ranking.ranker import ModelStore, Ranker
 from paperfeed.ranking.settings import RankingSettings
@@ -90,14 +90,13 @@ def refit(
     ranker.embed_ahead(texts, ahead, progress)
     space, background = ranker.fit(texts, progress)
     del texts
-    if progress is not None:
-        progress(0, 1, STORING)
+    told = progress or unheard
+    told(0, 1, STORING)
     with tempfile.TemporaryFile() as file:  # on disk: ~130 MB of npz with a 20k history
         background.write(file)
         file.seek(0)
         store.put_space(space.key, space.to_bytes(), file, listed)
-    if progress is not None:
-        progress(1, 1, STORING)
+    told(1, 1, STORING)
     store.release_memory()  # the pages of the background written
     memory.release()  # the history's texts
     return space
