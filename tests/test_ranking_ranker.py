@@ -8,6 +8,7 @@ from fakes import HashingEmbedder
 from ranking_data import SMALL, corpus, history, own_papers, settings
 
 from paperfeed.ranking import Ranker, packaged
+from paperfeed.ranking.ranker import TRAINING, Request
 from paperfeed.records import Feedback, Paper, Profile
 from paperfeed.store import Store
 
@@ -41,6 +42,22 @@ def test_models_are_trained_once_and_another_day_trains_nothing(ranker: Ranker) 
     tuesday = ranker.index(corpus("tue", 3, seed=2), space=monday.space)
     ranker.score_many([own_papers((0,)), own_papers((3,))], tuesday)
     assert ranker.trained == 2
+
+
+def test_a_digest_reports_the_models_it_trains_and_nothing_when_they_are_kept(
+    ranker: Ranker,
+) -> None:
+    index = ranker.index(corpus("day", 3, seed=1), history=history())
+    heard: list[tuple[int, int, str | None]] = []
+
+    def progress(done: int, total: int, stage: str | None = None) -> None:
+        heard.append((done, total, stage))
+
+    requests = [Request(Profile("me", tuple(own_papers((0,)))))]
+    ranker.digests(requests, index, progress)
+    assert heard == [(0, 1, TRAINING), (1, 1, TRAINING)]
+    ranker.digests(requests, index, progress)  # the model is kept: nothing to wait for
+    assert len(heard) == 2
 
 
 def test_the_store_keeps_spaces_and_models_for_the_next_process(tmp_path) -> None:  # type: ignore[no-untyped-def]

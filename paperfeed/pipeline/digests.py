@@ -79,7 +79,8 @@ def build_digest(
     """Rank one listing day (default: the newest in the store) for ``user`` and save it.
 
     ``prepared`` is ``prepare_day(store, day)`` when the caller ranks that day for many
-    users; without it the day is prepared here (``progress`` hears of the embedding).
+    users; without it the day is prepared here (``progress`` hears of the embedding, and of
+    the models trained).
     A user who opted in also gets the trending section (``trending`` holds its knobs).
     """
     wanted = DigestWanted(user, top, threshold)
@@ -156,7 +157,7 @@ def build_digests(
         note = nothing_listed(store, day)
         return [Digest(item.user, day, (), note=note) for item in wanted]
     requests = digest_requests(store, wanted, profiles, day)
-    return _saved_digests(store, ranker, requests, prepared, day, trending)
+    return _saved_digests(store, ranker, requests, prepared, day, trending, progress)
 
 
 def _saved_digests(
@@ -166,16 +167,17 @@ def _saved_digests(
     prepared: CandidateIndex,
     day: str,
     trending: TrendingConfig | None,
+    progress: Progress | None = None,
 ) -> list[Digest]:
     """The digests of ``requests`` on the ``prepared`` day, each saved with its trending
-    section as it is made."""
+    section as it is made (``progress`` hears of the models trained)."""
     from paperfeed.insight import capped_note
     from paperfeed.trending import trending_section
 
     cap = ranker.settings.profile_papers
     digests = []
     for request, (recs, interests) in zip(
-        requests, ranker.digests(requests, prepared), strict=True
+        requests, ranker.digests(requests, prepared, progress), strict=True
     ):
         user = request.user or ""
         rising = trending_section(store, ranker, request, recs, prepared, day, trending)

@@ -21,7 +21,14 @@ from typing import Any, BinaryIO, Protocol, runtime_checkable
 import numpy as np
 
 from paperfeed import memory
-from paperfeed.embed import Embedder, EmbeddingCache, Progress, VectorStore, default_embedder
+from paperfeed.embed import (
+    Embedder,
+    EmbeddingCache,
+    Progress,
+    VectorStore,
+    default_embedder,
+    unheard,
+)
 from paperfeed.ranking import choose, packaged, reasons, signals
 from paperfeed.ranking.background import Background, background_from_history, sample_texts
 from paperfeed.ranking.candidates import CandidateIndex, encode, texts_of
@@ -36,6 +43,8 @@ from paperfeed.records import Interest, Paper, PaperLike, Profile, Recommendatio
 #: Users scored together: one batch's signal matrices are users x candidates each.
 BATCH_USERS = 256
 _MODEL_SLOTS = 2048
+#: The stage a model's training reports (0.6 s for a typical profile, up to ~7 s).
+TRAINING = "training your models"
 _INDEX_SLOTS = 4
 
 
@@ -118,9 +127,13 @@ class Ranker:
         return self.digests([request], candidates)[0]
 
     def digests(
-        self, requests: Sequence[Request], candidates: Sequence[PaperLike] | CandidateIndex
+        self,
+        requests: Sequence[Request],
+        candidates: Sequence[PaperLike] | CandidateIndex,
+        progress: Progress | None = None,
     ) -> list[tuple[list[Recommendation], list[Interest]]]:
-        """:meth:`digest` of many users: the day's products are shared by a batch of them."""
+        """:meth:`digest` of many users: the day's products are shared by a batch of them
+        (``progress`` hears of each model trained, as the stage :data:`TRAINING`)."""
         index = self.index(candidates)
         if not len(index):
             return [([], []) for _ in requests]
@@ -128,7 +141,13 @@ class Ranker:
         for start in range(0, len(requests), BATCH_USERS):
             batch = requests[start : start + BATCH_USERS]
             models = [
-                self.model(r.profile, index.space, rated=[*r.rated, *index.papers], user=r.user)
+                self.model(
+                    r.profile,
+                    index.space,
+                    rated=[*r.rated, *index.papers],
+                    user=r.user,
+                    progress=progress,
+                )
                 for r in batch
             ]
             # rank: every signal of every user, calibrated and combined, as matrix products
@@ -224,9 +243,11 @@ class Ranker:
         *,
         rated: Sequence[Paper] = (),
         user: str | None = None,
+        progress: Progress | None = None,
     ) -> UserModel:
         """The trained models of ``profile`` in ``space``: from the memo, the store, or trained
-        now (``rated`` holds the papers its ratings refer to)."""
+        now (``rated`` holds the papers its ratings refer to; ``progress`` hears of a
+        training as the stage :data:`TRAINING`, 0 then 1 of 1)."""
         profile = as_profile(profile)
         own = self.own_papers(profile)
         ratings = ratings_of(profile.feedback, [*rated, *own]) if profile.feedback else Ratings()
@@ -238,9 +259,12 @@ class Ranker:
                 return found
         found = self._stored_model(key)
         if found is None:
+            told = progress or unheard
+            told(0, 1, TRAINING)
             background = self.background(space)
             found = train(profile.owner, own, ratings, background, self._embed, self.settings)
             self.trained += 1
+            told(1, 1, TRAINING)
             if self.models_store is not None:
                 self.models_store.put_model(key, space.key, found.to_bytes(), user)
         with self._lock:
