@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from paperfeed.records import Digest, Paper, Reason, Recommendation
-from paperfeed.web.cards import grouped_cards, paper_card, pick_card, trending_cards
+from paperfeed.web.cards import (
+    clear_display_cache,
+    grouped_cards,
+    paper_card,
+    pick_card,
+    trending_cards,
+)
 
 PAPER = Paper(
     id="2606.00001",
@@ -46,3 +52,14 @@ def test_cards_are_grouped_by_interest_and_trending_comes_in_rank_order() -> Non
     ]
     assert groups[0][1][1].rating == 1
     assert [c.rank for c in trending_cards(digest, {})] == [4, 5]
+
+
+def test_the_mail_and_the_web_clean_a_pick_once_between_them() -> None:
+    from paperfeed.deliver.common import shown_paper
+    from paperfeed.deliver.html import _pick_view
+
+    pick = Recommendation(PAPER, 1.0, 1)
+    clear_display_cache()
+    card, view = pick_card(pick, 0), _pick_view(pick)
+    assert (card.title, card.abstract) == (view.title, view.abstract)
+    assert shown_paper.cache_info().misses == 1  # one entry, found again by the other

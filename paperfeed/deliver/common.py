@@ -82,13 +82,13 @@ def snippet(text: str, limit: int = ABSTRACT_CHARS) -> str:
 
 
 @lru_cache(maxsize=CACHED_PAPERS)
-def shown_paper(
-    paper: Paper, abstract_chars: int = ABSTRACT_CHARS
-) -> tuple[str, str | None, str, str]:
+def shown_paper(paper: Paper, abstract_chars: int) -> tuple[str, str | None, str, str]:
     """Title, link, authors and abstract snippet of ``paper``, cleaned for display.
 
     Cached: cleaning LaTeX out of abstracts is most of a digest page's work, and the same
-    papers are shown again and again (on pages, in mail, to many users).
+    papers are shown again and again (on pages, in mail, to many users). ``abstract_chars``
+    has no default: the cache keys ``f(p)`` and ``f(p, 300)`` apart, so every caller spells
+    the length out and the mail and the web share one entry per paper.
     """
     return (
         display_text(paper.title) or "(untitled)",

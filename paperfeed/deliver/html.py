@@ -12,6 +12,7 @@ from functools import lru_cache
 import jinja2
 
 from paperfeed.deliver.common import (
+    ABSTRACT_CHARS,
     TRENDING_HEADING,
     clean_text,
     empty_message,
@@ -94,7 +95,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _pick_view(rec: Recommendation, vote: tuple[str, str] | None = None) -> PickView:
-    title, link, authors, abstract = shown_paper(rec.paper)
+    title, link, authors, abstract = shown_paper(rec.paper, ABSTRACT_CHARS)
     return PickView(
         rank=rec.rank,
         title=title,
