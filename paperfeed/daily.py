@@ -244,15 +244,9 @@ def run_all(
         limits=settings.limits,
     )
     day = day or store.latest_date()
-    site = urls.site(settings.base_url)
-    notes = () if site or not send else (NO_BASE_URL,)
+    job = _Job.of(store, settings, send, llm)
+    notes = () if job.site or not send else (NO_BASE_URL,)
     ranker = pipeline.ranker_for(store, embedder, settings)
-    job = _Job(
-        smtp_settings(settings) if send else None,
-        site,
-        pipeline.summarizer_for(store, settings, llm),
-        tuple(settings.deliver.webhook) if send else (),
-    )
     try:
         runs = _serve_all(store, settings, job, users, day, ranker, cluster)
     finally:
@@ -273,6 +267,16 @@ class _Job:
     site: Site | None
     summarizer: Summarizer | None
     hooks: tuple[WebhookConfig, ...]
+
+    @classmethod
+    def of(cls, store: Store, settings: Settings, send: bool, llm: httpx.Client | None) -> _Job:
+        """The delivery the settings ask for (no mail and no posts unless ``send``)."""
+        return cls(
+            smtp_settings(settings) if send else None,
+            urls.site(settings.base_url),
+            pipeline.summarizer_for(store, settings, llm),
+            tuple(settings.deliver.webhook) if send else (),
+        )
 
     def hooks_for(self, user: str) -> list[WebhookConfig]:
         """The chat channels that ``user``'s digests go to."""

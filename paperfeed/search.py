@@ -123,6 +123,19 @@ def similar(
     if indexed is not None:  # the database's vector index (PostgreSQL with pgvector)
         return _indexed_results(store, source, indexed, user, page, per_page)
     table = (table or VectorTable()).current(store, cache.embedder.name)
+    return _table_results(store, source, vector, table, user, page, per_page)
+
+
+def _table_results(
+    store: Store,
+    source: Paper,
+    vector: np.ndarray,
+    table: VectorTable,
+    user: str | None,
+    page: int,
+    per_page: int,
+) -> Results:
+    """Page ``page`` of the papers of ``table`` closest to ``vector``, ``source`` left out."""
     if not len(table.ids):
         return Results("", (), 0, page, per_page, like=source)
     scores = table.matrix @ vector
@@ -133,15 +146,9 @@ def similar(
     best = np.argsort(-scores, kind="stable")[:count]
     chosen = best[(page - 1) * per_page : page * per_page]
     papers = tuple(store.get_papers([table.ids[i] for i in chosen], user=user))
+    scored = tuple(float(scores[i]) for i in chosen)
     return Results(
-        "",
-        papers,
-        count,
-        page,
-        per_page,
-        like=source,
-        scores=tuple(float(scores[i]) for i in chosen),
-        searched=len(table.ids),
+        "", papers, count, page, per_page, like=source, scores=scored, searched=len(table.ids)
     )
 
 

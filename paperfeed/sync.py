@@ -11,7 +11,8 @@ recorded. Nothing changes when the library answers 304 Not Modified.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,22 +57,14 @@ def sync_zotero(
     client: httpx.Client | PoliteFetcher | None = None,
 ) -> SyncReport:
     """Bring ``user``'s profile in step with the Zotero library of the environment."""
-    from paperfeed.sources.http import as_fetcher, make_client
     from paperfeed.sources.zotero import ZoteroReader, library_from_env
 
     library, key = library_from_env(os.environ if env is None else env)
     scope = f"include={sorted(include)};exclude={sorted(exclude)}"
     state = store.sync_state(user, library.path)
     since = state[0] if state is not None and state[1] == scope else 0
-    owned = make_client() if client is None else None
-    http = owned if owned is not None else client
-    assert http is not None
-    try:
-        reader = ZoteroReader(as_fetcher(http, min_interval=1.0), library, key)
-        changes = reader.changes(since, include, exclude)
-    finally:
-        if owned is not None:
-            owned.close()
+    with _fetcher(client) as fetcher:
+        changes = ZoteroReader(fetcher, library, key).changes(since, include, exclude)
     if changes.unchanged:
         return SyncReport(user, library.path, since, since)
     counts = store.apply_sync(
@@ -88,3 +81,19 @@ def sync_zotero(
         counts.unchanged,
         tuple(changes.problems),
     )
+
+
+@contextmanager
+def _fetcher(client: httpx.Client | PoliteFetcher | None) -> Iterator[PoliteFetcher]:
+    """A polite fetcher (one request a second) over ``client``, or over a client of its own,
+    closed after."""
+    from paperfeed.sources.http import as_fetcher, make_client
+
+    owned = make_client() if client is None else None
+    http = owned if owned is not None else client
+    assert http is not None
+    try:
+        yield as_fetcher(http, min_interval=1.0)
+    finally:
+        if owned is not None:
+            owned.close()

@@ -6,12 +6,16 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from paperfeed.cli.base import FORMATS, Context, cli, friendly_errors, user_option
 from paperfeed.errors import PaperfeedError
 from paperfeed.sources.registry import help_lines
+
+if TYPE_CHECKING:
+    from paperfeed.records import Digest
 
 IMPORT_HELP = (
     "Add the papers of FILE (listing, BibTeX, CSL-JSON, JSONL, CSV) to USER's profile, or "
@@ -221,14 +225,7 @@ def digest(
 ) -> None:
     """Rank a day's listing (default: the newest in the store) for USER, with reasons."""
     from paperfeed.accounts import digest_options
-    from paperfeed.pipeline import (
-        build_digest,
-        check_date,
-        mark_shown,
-        render,
-        summarize,
-        summarizer_for,
-    )
+    from paperfeed.pipeline import build_digest, check_date, mark_shown, render
 
     day = check_date(day, "--date") if day else None
     user = obj.user(user)
@@ -244,16 +241,24 @@ def digest(
             progress=progress,
             trending=obj.settings.trending,
         )
-    summarizer = summarizer_for(obj.store, obj.settings)
-    try:
-        result, notes = summarize(summarizer, result)
-    finally:
-        if summarizer is not None:
-            summarizer.client.close()
+    result, notes = _summarized(obj, result)
     mark_shown(obj.store, result, channel="cli")
     click.echo(render(result, fmt, base_url=obj.settings.base_url))
     for note in notes:
         click.echo(f"note: {note}", err=True)
+
+
+def _summarized(obj: Context, result: Digest) -> tuple[Digest, list[str]]:
+    """``result`` with the summaries the config asks for, and notes of what could not be
+    summarized."""
+    from paperfeed.pipeline import summarize, summarizer_for
+
+    summarizer = summarizer_for(obj.store, obj.settings)
+    try:
+        return summarize(summarizer, result)
+    finally:
+        if summarizer is not None:
+            summarizer.client.close()
 
 
 @cli.command()

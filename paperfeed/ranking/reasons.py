@@ -162,20 +162,17 @@ def recommendations(
     settings: RankingSettings,
 ) -> list[Recommendation]:
     """The picks, best first, each with its reasons and its standardized signals."""
-    own = model.own
     groups = interest_groups(candidates, model, np.asarray(picks, dtype=np.int64), settings)
-    words = candidates.encoded.words[list(picks)] if picks else None
-    shared = (
-        shared_with_closest(words, model.word_rows[: model.n_own], candidates.space.words.terms)
-        if words is not None
-        else []
+    words = candidates.encoded.words[list(picks)]
+    shared = shared_with_closest(
+        words, model.word_rows[: model.n_own], candidates.space.words.terms
     )
     out = []
     for rank, (pick, terms) in enumerate(zip(picks, shared, strict=True), start=1):
         vector = candidates.vectors[pick]
         interest = model.interests[int(groups[rank - 1])] if groups is not None else None
         evidence = Evidence(
-            own_papers=own,
+            own_papers=model.own,
             similarities=model.vectors[: model.n_own] @ vector,
             shared=terms,
             interest=interest,

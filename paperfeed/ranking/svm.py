@@ -35,20 +35,16 @@ def svm_weights(
     better it tells the owner's words from the field's.
     """
     width = negatives.shape[1]
-    if left_out is None:
-        left_out = np.zeros(negatives.shape[0], dtype=bool)
+    left_out = np.zeros(negatives.shape[0], bool) if left_out is None else left_out
     n_background = negatives.shape[0] - int(left_out.sum())
     if positives.shape[0] == 0 or n_background + disliked.shape[0] == 0 or width == 0:
         return sp.csr_matrix((1, width), dtype=np.float32)
     negative_cost, positive_cost = balanced_costs(
         n_background + settings.disliked_weight * disliked.shape[0], positives.shape[0]
     )
-    fixed = sp.vstack([disliked, positives], format="csr", dtype=np.float32)
-    fixed_labels = np.r_[np.zeros(disliked.shape[0]), np.ones(positives.shape[0])]
-    fixed_costs = np.r_[
-        np.full(disliked.shape[0], negative_cost * settings.disliked_weight),
-        np.full(positives.shape[0], positive_cost),
-    ]
+    fixed, fixed_labels, fixed_costs = rows_of_every_round(
+        positives, disliked, (positive_cost, negative_cost * settings.disliked_weight)
+    )
     chosen = closest_negatives(negatives, positives, left_out, settings.svm_working_set)
     outside = left_out.copy()  # negatives not to add: left out, or already chosen
     outside[chosen] = True
@@ -63,6 +59,18 @@ def svm_weights(
             return largest(weights, settings.model_terms)
         outside[missing] = True
         chosen = np.sort(np.r_[chosen, missing])
+
+
+def rows_of_every_round(
+    positives: sp.csr_matrix, disliked: sp.csr_matrix, costs: tuple[float, float]
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """The rows every round of :func:`svm_weights` trains on, whatever negatives it adds:
+    the papers rated down, then the positives; their labels, and their costs from
+    ``costs`` = (a positive's, a paper rated down's)."""
+    rows = sp.vstack([disliked, positives], format="csr", dtype=np.float32)
+    labels = np.r_[np.zeros(disliked.shape[0]), np.ones(positives.shape[0])]
+    each = np.r_[np.full(disliked.shape[0], costs[1]), np.full(positives.shape[0], costs[0])]
+    return rows, labels, each
 
 
 def balanced_costs(negative_weight: float, positive_weight: float) -> tuple[float, float]:

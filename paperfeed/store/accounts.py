@@ -168,20 +168,13 @@ class AccountsMixin(UsersMixin):
                 row[0]
                 for row in self._conn.execute("SELECT id FROM papers WHERE owner = ?", (user,))
             }
-            settings = {
-                key: json.loads(value)
-                for key, value in self._conn.execute(
-                    "SELECT key, value FROM settings WHERE user = ? ORDER BY key", (user,)
-                )
-                if key not in _SECRET_SETTINGS
-            }
             return {
                 "format": ACCOUNT_FORMAT,
                 "version": ACCOUNT_VERSION,
                 "exported_at": utc_now(),
                 "user": user,
                 "email": self.email(user),
-                "settings": settings,
+                "settings": self._exported_settings(user),
                 "rules": {k: list(v) for k, v in self.rules(user).items()},
                 "papers": [
                     {**_paper_data(p), "included": inc, "upload": p.id in owned} for p, inc in links
@@ -201,6 +194,13 @@ class AccountsMixin(UsersMixin):
                     for day in self.digest_dates(user)
                 ],
             }
+
+    def _exported_settings(self, user: str) -> dict[str, Any]:
+        """``user``'s settings by key, secrets left out."""
+        rows = self._conn.execute(
+            "SELECT key, value FROM settings WHERE user = ? ORDER BY key", (user,)
+        )
+        return {key: json.loads(value) for key, value in rows if key not in _SECRET_SETTINGS}
 
     def _owned_unlinked(self, user: str, linked: set[str]) -> list[Paper]:
         rows = self._conn.execute(

@@ -116,6 +116,19 @@ def _remember_device(request: Request, response: Response, name: str) -> None:
     )
 
 
+def _throttled(request: Request, typed: str, wait: int) -> Response:
+    """The sign-in form again, with 429 and how many seconds to wait."""
+    response = render(
+        request,
+        "signin.html",
+        status=429,
+        name=typed,
+        error="Too many failed attempts; try again in a few minutes.",
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 async def sign_in(request: Request) -> Response:
     """``/signin``: the form, and on POST a session for the right name and password.
 
@@ -133,15 +146,7 @@ async def sign_in(request: Request) -> Response:
     address = request.client.host if request.client else "unknown"
     wait = context.throttle.retry_after(name, address, known_device(request, name))
     if wait:
-        response = render(
-            request,
-            "signin.html",
-            status=429,
-            name=typed,
-            error="Too many failed attempts; try again in a few minutes.",
-        )
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return _throttled(request, typed, wait)
     try:
         form = parse(SignInForm, form_data)
         ok = await blocking(check_credentials, context.store, form.user, form.password)

@@ -142,6 +142,17 @@ def _own_points(
     return points
 
 
+def _context_points(
+    listing: Sequence[Paper], listing_xy: np.ndarray, picked: set[str]
+) -> list[MapPoint]:
+    """The points of the listing's papers that were not picked."""
+    return [
+        _point(paper, x, y, "context", NO_GROUP)
+        for paper, (x, y) in zip(listing, listing_xy, strict=True)
+        if paper.id not in picked
+    ]
+
+
 def build_topic_map(
     own: Sequence[tuple[Paper, bool]],
     own_vectors: np.ndarray,
@@ -158,12 +169,7 @@ def build_topic_map(
     placed, method, height = placed_papers(own_vectors, listing_vectors, place)
     own_xy, listing_xy = placed[: len(own)], placed[len(own) :]
     own_groups = np.array([group_of.get(p.id, NO_GROUP) for p, _ in own], dtype=int)
-    picked = {rec.paper.id for rec in picks}
-    points = [
-        _point(paper, x, y, "context", NO_GROUP)
-        for paper, (x, y) in zip(listing, listing_xy, strict=True)
-        if paper.id not in picked
-    ]
+    points = _context_points(listing, listing_xy, {rec.paper.id for rec in picks})
     points += _own_points(own, own_xy, group_of, label_of)
     row_of = {paper.id: n for n, paper in enumerate(listing)}
     by_label = {label: n % COLORS for n, label in enumerate(labels)}
