@@ -40,10 +40,16 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})"
 
 
+def whole_seconds(values: list[float]) -> str:
+    """The range of ``values`` in whole seconds ("9–12", or "10" when both ends round alike)."""
+    low, high = f"{min(values):.0f}", f"{max(values):.0f}"
+    return low if low == high else f"{low}–{high}"
+
+
 def readme_sentence(first: list[float], second: list[float], load: float) -> str:
     return (
         f"On a 2-core machine the first run takes about {statistics.median(first):.0f} s: it "
-        f"loads the model and embeds the day's 530 papers ({min(first):.0f}–{max(first):.0f} s "
+        f"loads the model and embeds the day's 530 papers ({whole_seconds(first)} s "
         f"over {len(first)} runs at a load average near {load:.0f}; other work on the machine "
         "slows it). A second run reads the vectors from the store "
         f"and prints the same list in about {statistics.median(second):.0f} s. The figures come "

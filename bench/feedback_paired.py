@@ -1,0 +1,92 @@
+"""The author split's feedback simulation with each user's figures kept, and two runs paired.
+
+Usage: .venv/bin/python bench/feedback_paired.py run default|all|unigrams|words OUT.json
+       .venv/bin/python bench/feedback_paired.py compare A.json B.json
+
+``run`` does what ``paperfeed.eval.runner.feedback_simulation`` does (rate the first
+digest of 10, score again, nDCG@10 on what was not shown) with the default space or the
+open vocabulary of bench/open_vocabulary.py, and writes each user's first-digest nDCG@10
+and, when a positive is left, the before and after figures. ``compare`` pairs two runs over
+the users measured in both. The reported gain leaves out users whose every positive was in
+the first digest, so two rankings are measured on different users; pairing shows whether
+ratings help less or only the users changed (docs/relevance.md, Session 14).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from open_vocabulary import DATA, benchmark_texts, opened_fit
+
+import paperfeed.ranking.ranker as ranker_module
+from paperfeed.embed import MiniLMOnnx, NpyVectorStore
+from paperfeed.eval import DEFAULT_VECTORS
+from paperfeed.eval.authors import AuthorSplit, Task, ranking
+from paperfeed.eval.metrics import ndcg_at_k
+from paperfeed.eval.runner import author_split
+from paperfeed.ranking import CandidateIndex, Ranker
+from paperfeed.records import Feedback, Profile
+
+
+def user_figures(ranker: Ranker, index: CandidateIndex, split: AuthorSplit, task: Task) -> dict:
+    """One user's first-digest nDCG@10, and before/after one round of ratings."""
+    scores = ranker.score(task.profile, index)
+    figures: dict[str, Any] = {
+        "first": ndcg_at_k(ranking(scores, split.candidates), task.positives)
+    }
+    shown = [r.paper.id for r in ranker.digest(task.profile, index, top=10)[0]]
+    remaining = task.positives - set(shown)
+    if not remaining:
+        return figures
+    ratings = {pid: (1 if pid in task.positives else -1) for pid in shown}
+    votes = tuple(Feedback(task.user, pid, rating) for pid, rating in ratings.items())
+    rated = ranker.score(Profile(task.user, tuple(task.profile), feedback=votes), index)
+    unseen = [i for i, p in enumerate(split.candidates) if p.id not in ratings]
+    pool = [split.candidates[i] for i in unseen]
+    for name, values in (("before", scores), ("after", rated)):
+        figures[name] = ndcg_at_k(ranking(np.asarray(values)[unseen].tolist(), pool), remaining)
+    return figures
+
+
+def run(variant: str, out: Path) -> None:
+    if variant != "default":
+        ranker_module.fit_space = opened_fit(benchmark_texts("authors"), variant)  # type: ignore[assignment]
+    split, history = author_split(DATA)
+    ranker = Ranker(MiniLMOnnx(), NpyVectorStore(DEFAULT_VECTORS))
+    index = ranker.index(split.candidates, history=history)
+    figures = {task.user: user_figures(ranker, index, split, task) for task in split.tasks}
+    out.write_text(json.dumps(figures, indent=0))
+    gains = [f["after"] - f["before"] for f in figures.values() if "after" in f]
+    print(f"{variant}: {len(gains)} users measured, gain {np.mean(gains):+.4f}")
+
+
+def interval(values: list[float]) -> str:
+    data = np.asarray(values)
+    picks = np.random.default_rng(0).integers(0, len(data), (2000, len(data)))
+    low, high = np.percentile(data[picks].mean(axis=1), [2.5, 97.5])
+    return f"{data.mean():+.4f} [{low:+.4f}, {high:+.4f}]"
+
+
+def compare(first: Path, second: Path) -> None:
+    a, b = json.loads(first.read_text()), json.loads(second.read_text())
+    both = [u for u in a if "after" in a[u] and "after" in b.get(u, {})]
+    gain_a = [a[u]["after"] - a[u]["before"] for u in both]
+    gain_b = [b[u]["after"] - b[u]["before"] for u in both]
+    print(f"{len(both)} users measured in both")
+    print(f"gain, {first.stem}: {interval(gain_a)}")
+    print(f"gain, {second.stem}: {interval(gain_b)}")
+    paired = [y - x for x, y in zip(gain_a, gain_b, strict=True)]
+    print(f"paired difference of the gains: {interval(paired)}")
+    common = [u for u in a if u in b]
+    print(f"first digest, paired: {interval([b[u]['first'] - a[u]['first'] for u in common])}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "run":
+        run(sys.argv[2], Path(sys.argv[3]))
+    else:
+        compare(Path(sys.argv[2]), Path(sys.argv[3]))
