@@ -244,9 +244,9 @@ def run_all(
         limits=settings.limits,
     )
     day = day or store.latest_date()
-    job = _Job.of(store, settings, send, llm)
-    notes = () if job.site or not send else (NO_BASE_URL,)
     ranker = pipeline.ranker_for(store, embedder, settings)
+    job = _Job.of(store, settings, send, llm)  # its summarizer's client is closed below
+    notes = () if job.site or not send else (NO_BASE_URL,)
     try:
         runs = _serve_all(store, settings, job, users, day, ranker, cluster)
     finally:
