@@ -7,8 +7,9 @@ candidates and own papers) that the fit left out is added, with its IDF from the
 document frequency (0 for most of them, the rarest weight). A hashed space would give an
 unseen term the same treatment, so this measures what one would be worth before building
 it. ``all``: words, bigrams and character 4-grams; ``unigrams``: single words and character
-4-grams; ``words``: words and bigrams only. Prints the default's table (author split: with
-its held-out half and the feedback simulation). Figures are in docs/relevance.md, Session 14.
+4-grams; ``words``: words and bigrams only. Prints the default and the open vocabulary in one
+table, with the paired difference (author split: and its held-out half; the feedback
+simulation is bench/feedback_paired.py's). Figures are in docs/relevance.md, Session 14.
 """
 
 from __future__ import annotations
@@ -25,8 +26,14 @@ import paperfeed.ranking.ranker as ranker_module
 from paperfeed import lexical
 from paperfeed.chargrams import fit_grams
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
-from paperfeed.eval import DEFAULT_VECTORS, goldstandard
-from paperfeed.eval.runner import DEFAULT_NAME, author_split, run_authors, run_goldstandard
+from paperfeed.eval import DEFAULT_VECTORS, authors, goldstandard
+from paperfeed.eval.runner import (
+    DEFAULT_NAME,
+    HISTORY_CUTOFF,
+    author_split,
+    methods,
+    read_history,
+)
 from paperfeed.ranking import RankingSettings, to_papers
 from paperfeed.ranking.candidates import texts_of
 from paperfeed.ranking.space import FeatureSpace
@@ -80,11 +87,15 @@ def extended(lexicon: lexical.Lexicon, terms: list[str], idf: np.ndarray) -> lex
     return lexical.Lexicon(vocabulary, joined, lexicon.bigrams, lexicon.chars)
 
 
-def opened_fit(extra: Sequence[str], variant: str):
+def opened_fit(extra: Sequence[str], variant: str, active: dict[str, bool] | None = None):
+    """A fit of the space that opens it to ``extra``'s terms (while ``active["open"]``)."""
+
     def fit(
         texts: Sequence[str], settings: RankingSettings, progress=None
     ) -> tuple[FeatureSpace, sp.csr_matrix, sp.csr_matrix]:
-        space, _, _ = FIT(texts, settings, progress)
+        space, word_rows, char_rows = FIT(texts, settings, progress)
+        if active is not None and not active["open"]:
+            return space, word_rows, char_rows
         words = with_words(
             space.words,
             texts,
@@ -116,12 +127,28 @@ def benchmark_texts(which: str) -> list[str]:
 
 
 def main(which: str, variant: str) -> None:
-    ranker_module.fit_space = opened_fit(benchmark_texts(which), variant)  # type: ignore[assignment]
+    """The default and the open vocabulary, each with a Ranker of its own, in one table
+    with the paired difference."""
+    active = {"open": False}
+    ranker_module.fit_space = opened_fit(benchmark_texts(which), variant, active)  # type: ignore[assignment]
     started = time.perf_counter()
-    run = run_goldstandard if which == "gold" else run_authors
-    table = run(
-        DATA, store=NpyVectorStore(DEFAULT_VECTORS), embedder=MiniLMOnnx(), only=[DEFAULT_NAME]
-    )
+    store, embedder = NpyVectorStore(DEFAULT_VECTORS), MiniLMOnnx()
+    split, history = author_split(DATA) if which == "authors" else (None, [])
+    history = history or read_history(DATA, HISTORY_CUTOFF)
+    results: list = []
+    for name, opened in ((DEFAULT_NAME, False), (f"open vocabulary ({variant})", True)):
+        active["open"] = opened
+        score = methods(embedder, store, history=history)[0][DEFAULT_NAME]
+        if split is None:
+            results.append(goldstandard.evaluate_method(DATA / "goldstandard", name, score))
+        else:
+            results.append(authors.evaluate_method(split, name, score))
+        print(f"  {name}: done", flush=True)
+    if split is None:
+        table = goldstandard.goldstandard_table(results, reference=DEFAULT_NAME)
+    else:
+        halves = [authors.held_out_half(r) for r in results]
+        table = authors.authors_table([*results, *halves], reference=DEFAULT_NAME)
     print(table.to_markdown())
     print(f"{which}, open vocabulary ({variant}): {time.perf_counter() - started:.0f} s")
 
