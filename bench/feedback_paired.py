@@ -3,10 +3,10 @@
 Usage: .venv/bin/python bench/feedback_paired.py run default|all|unigrams|words OUT.json
        .venv/bin/python bench/feedback_paired.py compare A.json B.json
 
-``run`` does what ``paperfeed.eval.runner.feedback_simulation`` does (rate the first
-digest of 10, score again, nDCG@10 on what was not shown) with the default space or the
-open vocabulary of bench/open_vocabulary.py, and writes each user's first-digest nDCG@10
-and, when a positive is left, the before and after figures. ``compare`` pairs two runs over
+``run`` runs ``paperfeed.eval.runner.feedback_simulation`` (rate the first digest of 10,
+score again, nDCG@10 on what was not shown) with the default space or the open vocabulary
+of bench/open_vocabulary.py, and writes each user's first-digest nDCG@10 and, when a
+positive is left, the before and after figures. ``compare`` pairs two runs over
 the users measured in both. The reported gain leaves out users whose every positive was in
 the first digest, so two rankings are measured on different users; pairing shows whether
 ratings help less or only the users changed (docs/relevance.md, Session 14).
@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from open_vocabulary import DATA, benchmark_texts, opened_fit
@@ -25,31 +24,10 @@ from open_vocabulary import DATA, benchmark_texts, opened_fit
 import paperfeed.ranking.ranker as ranker_module
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS
-from paperfeed.eval.authors import AuthorSplit, Task, ranking
+from paperfeed.eval.authors import ranking
 from paperfeed.eval.metrics import ndcg_at_k
-from paperfeed.eval.runner import author_split
-from paperfeed.ranking import CandidateIndex, Ranker
-from paperfeed.records import Feedback, Profile
-
-
-def user_figures(ranker: Ranker, index: CandidateIndex, split: AuthorSplit, task: Task) -> dict:
-    """One user's first-digest nDCG@10, and before/after one round of ratings."""
-    scores = ranker.score(task.profile, index)
-    figures: dict[str, Any] = {
-        "first": ndcg_at_k(ranking(scores, split.candidates), task.positives)
-    }
-    shown = [r.paper.id for r in ranker.digest(task.profile, index, top=10)[0]]
-    remaining = task.positives - set(shown)
-    if not remaining:
-        return figures
-    ratings = {pid: (1 if pid in task.positives else -1) for pid in shown}
-    votes = tuple(Feedback(task.user, pid, rating) for pid, rating in ratings.items())
-    rated = ranker.score(Profile(task.user, tuple(task.profile), feedback=votes), index)
-    unseen = [i for i, p in enumerate(split.candidates) if p.id not in ratings]
-    pool = [split.candidates[i] for i in unseen]
-    for name, values in (("before", scores), ("after", rated)):
-        figures[name] = ndcg_at_k(ranking(np.asarray(values)[unseen].tolist(), pool), remaining)
-    return figures
+from paperfeed.eval.runner import Paperfeed, author_split, feedback_simulation
+from paperfeed.ranking import Ranker
 
 
 def run(variant: str, out: Path) -> None:
@@ -58,9 +36,19 @@ def run(variant: str, out: Path) -> None:
     split, history = author_split(DATA)
     ranker = Ranker(MiniLMOnnx(), NpyVectorStore(DEFAULT_VECTORS))
     index = ranker.index(split.candidates, history=history)
-    figures = {task.user: user_figures(ranker, index, split, task) for task in split.tasks}
+    figures: dict[str, dict[str, float]] = {
+        task.user: {
+            "first": ndcg_at_k(
+                ranking(ranker.score(task.profile, index), split.candidates), task.positives
+            )
+        }
+        for task in split.tasks
+    }
+    result = feedback_simulation(split, Paperfeed(ranker, history))
+    for user, before, after in zip(result.users, result.before, result.after, strict=True):
+        figures[user] |= {"before": before, "after": after}
     out.write_text(json.dumps(figures, indent=0))
-    gains = [f["after"] - f["before"] for f in figures.values() if "after" in f]
+    gains = [after - before for before, after in zip(result.before, result.after, strict=True)]
     print(f"{variant}: {len(gains)} users measured, gain {np.mean(gains):+.4f}")
 
 

@@ -133,8 +133,10 @@ def main(which: str, variant: str) -> None:
     ranker_module.fit_space = opened_fit(benchmark_texts(which), variant, active)  # type: ignore[assignment]
     started = time.perf_counter()
     store, embedder = NpyVectorStore(DEFAULT_VECTORS), MiniLMOnnx()
-    split, history = author_split(DATA) if which == "authors" else (None, [])
-    history = history or read_history(DATA, HISTORY_CUTOFF)
+    if which == "authors":
+        split, history = author_split(DATA)
+    else:
+        split, history = None, read_history(DATA, HISTORY_CUTOFF)
     results: list = []
     for name, opened in ((DEFAULT_NAME, False), (f"open vocabulary ({variant})", True)):
         active["open"] = opened

@@ -117,5 +117,6 @@ def test_simulate_feedback_measures_unseen_papers_only(tmp_path: Path) -> None:
     result = authors.simulate_feedback(split, digest, rescore, base)
     assert seen_ratings == [{"2603.00003": -1}, {"2603.00003": -1}]
     assert result.after == [1.0, 1.0]
+    assert result.users == [task.user for task in split.tasks]  # both had a positive left
     assert result.before[0] == pytest.approx(1 / __import__("math").log2(3))
     assert "before" in authors.feedback_notes(result)[0]

@@ -179,6 +179,7 @@ class FeedbackResult:
     before: list[float]
     after: list[float]
     skipped: int  # users whose every positive was in the first digest
+    users: list[str]  # the users measured, in the order of ``before`` and ``after``
 
 
 def simulate_feedback(
@@ -195,6 +196,7 @@ def simulate_feedback(
     """
     before: list[float] = []
     after: list[float] = []
+    users: list[str] = []
     skipped = 0
     for task in split.tasks:
         shown = digest(task)
@@ -202,13 +204,14 @@ def simulate_feedback(
         if not remaining:
             skipped += 1
             continue
+        users.append(task.user)
         ratings = {pid: (1 if pid in task.positives else -1) for pid in shown}
         unseen = [i for i, p in enumerate(split.candidates) if p.id not in ratings]
         pool = [split.candidates[i] for i in unseen]
         for scores, out in ((base(task), before), (rescore(task, ratings), after)):
             kept = np.asarray(scores)[unseen].tolist()
             out.append(ndcg_at_k(ranking(kept, pool), remaining, 10))
-    return FeedbackResult(before, after, skipped)
+    return FeedbackResult(before, after, skipped, users)
 
 
 def feedback_notes(result: FeedbackResult) -> list[str]:
