@@ -1,13 +1,14 @@
 """The author split's feedback simulation with each user's figures kept, and two runs paired.
 
-Usage: .venv/bin/python bench/feedback_paired.py run default|all|unigrams|words OUT.json
+Usage: .venv/bin/python bench/feedback_paired.py run OUT.json [SETTING=VALUE ...]
        .venv/bin/python bench/feedback_paired.py compare A.json B.json
 
 ``run`` runs ``paperfeed.eval.runner.feedback_simulation`` (rate the first digest of 10,
-score again, nDCG@10 on what was not shown) with the default space or the open vocabulary
-of bench/open_vocabulary.py, and writes each user's first-digest nDCG@10 and, when a
-positive is left, the before and after figures. ``compare`` pairs two runs over
-the users measured in both. The reported gain leaves out users whose every positive was in
+score again, nDCG@10 on what was not shown) with the default ranking, or with the ranking
+settings given (``word_hashed=0 char_hashed=0``: the vocabulary of the history alone, as
+before Session 15), and writes each user's first-digest nDCG@10 and, when a positive is
+left, the before and after figures. ``compare`` pairs two runs over the users measured in
+both. The reported gain leaves out users whose every positive was in
 the first digest, so two rankings are measured on different users; pairing shows whether
 ratings help less or only the users changed (docs/relevance.md, Session 14).
 """
@@ -19,22 +20,23 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from open_vocabulary import DATA, benchmark_texts, opened_fit
 
-import paperfeed.ranking.ranker as ranker_module
 from paperfeed.embed import MiniLMOnnx, NpyVectorStore
 from paperfeed.eval import DEFAULT_VECTORS
 from paperfeed.eval.authors import ranking
 from paperfeed.eval.metrics import ndcg_at_k
 from paperfeed.eval.runner import Paperfeed, author_split, feedback_simulation
 from paperfeed.ranking import Ranker
+from paperfeed.ranking.settings import settings_from
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def run(variant: str, out: Path) -> None:
-    if variant != "default":
-        ranker_module.fit_space = opened_fit(benchmark_texts("authors"), variant)  # type: ignore[assignment]
+def run(out: Path, assignments: list[str]) -> None:
+    table = dict(a.split("=", 1) for a in assignments)
+    settings = settings_from(table)
     split, history = author_split(DATA)
-    ranker = Ranker(MiniLMOnnx(), NpyVectorStore(DEFAULT_VECTORS))
+    ranker = Ranker(MiniLMOnnx(), NpyVectorStore(DEFAULT_VECTORS), settings)
     index = ranker.index(split.candidates, history=history)
     figures: dict[str, dict[str, float]] = {
         task.user: {
@@ -49,7 +51,8 @@ def run(variant: str, out: Path) -> None:
         figures[user] |= {"before": before, "after": after}
     out.write_text(json.dumps(figures, indent=0))
     gains = [after - before for before, after in zip(result.before, result.after, strict=True)]
-    print(f"{variant}: {len(gains)} users measured, gain {np.mean(gains):+.4f}")
+    name = " ".join(assignments) or "default"
+    print(f"{name}: {len(gains)} users measured, gain {np.mean(gains):+.4f}")
 
 
 def interval(values: list[float]) -> str:
@@ -75,6 +78,6 @@ def compare(first: Path, second: Path) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "run":
-        run(sys.argv[2], Path(sys.argv[3]))
+        run(Path(sys.argv[2]), sys.argv[3:])
     else:
         compare(Path(sys.argv[2]), Path(sys.argv[3]))

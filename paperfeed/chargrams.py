@@ -10,6 +10,7 @@ this way takes a second or two instead of half a minute.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -25,6 +26,8 @@ _DOC_BITS = np.uint64(31)
 #: until all are merged), smaller ones while counting into the matrix (which is held).
 _FREQ_CHUNK_CHARS = 1 << 20
 _COUNT_CHUNK_CHARS = 1 << 18
+#: Fibonacci hashing of an ASCII gram's id into the hashed columns (see :func:`buckets`).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def char_grams(text: str, n: int) -> list[str]:
@@ -106,6 +109,25 @@ class GramIds:
         return doc[valid], codes[valid]
 
 
+def buckets(ids: GramIds, grams: np.ndarray, hashed: int) -> np.ndarray:
+    """The hashed column (0 to ``hashed`` - 1) of each gram id: stable across processes, so
+    a gram no vocabulary holds lands in the same column in every text and every run."""
+    ascii_grams = grams < _STRING_IDS
+    out = np.empty(len(grams), dtype=np.int64)
+    with np.errstate(over="ignore"):
+        mixed = (grams[ascii_grams] * _GOLDEN) >> np.uint64(32)
+    out[ascii_grams] = (mixed % np.uint64(hashed)).astype(np.int64)
+    for at in np.flatnonzero(~ascii_grams):
+        out[at] = zlib.crc32(ids.term(int(grams[at])).encode()) % hashed
+    return out
+
+
+def bucket_of(gram: str, n: int, hashed: int) -> int:
+    """The hashed column of one gram, as :func:`buckets` finds it in a text."""
+    ids = GramIds(n)
+    return int(buckets(ids, np.array([ids.of_string(gram)], dtype=np.uint64), hashed)[0])
+
+
 def _count_rows(docs: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
     """A CSR matrix of how often each (doc, column) pair occurs."""
     ones = np.ones(len(docs), dtype=np.float32)
@@ -124,10 +146,11 @@ def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_grams(
-    texts: Sequence[str], n: int, *, min_df: int, max_df: float
+    texts: Sequence[str], n: int, *, min_df: int, max_df: float, hashed: int = 0
 ) -> tuple[list[str], np.ndarray, sp.csr_matrix]:
     """The grams of ``texts`` in at least ``min_df`` and at most ``max_df`` of them (sorted),
-    their document frequencies, and the texts' counts over them.
+    their document frequencies, and the texts' counts over them (with ``hashed``, the rarer
+    grams counted in that many hashed columns after the kept ones; see :func:`buckets`).
 
     Two passes over chunks of the texts (:func:`_chunks`): the first finds the document
     frequencies, the second writes the counts of the kept grams straight into the matrix's
@@ -140,9 +163,12 @@ def fit_grams(
     order = sorted(range(len(terms)), key=terms.__getitem__)
     column = np.full(len(unique), -1, dtype=np.int64)
     column[np.flatnonzero(kept)[order]] = np.arange(len(order))
-    nnz = int(doc_freq[kept].sum())
+    if hashed:
+        rare = doc_freq < min_df
+        column[rare] = len(order) + buckets(ids, unique[rare], hashed)
+    nnz = int(doc_freq[column >= 0].sum())
     chunks = _chunks(texts, _COUNT_CHUNK_CHARS)
-    counts = _kept_counts(ids, texts, chunks, (unique, column), (len(order), nnz))
+    counts = _kept_counts(ids, texts, chunks, (unique, column), (len(order) + hashed, nnz))
     return [terms[i] for i in order], doc_freq[kept][order], counts
 
 
@@ -218,20 +244,28 @@ def _kept_counts(
         at += len(order)
     indptr = np.r_[0, np.cumsum(lengths)]
     matrix = sp.csr_matrix((data, indices, indptr), shape=(len(texts), width))
+    matrix.sum_duplicates()  # two rare grams of a text may share a hashed column
     matrix.sort_indices()
     return matrix
 
 
-def count_grams(texts: Sequence[str], n: int, vocabulary: dict[str, int]) -> sp.csr_matrix:
-    """Counts of the grams of ``texts`` over ``vocabulary`` (unknown grams dropped)."""
+def count_grams(
+    texts: Sequence[str], n: int, vocabulary: dict[str, int], hashed: int = 0
+) -> sp.csr_matrix:
+    """Counts of the grams of ``texts`` over ``vocabulary``; unknown grams are dropped, or
+    with ``hashed`` counted in that many hashed columns after it (see :func:`buckets`)."""
     ids = GramIds(n)
     known = np.array([ids.of_string(t) for t in vocabulary], dtype=np.uint64)
     columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
     order = np.argsort(known)
     known, columns = known[order], columns[order]
     docs, grams = ids.of_texts(texts)
-    if not len(known):
-        return sp.csr_matrix((len(texts), len(vocabulary)), dtype=np.float32)
-    at = np.minimum(np.searchsorted(known, grams), len(known) - 1)
-    found = known[at] == grams
-    return _count_rows(docs[found], columns[at[found]], (len(texts), len(vocabulary)))
+    shape = (len(texts), len(vocabulary) + hashed)
+    at = np.minimum(np.searchsorted(known, grams), max(len(known) - 1, 0))
+    found = known[at] == grams if len(known) else np.zeros(len(grams), dtype=bool)
+    cols = np.full(len(grams), -1, dtype=np.int64)
+    cols[found] = columns[at[found]]
+    if hashed:
+        cols[~found] = len(vocabulary) + buckets(ids, grams[~found], hashed)
+    kept = cols >= 0
+    return _count_rows(docs[kept], cols[kept], shape)

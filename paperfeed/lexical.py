@@ -8,16 +8,17 @@ with sublinear term frequency, so a dot product is a cosine.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
 
-from paperfeed.chargrams import count_grams, fit_grams
+from paperfeed.chargrams import bucket_of, char_grams, count_grams, fit_grams
 from paperfeed.tokens import analyze, analyze_once, is_boilerplate
 
 #: Values (and rows) scaled at once by :func:`tfidf_rows` (and :func:`normalize_sparse`).
@@ -25,49 +26,118 @@ _BLOCK_VALUES = 1 << 20
 _BLOCK_ROWS = 2048
 
 
+class Terms(Protocol):
+    """The term of a column (a list of terms, or :class:`TermNames`)."""
+
+    def __getitem__(self, column: int, /) -> str: ...
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Vocabulary and IDF of a background corpus: turns texts into TF-IDF rows.
 
     Its terms are words and bigrams, or with ``chars`` = n the character n-grams inside
-    words (the spelling of a text: method names, compounds, inflections).
+    words (the spelling of a text: method names, compounds, inflections). With ``hashed``,
+    a term the vocabulary lacks (a method named after the fit, a bigram the corpus had once)
+    is counted in one of that many columns after the vocabulary, chosen by a stable hash of
+    the term, at the IDF of a term the corpus never had; ``common`` terms (in more than
+    ``max_df`` of the corpus) stay out. ``idf`` covers every column.
     """
 
     vocabulary: dict[str, int]
     idf: np.ndarray
     bigrams: bool = True
     chars: int = 0
+    hashed: int = 0
+    common: frozenset[str] = frozenset()
 
     @cached_property
     def terms(self) -> list[str]:
-        """Term of each column (built once: the vocabulary holds hundreds of thousands)."""
+        """Term of each vocabulary column (built once: the vocabulary holds hundreds of
+        thousands); hashed columns are named from texts by :meth:`term_names`."""
         out = [""] * len(self.vocabulary)
         for term, col in self.vocabulary.items():
             out[col] = term
         return out
 
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw term counts of ``texts`` over this vocabulary (unknown terms dropped)."""
+        """Raw term counts of ``texts`` over this lexicon's columns."""
         if self.chars:
-            return count_grams(texts, self.chars, self.vocabulary)
-        return count_matrix([analyze(t, self.bigrams) for t in texts], self.vocabulary)
+            return count_grams(texts, self.chars, self.vocabulary, self.hashed)
+        docs = [analyze(t, self.bigrams) for t in texts]
+        return count_matrix(docs, self.vocabulary, self.hashed, self.common)
 
     def tfidf(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sublinear-tf, IDF-weighted, L2-normalized rows of ``texts``."""
         return tfidf_rows(self.counts(texts), self.idf)
 
+    def term_names(self, texts: Sequence[str]) -> TermNames:
+        """The term of every column, hashed columns named by the terms ``texts`` put there."""
+        return TermNames(self, texts)
 
-def count_matrix(docs: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> sp.csr_matrix:
-    """A documents x vocabulary matrix of term counts."""
+    def hashed_names(self, texts: Sequence[str]) -> dict[int, str]:
+        """The hashed columns of ``texts`` and a term of theirs in each (the first one met:
+        within a few texts, two terms rarely share a column)."""
+        named: dict[int, str] = {}
+        for text in texts:
+            terms = char_grams(text, self.chars) if self.chars else analyze(text, self.bigrams)
+            for term in dict.fromkeys(terms):  # each once, in the text's order
+                if term not in self.vocabulary and term not in self.common:
+                    named.setdefault(self._hashed_column(term), term)
+        return named
+
+    def _hashed_column(self, term: str) -> int:
+        if self.chars:
+            return len(self.vocabulary) + bucket_of(term, self.chars, self.hashed)
+        return len(self.vocabulary) + word_bucket(term, self.hashed)
+
+
+class TermNames:
+    """The terms of a lexicon's columns: its vocabulary's, then hashed ones named from
+    texts, once one is asked for (an unnamed column is "", which nothing shows)."""
+
+    def __init__(self, lexicon: Lexicon, texts: Sequence[str]) -> None:
+        self.lexicon, self.texts = lexicon, texts
+        self._hashed: dict[int, str] | None = None
+
+    def __getitem__(self, column: int, /) -> str:
+        if column < len(self.lexicon.vocabulary):
+            return self.lexicon.terms[column]
+        if self._hashed is None:
+            self._hashed = self.lexicon.hashed_names(self.texts)
+        return self._hashed.get(int(column), "")
+
+
+def word_bucket(term: str, hashed: int) -> int:
+    """The hashed column (0 to ``hashed`` - 1) of a word or bigram: stable across processes
+    (Python's own ``hash`` of a string is not)."""
+    return zlib.crc32(term.encode()) % hashed
+
+
+def count_matrix(
+    docs: Sequence[Sequence[str]],
+    vocabulary: dict[str, int],
+    hashed: int = 0,
+    common: frozenset[str] = frozenset(),
+) -> sp.csr_matrix:
+    """A documents x columns matrix of term counts: the vocabulary's, then ``hashed``
+    columns for the other terms, ``common`` ones left out (no hashed columns: dropped)."""
     indptr: list[int] = [0]
     indices: list[int] = []
     data: list[int] = []
+    width = len(vocabulary)
     for doc in docs:
-        counted = Counter(vocabulary[t] for t in doc if t in vocabulary)
+        counted: Counter[int] = Counter()
+        for term in doc:
+            column = vocabulary.get(term)
+            if column is not None:
+                counted[column] += 1
+            elif hashed and term not in common:
+                counted[width + word_bucket(term, hashed)] += 1
         indices.extend(counted.keys())
         data.extend(counted.values())
         indptr.append(len(indices))
-    shape = (len(docs), len(vocabulary))
+    shape = (len(docs), width + hashed)
     matrix = sp.csr_matrix((np.array(data, np.float32), indices, indptr), shape=shape)
     matrix.sort_indices()
     return matrix
@@ -86,29 +156,43 @@ def fit_lexicon(
 
 
 def fit_lexicon_with_rows(
-    texts: Sequence[str], *, max_df: float = 0.5, bigrams: bool = True
+    texts: Sequence[str], *, max_df: float = 0.5, bigrams: bool = True, hashed: int = 0
 ) -> tuple[Lexicon, sp.csr_matrix]:
     """:func:`fit_lexicon` plus the TF-IDF rows of the same texts, each text analyzed once
-    (a background of tens of thousands of papers would not fit the analysis memo)."""
+    (a background of tens of thousands of papers would not fit the analysis memo); with
+    ``hashed`` columns for the terms the vocabulary leaves out (see :class:`Lexicon`)."""
     docs = (analyze_once(text, bigrams) for text in texts)  # not through the memo
-    return _lexicon_with_rows(docs, min_df=1, max_df=max_df, bigrams=bigrams, chars=0)
+    return _lexicon_with_rows(
+        docs, min_df=1, max_df=max_df, bigrams=bigrams, chars=0, hashed=hashed
+    )
 
 
 def fit_char_lexicon_with_rows(
-    texts: Sequence[str], n: int = 4, *, min_df: int = 2
+    texts: Sequence[str], n: int = 4, *, min_df: int = 2, hashed: int = 0
 ) -> tuple[Lexicon, sp.csr_matrix]:
     """A lexicon of the character ``n``-grams within words (lower-cased, a word padded with
-    a space each side) found in at least ``min_df`` of the ``texts``, and the texts' rows."""
-    terms, doc_freq, counts = fit_grams(texts, n, min_df=min_df, max_df=1.0)
-    lexicon = Lexicon({t: i for i, t in enumerate(terms)}, _idf(doc_freq, len(texts)), False, n)
+    a space each side) found in at least ``min_df`` of the ``texts``, and the texts' rows
+    (with ``hashed`` columns for the rarer grams, see :class:`Lexicon`)."""
+    terms, doc_freq, counts = fit_grams(texts, n, min_df=min_df, max_df=1.0, hashed=hashed)
+    idf = _idf(np.r_[doc_freq, np.zeros(hashed, np.int64)], len(texts))
+    lexicon = Lexicon({t: i for i, t in enumerate(terms)}, idf, False, n, hashed)
     return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
 
 
 def _lexicon_with_rows(
-    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float, bigrams: bool, chars: int
+    docs: Iterable[Sequence[str]],
+    *,
+    min_df: int,
+    max_df: float,
+    bigrams: bool,
+    chars: int,
+    hashed: int = 0,
 ) -> tuple[Lexicon, sp.csr_matrix]:
-    vocabulary, doc_freq, counts = _fit_counts(docs, min_df=min_df, max_df=max_df)
-    lexicon = Lexicon(vocabulary, _idf(doc_freq, counts.shape[0]), bigrams, chars)
+    vocabulary, doc_freq, counts, common = _fit_counts(
+        docs, min_df=min_df, max_df=max_df, hashed=hashed
+    )
+    idf = _idf(np.r_[doc_freq, np.zeros(hashed, np.int64)], counts.shape[0])
+    lexicon = Lexicon(vocabulary, idf, bigrams, chars, hashed, common)
     return lexicon, tfidf_rows(counts, lexicon.idf, in_place=True)
 
 
@@ -118,17 +202,25 @@ def _idf(doc_freq: np.ndarray, n_docs: int) -> np.ndarray:
 
 
 def _fit_counts(
-    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float
-) -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
+    docs: Iterable[Sequence[str]], *, min_df: int, max_df: float, hashed: int = 0
+) -> tuple[dict[str, int], np.ndarray, sp.csr_matrix, frozenset[str]]:
     """The kept terms of ``docs`` (see :func:`_kept_terms`) with their document
-    frequencies, and the docs' term counts over them."""
+    frequencies, the docs' term counts over them (and over ``hashed`` columns for the
+    rarer terms), and the terms left out for being too common."""
     ids_of, ids, values, sizes = _term_ids(docs)
     doc_freq = np.bincount(ids, minlength=len(ids_of))
     kept = _kept_terms(((t, doc_freq[i]) for t, i in ids_of.items()), len(sizes), min_df, max_df)
     old_id = np.array([ids_of[t] for t in kept], dtype=np.int64)
-    del ids_of
+    too_common = doc_freq > _ceiling(len(sizes), max_df)
+    common = frozenset(t for t, i in ids_of.items() if too_common[i])
     new_col = np.full(len(doc_freq), -1, dtype=np.int32)
     new_col[old_id] = np.arange(len(kept), dtype=np.int32)
+    if hashed:
+        rare = np.flatnonzero((new_col < 0) & ~too_common)
+        every_term = list(ids_of)  # in id order: ids were given as terms were first met
+        new_col[rare] = [len(kept) + word_bucket(every_term[i], hashed) for i in rare]
+        del every_term
+    del ids_of
     columns = new_col[ids]
     del ids
     keep = columns >= 0
@@ -138,9 +230,10 @@ def _fit_counts(
         lengths[sizes > 0] = np.add.reduceat(keep, starts[sizes > 0], dtype=np.int64)
     columns, values = columns[keep], values[keep]
     indptr = np.r_[0, np.cumsum(lengths)]
-    counts = sp.csr_matrix((values, columns, indptr), shape=(len(sizes), len(kept)))
+    counts = sp.csr_matrix((values, columns, indptr), shape=(len(sizes), len(kept) + hashed))
+    counts.sum_duplicates()  # two rare terms of a doc may share a hashed column
     counts.sort_indices()
-    return {t: i for i, t in enumerate(kept)}, doc_freq[old_id], counts
+    return {t: i for i, t in enumerate(kept)}, doc_freq[old_id], counts, common
 
 
 def _term_ids(
@@ -169,10 +262,15 @@ def _kept_terms(
 ) -> list[str]:
     """Terms in at least ``min_df`` docs (a bigram at least 2) and at most ``max_df`` of
     them, sorted."""
-    ceiling = max_df * n_docs if n_docs > 10 else n_docs
+    ceiling = _ceiling(n_docs, max_df)
     return sorted(
         t for t, df in doc_freqs if df <= ceiling and df >= (max(min_df, 2) if " " in t else min_df)
     )
+
+
+def _ceiling(n_docs: int, max_df: float) -> float:
+    """The most documents a kept term may be in (no ceiling on a corpus of ten or fewer)."""
+    return max_df * n_docs if n_docs > 10 else n_docs
 
 
 def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, in_place: bool = False) -> sp.csr_matrix:
@@ -218,21 +316,15 @@ def cosine(a: sp.spmatrix, b: sp.spmatrix) -> np.ndarray:
     return np.asarray((a @ b.T).todense(), dtype=np.float32)
 
 
-def shared_terms(a: sp.spmatrix, b: sp.spmatrix, terms: Sequence[str], k: int = 5) -> list[str]:
-    """The ``k`` terms that contribute most to the cosine of two single rows, best first.
+def top_terms(
+    columns: np.ndarray, contributions: np.ndarray, terms: Terms, k: int = 5
+) -> list[str]:
+    """The ``k`` terms of ``columns`` with the largest ``contributions`` (to a cosine, say),
+    best first; zero contributions and unnamed columns are never chosen.
 
     A bigram counts double (it stands for two words); a term sharing a word with one already
     chosen is skipped, so "language model" does not come with "language" and "model" again.
     """
-    product = sp.csr_matrix(a).multiply(sp.csr_matrix(b)).tocsr()
-    return top_terms(product.indices, product.data, terms, k)
-
-
-def top_terms(
-    columns: np.ndarray, contributions: np.ndarray, terms: Sequence[str], k: int = 5
-) -> list[str]:
-    """The ``k`` terms of ``columns`` with the largest ``contributions`` (see
-    :func:`shared_terms`; zero contributions are never chosen)."""
     keep = contributions > 0
     columns, contributions = columns[keep], contributions[keep]
     words = [len(terms[col].split()) for col in columns]
@@ -240,7 +332,9 @@ def top_terms(
     chosen: list[str] = []
     for col in columns[order]:
         term = terms[col]
-        if is_boilerplate(term) or any(set(term.split()) & set(c.split()) for c in chosen):
+        if not term or is_boilerplate(term):
+            continue
+        if any(set(term.split()) & set(c.split()) for c in chosen):
             continue
         chosen.append(term)
         if len(chosen) == k:

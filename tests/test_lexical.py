@@ -1,10 +1,14 @@
 """Tests of paperfeed.lexical: TF-IDF rows, character lexicons, cosines, shared terms."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from paperfeed import lexical
+from paperfeed import chargrams, lexical
 
 
 def test_tfidf_rows_are_unit_length_and_sublinear() -> None:
@@ -39,7 +43,12 @@ def test_cosine_of_identical_texts_is_one_and_of_disjoint_zero() -> None:
     assert sims[0, 1] == 0.0
 
 
-def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> None:
+def shared(a, b, terms, k: int = 5) -> list[str]:
+    product = a.multiply(b).tocsr()
+    return lexical.top_terms(product.indices, product.data, terms, k)
+
+
+def test_top_terms_prefers_the_biggest_contributions_without_repeats() -> None:
     texts = [
         "language models for reasoning in this paper",
         "language models and reasoning paper",
@@ -48,12 +57,12 @@ def test_shared_terms_prefers_the_biggest_contributions_without_repeats() -> Non
     ]
     lexicon = lexical.fit_lexicon(texts, max_df=1.0)
     rows = lexicon.tfidf(texts[:2])
-    terms = lexical.shared_terms(rows[0], rows[1], lexicon.terms, k=3)
+    terms = shared(rows[0], rows[1], lexicon.terms, k=3)
     assert "language model" in terms
     assert "reasoning" in terms
     assert "language" not in terms and "model" not in terms
     assert "paper" not in terms  # boilerplate is never shown
-    assert lexical.shared_terms(rows[0], lexicon.tfidf(["protein"]), lexicon.terms) == []
+    assert shared(rows[0], lexicon.tfidf(["protein"]), lexicon.terms) == []
 
 
 def test_fit_lexicon_with_rows_matches_fit_then_tfidf() -> None:
@@ -150,3 +159,62 @@ def test_tfidf_rows_in_blocks_match_the_whole_matrix_at_once(
     expected *= idf
     norms = np.linalg.norm(expected, axis=1, keepdims=True)
     np.testing.assert_allclose(blocked.toarray(), expected / np.maximum(norms, 1e-12), rtol=1e-5)
+
+
+HASHED_TEXTS = [
+    "graph neural networks for molecules",
+    "graph neural networks for proteins",
+    "vision transformers for images",
+    "vision transformers for video",
+    "graph transformers",
+] * 3 + ["QuokkaNet counts quokkas"]
+
+
+def test_hashed_fit_rows_are_the_rows_of_the_same_texts_transformed() -> None:
+    words, word_rows = lexical.fit_lexicon_with_rows(HASHED_TEXTS, max_df=0.5, hashed=64)
+    chars, char_rows = lexical.fit_char_lexicon_with_rows(HASHED_TEXTS, hashed=32)
+    assert word_rows.shape[1] == len(words.vocabulary) + 64 == len(words.idf)
+    assert char_rows.shape[1] == len(chars.vocabulary) + 32 == len(chars.idf)
+    np.testing.assert_allclose(word_rows.toarray(), words.tfidf(HASHED_TEXTS).toarray(), atol=1e-6)
+    np.testing.assert_allclose(char_rows.toarray(), chars.tfidf(HASHED_TEXTS).toarray(), atol=1e-6)
+    # the one-off text keeps its bigrams: in hashed columns, at the rarest weight
+    assert "quokkanet count" not in words.vocabulary  # a bigram met once
+    assert word_rows[-1, len(words.vocabulary) :].nnz > 0
+    assert words.idf[-1] == words.idf.max()
+
+
+def test_terms_the_fit_never_saw_meet_in_hashed_columns_and_are_named() -> None:
+    words = lexical.fit_lexicon(HASHED_TEXTS[:15], max_df=0.5)
+    hashed = lexical.fit_lexicon_with_rows(HASHED_TEXTS[:15], max_df=0.5, hashed=1024)[0]
+    texts = ["a zebrafish census with graph networks", "zebrafish counting"]
+    assert lexical.cosine(words.tfidf(texts[:1]), words.tfidf(texts[1:]))[0, 0] == 0.0
+    rows = hashed.tfidf(texts)
+    assert lexical.cosine(rows[:1], rows[1:])[0, 0] > 0.0
+    product = rows[0].multiply(rows[1]).tocsr()
+    names = hashed.term_names(texts)
+    assert lexical.top_terms(product.indices, product.data, names) == ["zebrafish"]
+    assert lexical.top_terms(product.indices, product.data, hashed.terms + [""] * 1024) == []
+
+
+def test_terms_too_common_to_keep_are_not_hashed_either() -> None:
+    lexicon = lexical.fit_lexicon_with_rows(HASHED_TEXTS, max_df=0.5, hashed=1024)[0]
+    assert "for" in lexicon.common or "graph" in lexicon.common
+    common = sorted(lexicon.common)[0]
+    assert lexicon.tfidf([common]).nnz == 0
+
+
+def test_hashed_columns_are_the_same_in_every_process() -> None:
+    # stored spaces and models rely on it: Python's salted hash() differs per process
+    code = (
+        "from paperfeed import chargrams, lexical; "
+        "print(lexical.word_bucket('quokkanet', 1 << 20), "
+        "chargrams.bucket_of('\u00f6kka', 4, 1 << 18), "
+        "chargrams.bucket_of(' ox ', 4, 1 << 18))"
+    )
+    here = f"{lexical.word_bucket('quokkanet', 1 << 20)} " + " ".join(
+        str(chargrams.bucket_of(g, 4, 1 << 18)) for g in ("\u00f6kka", " ox ")
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert out.stdout.split() == here.split(), out.stderr

@@ -142,3 +142,17 @@ def test_a_bare_list_of_dicts_is_accepted(ranker: Ranker) -> None:
     assert len(ranker.score(own, cands)) == len(cands)
     assert ranker.score(own, []) == []
     assert len(ranker.score([], cands)) == len(cands)
+
+
+def test_a_term_the_history_never_had_is_shared_and_named(ranker: Ranker) -> None:
+    own = [
+        Paper("o1", "Wombatformer for burrow mapping", "The wombatformer maps burrows."),
+        Paper("o2", "Wombatformer census", "A wombatformer counts marsupials."),
+    ]
+    day = [*corpus("c", 2), Paper("w", "A faster wombatformer", "We speed up the wombatformer.")]
+    index = ranker.index(day, history=history())
+    assert "wombatformer" not in index.space.words.vocabulary
+    recs, _ = ranker.digest(Profile("u", tuple(own)), index, top=3)
+    assert recs[0].paper.id == "w"
+    shared = [t for reason in recs[0].reasons if reason.kind == "terms" for t in reason.terms]
+    assert "wombatformer" in shared

@@ -1,8 +1,15 @@
 """Tests of paperfeed.ranking.reasons: reasons as data and as sentences."""
 
 import numpy as np
+import scipy.sparse as sp
 
-from paperfeed.ranking.reasons import Evidence, explain, short_title, similar_reasons
+from paperfeed.ranking.reasons import (
+    Evidence,
+    dense_columns,
+    explain,
+    short_title,
+    similar_reasons,
+)
 from paperfeed.records import Interest, Paper
 
 OWN = [
@@ -79,3 +86,11 @@ def test_interest_groups_take_the_best_mean_of_each_interests_closest_papers() -
     ).argmax(axis=1)
     groups = interest_groups(index, model, picked, SMALL)
     assert groups is not None and groups.tolist() == expected.tolist()
+
+
+def test_dense_columns_are_scipys_column_slice() -> None:
+    matrix = sp.random(7, 50, density=0.2, format="csr", random_state=1, dtype=np.float32)
+    columns = np.array([0, 3, 4, 17, 49])
+    expected = matrix[:, columns].toarray()
+    np.testing.assert_array_equal(dense_columns(matrix, columns), expected)
+    assert dense_columns(matrix, np.array([], dtype=np.int64)).shape == (7, 0)

@@ -126,6 +126,10 @@ def methods(
             out["paperfeed: without history (packaged background)"] = paperfeed.scorer(
                 history=False
             )
+        closed = dataclasses.replace(DEFAULTS, word_hashed=0, char_hashed=0)
+        out["paperfeed: without hashed columns (before Session 15)"] = Paperfeed(
+            Ranker(embedder, store, closed), history
+        ).scorer(closed)
     return out, paperfeed
 
 

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from paperfeed import lexical
+from paperfeed.ids import paper_text
 from paperfeed.ranking.settings import RankingSettings
 from paperfeed.ranking.space import FeatureSpace
 from paperfeed.records import Interest, Paper
@@ -85,7 +87,7 @@ def label_terms(
     rows: sp.csr_matrix,
     title_rows: sp.csr_matrix,
     labels: np.ndarray,
-    terms: Sequence[str],
+    terms: lexical.Terms,
     idf: np.ndarray,
     n_terms: int,
 ) -> list[list[str]]:
@@ -135,9 +137,8 @@ def find_interests(
     if not len(papers):
         return [], labels
     titles = space.words.counts([p.title for p in papers])
-    names = label_terms(
-        rows, titles, labels, space.words.terms, space.words.idf, settings.interest_terms
-    )
+    terms = space.words.term_names([paper_text(p.title, p.abstract) for p in papers])
+    names = label_terms(rows, titles, labels, terms, space.words.idf, settings.interest_terms)
     interests = []
     for cluster, words in enumerate(names):
         ids = tuple(p.id for p, label in zip(papers, labels, strict=True) if label == cluster)

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from paperfeed import lexical
-from paperfeed.ranking.candidates import CandidateIndex
+from paperfeed.ranking.candidates import CandidateIndex, texts_of
 from paperfeed.ranking.choose import Rules
 from paperfeed.ranking.model import UserModel
 from paperfeed.ranking.settings import DEFAULTS, RankingSettings
@@ -99,21 +99,33 @@ def explain(evidence: Evidence, settings: RankingSettings = DEFAULTS) -> tuple[R
 
 
 def shared_with_closest(
-    rows: sp.csr_matrix, own_rows: sp.csr_matrix, terms: Sequence[str], k: int = 5
+    rows: sp.csr_matrix, own_rows: sp.csr_matrix, terms: lexical.Terms, k: int = 5
 ) -> list[list[str]]:
     """Per row (a pick's word row), the terms it shares with its three lexically closest own
     papers. Only the picks' own columns matter, so both sides are cut to them once."""
     if own_rows.shape[0] == 0 or rows.shape[0] == 0:
         return [[] for _ in range(rows.shape[0])]
     columns = np.unique(rows.indices)
-    picks = rows[:, columns].toarray()
-    own = own_rows[:, columns].toarray()
+    picks, own = dense_columns(rows, columns), dense_columns(own_rows, columns)
     closeness = picks @ own.T  # cosines: every term of a pick is among the columns
     out = []
     for row, pick in enumerate(picks):
         closest = np.argsort(-closeness[row])[:3]
         contributions = pick * own[closest].sum(axis=0)
         out.append(lexical.top_terms(columns, contributions, terms, k))
+    return out
+
+
+def dense_columns(matrix: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
+    """``matrix[:, columns].toarray()`` for sorted ``columns``, in time of its nonzeros
+    (scipy's column indexing also walks every column: a million of them with hashing)."""
+    out = np.zeros((matrix.shape[0], len(columns)), dtype=matrix.dtype)
+    if not len(columns):
+        return out
+    at = np.minimum(np.searchsorted(columns, matrix.indices), len(columns) - 1)
+    found = columns[at] == matrix.indices
+    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    out[row_of[found], at[found]] = matrix.data[found]
     return out
 
 
@@ -164,9 +176,9 @@ def recommendations(
     """The picks, best first, each with its reasons and its standardized signals."""
     groups = interest_groups(candidates, model, np.asarray(picks, dtype=np.int64), settings)
     words = candidates.encoded.words[list(picks)]
-    shared = shared_with_closest(
-        words, model.word_rows[: model.n_own], candidates.space.words.terms
-    )
+    # a shared term is in the pick's text, so the picks' texts name every shared column
+    names = candidates.space.words.term_names(texts_of([candidates.papers[p] for p in picks]))
+    shared = shared_with_closest(words, model.word_rows[: model.n_own], names)
     out = []
     for rank, (pick, terms) in enumerate(zip(picks, shared, strict=True), start=1):
         vector = candidates.vectors[pick]

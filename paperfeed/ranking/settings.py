@@ -73,6 +73,11 @@ class RankingSettings:
     word_max_df: float = 0.5
     char_n: int = 4
     char_min_df: int = 2
+    #: Columns after each vocabulary for the terms it lacks (a method named this month, a
+    #: bigram the history had once), by a stable hash, at the IDF of an unseen term: rows of
+    #: a day's papers keep every term without a refit (docs/relevance.md, Session 15).
+    word_hashed: int = 1 << 20
+    char_hashed: int = 1 << 18
     #: Embedded background papers: negatives of the dense model.
     background_vectors: int = 2_000
     #: Held-out background papers every signal is calibrated on.

@@ -52,7 +52,8 @@ class FeatureSpace:
 def space_key(texts: Sequence[str], settings: RankingSettings) -> str:
     """The key of the space fitted on ``texts`` under ``settings``."""
     digest = hashlib.sha1(
-        f"space-v1;{settings.word_max_df};{settings.char_n};{settings.char_min_df}".encode()
+        f"space-v2;{settings.word_max_df};{settings.char_n};{settings.char_min_df};"
+        f"{settings.word_hashed};{settings.char_hashed}".encode()
     )
     for text in texts:
         digest.update(text.encode())
@@ -72,32 +73,45 @@ def fit_space(
     (``progress`` hears of the two fits as the steps of :data:`FITTING`)."""
     told = progress or unheard
     told(0, 2, FITTING)
-    words, word_rows = lexical.fit_lexicon_with_rows(texts, max_df=settings.word_max_df)
+    words, word_rows = lexical.fit_lexicon_with_rows(
+        texts, max_df=settings.word_max_df, hashed=settings.word_hashed
+    )
     told(1, 2, FITTING)
     memory.release()  # the word fit's leftovers (~40 MB) would sit under the character fit
     chars, char_rows = lexical.fit_char_lexicon_with_rows(
-        texts, settings.char_n, min_df=settings.char_min_df
+        texts, settings.char_n, min_df=settings.char_min_df, hashed=settings.char_hashed
     )
     told(2, 2, FITTING)
     return FeatureSpace(words, chars, space_key(texts, settings)), word_rows, char_rows
 
 
 def lexicon_arrays(lexicon: lexical.Lexicon, prefix: str) -> dict[str, np.ndarray]:
-    """A lexicon as named arrays (terms as newline-joined UTF-8 bytes)."""
+    """A lexicon as named arrays (terms as newline-joined UTF-8 bytes; the hashed columns'
+    IDF, all one value, once)."""
     return {
         f"{prefix}terms": np.frombuffer("\n".join(lexicon.terms).encode(), np.uint8),
-        f"{prefix}idf": lexicon.idf,
-        f"{prefix}kind": np.array([lexicon.bigrams, lexicon.chars]),
+        f"{prefix}common": np.frombuffer("\n".join(sorted(lexicon.common)).encode(), np.uint8),
+        f"{prefix}idf": lexicon.idf[: len(lexicon.vocabulary) + min(lexicon.hashed, 1)],
+        f"{prefix}kind": np.array([lexicon.bigrams, lexicon.chars, lexicon.hashed]),
     }
 
 
 def lexicon_from(arrays: Any, prefix: str) -> lexical.Lexicon:
-    """The inverse of :func:`lexicon_arrays`."""
-    text = arrays[f"{prefix}terms"].tobytes().decode()
-    terms = text.split("\n") if text else []
-    bigrams, chars = (int(v) for v in arrays[f"{prefix}kind"])
+    """The inverse of :func:`lexicon_arrays` (a space stored before hashed columns has none)."""
+    terms = _lines(arrays[f"{prefix}terms"])
+    common = _lines(arrays[f"{prefix}common"]) if f"{prefix}common" in arrays else []
+    kind = [int(v) for v in arrays[f"{prefix}kind"]] + [0]  # before hashing: two entries
+    bigrams, chars, hashed = kind[:3]
+    idf = arrays[f"{prefix}idf"]
+    if hashed:
+        idf = np.r_[idf[:-1], np.full(hashed, idf[-1], dtype=idf.dtype)]
     vocabulary = {t: i for i, t in enumerate(terms)}
-    return lexical.Lexicon(vocabulary, arrays[f"{prefix}idf"], bool(bigrams), chars)
+    return lexical.Lexicon(vocabulary, idf, bool(bigrams), chars, hashed, frozenset(common))
+
+
+def _lines(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode()
+    return text.split("\n") if text else []
 
 
 def csr_arrays(matrix: sp.csr_matrix, name: str) -> dict[str, np.ndarray]:
