@@ -79,7 +79,7 @@ class Lexicon:
         """The hashed columns of ``texts`` and a term of theirs in each (the first one met:
         within a few texts, two terms rarely share a column)."""
         named: dict[int, str] = {}
-        for text in texts:
+        for text in texts if self.hashed else ():
             terms = char_grams(text, self.chars) if self.chars else analyze(text, self.bigrams)
             for term in dict.fromkeys(terms):  # each once, in the text's order
                 if term not in self.vocabulary and term not in self.common:

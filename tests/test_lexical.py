@@ -218,3 +218,9 @@ def test_hashed_columns_are_the_same_in_every_process() -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         assert out.stdout.split() == here.split(), out.stderr
+
+
+def test_a_lexicon_without_hashed_columns_names_none() -> None:
+    lexicon = lexical.fit_lexicon(HASHED_TEXTS, max_df=0.5)
+    assert lexicon.hashed_names(["zebrafish census"]) == {}
+    assert lexicon.tfidf(["zebrafish census"]).shape == (1, len(lexicon.vocabulary))
