@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from paperfeed import lexical
-from paperfeed.ids import paper_text
+from paperfeed.ranking.candidates import texts_of
 from paperfeed.ranking.settings import RankingSettings
 from paperfeed.ranking.space import FeatureSpace
 from paperfeed.records import Interest, Paper
@@ -137,7 +137,7 @@ def find_interests(
     if not len(papers):
         return [], labels
     titles = space.words.counts([p.title for p in papers])
-    terms = space.words.term_names([paper_text(p.title, p.abstract) for p in papers])
+    terms = space.words.term_names(texts_of(papers))
     names = label_terms(rows, titles, labels, terms, space.words.idf, settings.interest_terms)
     interests = []
     for cluster, words in enumerate(names):
