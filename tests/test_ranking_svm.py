@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -39,9 +40,26 @@ def test_the_svm_on_float32_rows_gives_the_weights_of_linear_svc(rows: int, widt
     expected.fit(features.astype(np.float64), labels, sample_weight=sample_weight)
     negative_cost, positive_cost = balanced_costs(sample_weight.sum() - 8, 8)
     balanced = np.where(labels == 1, positive_cost, negative_cost)
-    weights, bias = linear_svc(features, labels, sample_weight * balanced, 1.0)
+    weights, bias = linear_svc(features, labels, sample_weight * balanced, 1.0, 10_000)
     np.testing.assert_allclose(weights, expected.coef_[0], rtol=1e-9, atol=1e-12)
     assert bias == pytest.approx(expected.intercept_[0], rel=1e-9)
+
+
+def test_a_solve_stopped_at_max_iter_is_quiet_and_near_the_optimum() -> None:
+    """Few positives costing far more than a negative: liblinear's dual solver needs 29
+    passes here, and the weights after 10 are the optimum's to about 1e-4."""
+    negatives, positives = _unit(_rows(400, 600, 1)), _unit(_rows(12, 600, 2))
+    features = sp.vstack([negatives, positives], format="csr")
+    labels = np.r_[np.zeros(400), np.ones(12)]
+    negative_cost, positive_cost = balanced_costs(400, 12)
+    costs = np.where(labels == 1, positive_cost, negative_cost)
+    optimum, _ = linear_svc(features, labels, costs, 1.0, 10_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stopped, _ = linear_svc(features, labels, costs, 1.0, 10)
+    assert not np.array_equal(stopped, optimum)  # the stop was reached
+    cosine = stopped @ optimum / (np.linalg.norm(stopped) * np.linalg.norm(optimum))
+    assert cosine > 1 - 1e-3
 
 
 def test_the_working_set_finds_the_weights_of_the_whole_problem() -> None:

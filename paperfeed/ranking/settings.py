@@ -60,6 +60,10 @@ class RankingSettings:
     #: the same weights as on every negative, with a tenth of the memory (svm.py).
     svm_working_set: int = 1000
     svm_working_step: int = 500
+    #: Passes of liblinear's dual solver per solve. A profile converges in 20-100; one of
+    #: bench_rank's 100 took 3,876 a solve (12 papers of namesakes: positives costing 792×
+    #: a negative), 11 s in all, and stopped at 200 its weights differ in the 7th digit.
+    svm_max_iter: int = 200
 
     # -- the feature space and the background (space.py, background.py) ------------------
     #: Earlier listings the space is fitted on and the models learn against: about four
@@ -110,6 +114,7 @@ class RankingSettings:
         names = (
             "dense_model_c",
             "lexical_model_c",
+            "svm_max_iter",
             "model_terms",
             "disliked_weight",
             "profile_papers",

@@ -12,6 +12,8 @@ about 2,000 rows instead of all of them: ~300 MB less on character rows (docs/be
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -52,7 +54,9 @@ def svm_weights(
         features = sp.vstack([negatives[chosen], fixed], format="csr", dtype=np.float32)
         labels = np.r_[np.zeros(len(chosen)), fixed_labels]
         costs = np.r_[np.full(len(chosen), negative_cost), fixed_costs]
-        weights, bias = linear_svc(features, labels, costs, settings.lexical_model_c)
+        weights, bias = linear_svc(
+            features, labels, costs, settings.lexical_model_c, settings.svm_max_iter
+        )
         del features
         missing = inside_margin(negatives, weights, bias, outside, settings.svm_working_step)
         if not len(missing):
@@ -117,36 +121,40 @@ def inside_margin(
 
 
 def linear_svc(
-    features: sp.csr_matrix, labels: np.ndarray, costs: np.ndarray, c: float
+    features: sp.csr_matrix, labels: np.ndarray, costs: np.ndarray, c: float, max_iter: int
 ) -> tuple[np.ndarray, float]:
-    """The weights and bias of ``LinearSVC(C=c, max_iter=10_000, random_state=0)`` fitted on
-    float32 ``features`` with a cost per row (``costs``, class weights included), without
+    """The weights and bias of ``LinearSVC(C=c, max_iter=max_iter, random_state=0)`` fitted
+    on float32 ``features`` with a cost per row (``costs``, class weights included), without
     its float64 copy of them.
 
     ``LinearSVC.fit`` converts its input to float64 (12 bytes a nonzero) although liblinear
     reads float32 as well, into its own 16-byte nodes either way: the same solver, given the
-    same numbers, gives the same weights (the tests compare them).
+    same numbers, gives the same weights (the tests compare them). A solve stopped at
+    ``max_iter`` is the model, not a failure, so liblinear's warning about it is not shown.
     """
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.svm._base import _fit_liblinear
     from sklearn.svm._classes import _validate_dual_parameter
 
     dual = _validate_dual_parameter("auto", "squared_hinge", "l2", "ovr", features)
-    coef, intercept, _ = _fit_liblinear(
-        features,
-        labels,
-        c,
-        fit_intercept=True,
-        intercept_scaling=1.0,
-        class_weight=None,
-        penalty="l2",
-        dual=dual,
-        verbose=0,
-        max_iter=10_000,
-        tol=1e-4,
-        random_state=0,
-        loss="squared_hinge",
-        sample_weight=costs,
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        coef, intercept, _ = _fit_liblinear(
+            features,
+            labels,
+            c,
+            fit_intercept=True,
+            intercept_scaling=1.0,
+            class_weight=None,
+            penalty="l2",
+            dual=dual,
+            verbose=0,
+            max_iter=max_iter,
+            tol=1e-4,
+            random_state=0,
+            loss="squared_hinge",
+            sample_weight=costs,
+        )
     memory.trim()  # liblinear's copy of the rows, freed into the C heap, before the next round
     return np.asarray(coef[0]), float(np.ravel(intercept)[0])
 
